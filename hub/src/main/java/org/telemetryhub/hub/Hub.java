@@ -1,0 +1,223 @@
+package org.telemetryhub.hub;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpCompliance;
+import org.eclipse.jetty.server.ConnectionLimit;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.ResourceHandler;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telemetryhub.hub.auth.DeviceRegistry;
+import org.telemetryhub.hub.auth.OperatorAuth;
+import org.telemetryhub.hub.auth.PasswordHasher;
+import org.telemetryhub.hub.auth.Secrets;
+import org.telemetryhub.hub.auth.Tickets;
+import org.telemetryhub.hub.config.HubConfig;
+import org.telemetryhub.hub.http.AuthRoutes;
+import org.telemetryhub.hub.http.DeviceRoutes;
+import org.telemetryhub.hub.http.HostGuard;
+import org.telemetryhub.hub.http.IngestRoutes;
+import org.telemetryhub.hub.http.OperatorGate;
+import org.telemetryhub.hub.http.OpsRoutes;
+import org.telemetryhub.hub.http.Origins;
+import org.telemetryhub.hub.http.Router;
+import org.telemetryhub.hub.http.TicketRoutes;
+import org.telemetryhub.hub.ingest.DeviceConnections;
+import org.telemetryhub.hub.ingest.FrameParser;
+import org.telemetryhub.hub.ingest.GroupCommitter;
+import org.telemetryhub.hub.ingest.IngestPipeline;
+import org.telemetryhub.hub.ingest.RateGate;
+import org.telemetryhub.hub.ingest.ReadingValidator;
+import org.telemetryhub.hub.ops.HubMetrics;
+import org.telemetryhub.hub.store.Database;
+import org.telemetryhub.hub.store.DeviceStore;
+import org.telemetryhub.hub.store.JdbcReadingStore;
+import org.telemetryhub.hub.store.OperatorStore;
+import org.telemetryhub.hub.store.ReadingStore;
+import org.telemetryhub.hub.store.TicketStore;
+import org.telemetryhub.hub.ws.DeviceEndpoint;
+
+/**
+ * The composition root: the only place that wires the hub's parts together, used by {@code main} and by every test.
+ * {@link #start} returns a running hub; {@link #close} stops it so that every acked reading is stored and nothing
+ * unstored is acked.
+ */
+public final class Hub implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Hub.class);
+
+    private final HubConfig config;
+    private final Database database;
+    private final ReadingStore readings;
+    private final GroupCommitter committer;
+    private final DeviceEndpoint deviceEndpoint;
+    private final DeviceConnections connections;
+    private final Server server;
+    private final ServerConnector connector;
+    private final ScheduledExecutorService timers;
+
+    private Hub(HubConfig config, Clock clock) throws Exception {
+        this.config = config;
+        HubMetrics metrics = new HubMetrics();
+        database = Database.open(config.store());
+        Secrets secrets = new Secrets();
+        DeviceStore devices = new DeviceStore(database);
+        OperatorStore operators = new OperatorStore(database);
+        readings = new JdbcReadingStore(database, clock);
+
+        connections = new DeviceConnections(config.limits());
+        metrics.gauge("hub.connections.devices", "Open device connections", connections::open);
+        OperatorAuth operatorAuth = new OperatorAuth(operators, new PasswordHasher(config.auth().passwordIterations()),
+                secrets, clock, config.auth(), config.limits());
+        operatorAuth.ensureAdmin(config.adminPassword(), config.store().dir());
+        Tickets tickets = new Tickets(devices, new TicketStore(database), secrets, clock, config.auth(),
+                config.limits());
+        committer = new GroupCommitter(readings, metrics, config.ingest().commitBatchReadings());
+        IngestPipeline pipeline = new IngestPipeline(new FrameParser(config.ingest().maxBatch()),
+                new ReadingValidator(config.ingest(), config.namespaces(), clock),
+                new RateGate(config.limits(), clock), committer, metrics, clock);
+        DeviceRegistry registry = new DeviceRegistry(devices, secrets, clock, (deviceKey, reason) -> {
+            connections.disconnect(deviceKey, reason);
+            pipeline.forget(deviceKey);
+        });
+        deviceEndpoint = new DeviceEndpoint(tickets, pipeline, connections,
+                config.ingest().maxPendingPerConnection());
+
+        server = new Server(threadPool());
+        connector = connector(server, config);
+        server.addConnector(connector);
+        server.addBean(new ConnectionLimit(config.limits().connectionsTotal() + 1_000, server));
+        Origins origins = new Origins(config.http().publicOrigin(), connector::getLocalPort);
+        OperatorGate gate = new OperatorGate(operatorAuth, origins);
+
+        Router router = new Router(config.ingest().maxBodyBytes());
+        new AuthRoutes(operatorAuth, gate, config.auth().sessionTtlMs()).register(router);
+        new DeviceRoutes(registry, gate, connections::isOnline).register(router);
+        new TicketRoutes(tickets).register(router);
+        new IngestRoutes(tickets, pipeline).register(router);
+        new OpsRoutes(database::isReady, () -> config.mqtt().mode(), metrics).register(router);
+        router.setHandler(dashboard(server));
+
+        WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, container -> {
+            container.addMapping(DeviceEndpoint.PATH, deviceEndpoint);
+            container.setMaxTextMessageSize(config.ingest().maxBodyBytes());
+            container.setMaxBinaryMessageSize(config.ingest().maxBodyBytes());
+            container.setIdleTimeout(Duration.ofMillis(config.wsPingIntervalMs() * 3));
+        });
+        upgrades.setHandler(router);
+        server.setHandler(new HostGuard(origins, config.tls().enabled(), upgrades));
+        server.setStopTimeout(2_000);
+
+        timers = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "hub-timers"));
+        timers.scheduleAtFixedRate(deviceEndpoint::pingAll, config.wsPingIntervalMs(), config.wsPingIntervalMs(),
+                TimeUnit.MILLISECONDS);
+        timers.scheduleAtFixedRate(() -> housekeeping(tickets, operatorAuth), 60, 60, TimeUnit.SECONDS);
+    }
+
+    public static Hub start(HubConfig config, Clock clock) throws Exception {
+        Hub hub = new Hub(config, clock);
+        try {
+            hub.committer.start();
+            hub.server.start();
+        } catch (Exception e) {
+            hub.close();
+            throw e;
+        }
+        log.info("event=hub_started url={} store={}", hub.url(), config.store().url().split(";")[0]);
+        return hub;
+    }
+
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** The base URL operators and devices use, e.g. {@code http://127.0.0.1:8080}. */
+    public String url() {
+        String host = config.http().host().contains(":") ? "[" + config.http().host() + "]" : config.http().host();
+        return (config.tls().enabled() ? "https" : "http") + "://" + host + ":" + port();
+    }
+
+    public ReadingStore readings() {
+        return readings;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    @Override
+    public void close() {
+        log.info("event=hub_stopping");
+        committer.close();
+        deviceEndpoint.closeAll();
+        timers.shutdownNow();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            log.warn("event=http_stop_failed error={}", e.toString());
+        }
+        database.close();
+        log.info("event=hub_stopped");
+    }
+
+    private void housekeeping(Tickets tickets, OperatorAuth operatorAuth) {
+        try {
+            tickets.housekeeping();
+            operatorAuth.housekeeping();
+        } catch (RuntimeException e) {
+            log.warn("event=housekeeping_failed error={}", e.toString());
+        }
+    }
+
+    private static QueuedThreadPool threadPool() {
+        QueuedThreadPool pool = new QueuedThreadPool(200, 8);
+        pool.setName("http");
+        return pool;
+    }
+
+    private static ServerConnector connector(Server server, HubConfig config) {
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setHttpCompliance(HttpCompliance.RFC9110);
+        ServerConnector connector;
+        if (config.tls().enabled()) {
+            SecureRequestCustomizer secure = new SecureRequestCustomizer();
+            secure.setSniHostCheck(false);
+            http.addCustomizer(secure);
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStorePath(config.tls().keystore().get().toAbsolutePath().toString());
+            ssl.setKeyStorePassword(config.tls().keystorePassword());
+            connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
+                    new HttpConnectionFactory(http));
+        } else {
+            connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        }
+        connector.setHost(config.http().host());
+        connector.setPort(config.http().port());
+        connector.setIdleTimeout(config.limits().handshakeTimeoutMs());
+        connector.setAcceptQueueSize(1024);
+        return connector;
+    }
+
+    private static ResourceHandler dashboard(Server server) {
+        ResourceHandler files = new ResourceHandler();
+        files.setBaseResource(ResourceFactory.of(server).newClassLoaderResource("static"));
+        files.setDirAllowed(false);
+        files.setWelcomeFiles("index.html");
+        return files;
+    }
+}

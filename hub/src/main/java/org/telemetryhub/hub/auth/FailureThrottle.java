@@ -1,0 +1,68 @@
+package org.telemetryhub.hub.auth;
+
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Counts failed attempts per key over the last minute. Once a key has {@code limit} failures in the window, further
+ * attempts are refused until the oldest failure leaves it: the (limit+1)-th attempt is the first refused.
+ */
+public final class FailureThrottle {
+
+    private static final long WINDOW_MS = 60_000;
+    private final int limit;
+    private final Clock clock;
+    private final Map<String, Deque<Long>> failures = new ConcurrentHashMap<>();
+
+    public FailureThrottle(int limit, Clock clock) {
+        this.limit = limit;
+        this.clock = clock;
+    }
+
+    /** Milliseconds until this key may try again; 0 when it may now. */
+    public long retryAfterMs(String key) {
+        Deque<Long> times = failures.get(key);
+        if (times == null) {
+            return 0;
+        }
+        synchronized (times) {
+            long now = clock.millis();
+            prune(times, now);
+            return times.size() < limit ? 0 : Math.max(1, times.peekFirst() + WINDOW_MS - now);
+        }
+    }
+
+    public void fail(String key) {
+        long now = clock.millis();
+        failures.compute(key, (k, times) -> {
+            Deque<Long> kept = times == null ? new ArrayDeque<>() : times;
+            synchronized (kept) {
+                prune(kept, now);
+                kept.addLast(now);
+            }
+            return kept;
+        });
+    }
+
+    /** Drops keys whose failures all left the window, so the map stays small. */
+    public void sweep() {
+        long now = clock.millis();
+        for (String key : failures.keySet()) {
+            failures.computeIfPresent(key, (k, times) -> {
+                synchronized (times) {
+                    prune(times, now);
+                    return times.isEmpty() ? null : times;
+                }
+            });
+        }
+    }
+
+    private static void prune(Deque<Long> times, long now) {
+        while (!times.isEmpty() && times.peekFirst() <= now - WINDOW_MS) {
+            times.removeFirst();
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package org.telemetryhub.hub.config;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** Every setting of the hub, read and checked once at start; each component receives only its own slice. */
+public record HubConfig(
+        Http http,
+        Tls tls,
+        Store store,
+        Optional<String> adminPassword,
+        Mqtt mqtt,
+        Ingest ingest,
+        Limits limits,
+        Auth auth,
+        long wsPingIntervalMs,
+        Map<String, NamespaceRules> namespaces) {
+
+    public record Http(String host, int port, Optional<URI> publicOrigin) {}
+
+    public record Tls(Optional<Path> keystore, String keystorePassword, boolean allowPlaintext) {
+        public boolean enabled() {
+            return keystore.isPresent();
+        }
+    }
+
+    public record Store(Path dir, String url, int poolSize) {}
+
+    public record Mqtt(String mode, int port) {}
+
+    public record Ingest(long maxFutureMs, long maxAgeMs, int maxBatch, int maxMetrics, int maxBodyBytes,
+                         int commitBatchReadings, int maxPendingPerConnection) {}
+
+    public record Limits(int deviceReadingsPerSecond, int deviceBurst, int connectionsPerAddress,
+                         int connectionsTotal, long handshakeTimeoutMs, int authFailuresPerAddress,
+                         int authFailuresPerId) {}
+
+    public record Auth(long ticketTtlMs, long sessionTtlMs, int passwordIterations) {}
+
+    /** Ranges a namespace's readings must fall in, by metric name; absent metrics are not checked. */
+    public record NamespaceRules(Map<String, Range> ranges) {}
+
+    public record Range(double min, double max) {}
+
+    public static HubConfig from(Settings s) {
+        Http http = new Http(
+                s.text("http.host", "127.0.0.1"),
+                s.smallInteger("http.port", 8080, 0, 65535),
+                s.text("http.publicOrigin").map(v -> origin(s, v)));
+        Tls tls = new Tls(
+                s.text("tls.keystore").map(Path::of),
+                s.text("tls.keystorePassword", ""),
+                s.bool("tls.allowPlaintext", false));
+        Path dir = Path.of(s.text("store.dir", "./data"));
+        Store store = new Store(
+                dir,
+                s.text("store.url", "jdbc:h2:file:" + dir.toAbsolutePath().normalize().resolve("hub")
+                        + ";WRITE_DELAY=0"),
+                s.smallInteger("store.poolSize", 8, 2, 200));
+        Mqtt mqtt = new Mqtt(
+                s.choice("mqtt.mode", "off", Set.of("off")),
+                s.smallInteger("mqtt.port", 1883, 0, 65535));
+        Ingest ingest = new Ingest(
+                s.integer("ingest.maxFutureMs", 300_000, 0, 365L * 86_400_000),
+                s.integer("ingest.maxAgeMs", 30L * 86_400_000, 1, 100L * 365 * 86_400_000),
+                s.smallInteger("ingest.maxBatch", 500, 1, 10_000),
+                s.smallInteger("ingest.maxMetrics", 32, 1, 1_000),
+                s.smallInteger("ingest.maxBodyBytes", 256 * 1024, 1024, 16 * 1024 * 1024),
+                s.smallInteger("ingest.commitBatchReadings", 4_000, 1, 100_000),
+                s.smallInteger("ingest.maxPendingPerConnection", 16, 1, 10_000));
+        Limits limits = new Limits(
+                s.smallInteger("limits.deviceReadingsPerSecond", 100, 1, 10_000_000),
+                s.smallInteger("limits.deviceBurst", 1_000, 1, 10_000_000),
+                s.smallInteger("limits.connectionsPerAddress", 1_000, 1, 1_000_000),
+                s.smallInteger("limits.connectionsTotal", 10_000, 1, 1_000_000),
+                s.integer("limits.handshakeTimeoutMs", 5_000, 100, 600_000),
+                s.smallInteger("limits.authFailuresPerAddress", 10, 1, 1_000_000),
+                s.smallInteger("limits.authFailuresPerId", 5, 1, 1_000_000));
+        Auth auth = new Auth(
+                s.integer("tickets.ttlMs", 60_000, 1_000, 60_000),
+                s.integer("sessions.ttlMs", 12 * 3_600_000L, 60_000, 30L * 86_400_000),
+                s.smallInteger("admin.passwordIterations", 210_000, 1_000, 10_000_000));
+        HubConfig config = new HubConfig(http, tls, store, s.text("admin.password"), mqtt, ingest, limits, auth,
+                s.integer("ws.pingIntervalMs", 15_000, 100, 3_600_000), namespaces(s));
+        config.checkPlaintextBinding(s);
+        s.rejectUnknownKeys();
+        return config;
+    }
+
+    private static Map<String, NamespaceRules> namespaces(Settings s) {
+        Map<String, Map<String, Range>> ranges = new TreeMap<>();
+        for (String key : s.keysUnder("namespaces")) {
+            String[] parts = key.split("\\.");
+            if (parts.length != 5 || !parts[2].equals("ranges") || !(parts[4].equals("min") || parts[4].equals("max"))) {
+                throw new ConfigException("unknown setting " + key
+                        + " (namespace rules are namespaces.<namespace>.ranges.<metric>.min|max)");
+            }
+            String metricKey = "namespaces." + parts[1] + ".ranges." + parts[3];
+            ranges.computeIfAbsent(parts[1], n -> new TreeMap<>()).computeIfAbsent(parts[3], m -> {
+                double min = s.number(metricKey + ".min");
+                double max = s.number(metricKey + ".max");
+                if (min > max) {
+                    throw s.invalid(metricKey + ".min", "must not exceed " + metricKey + ".max (" + max + ")",
+                            String.valueOf(min));
+                }
+                return new Range(min, max);
+            });
+        }
+        Map<String, NamespaceRules> rules = new TreeMap<>();
+        ranges.forEach((namespace, byMetric) -> rules.put(namespace, new NamespaceRules(Map.copyOf(byMetric))));
+        return Map.copyOf(rules);
+    }
+
+    private static URI origin(Settings s, String value) {
+        try {
+            URI uri = new URI(value.trim());
+            if ((uri.getScheme().equals("http") || uri.getScheme().equals("https")) && uri.getHost() != null
+                    && (uri.getPath() == null || uri.getPath().isEmpty())) {
+                return uri;
+            }
+        } catch (Exception ignored) {
+            // reported below with the rule
+        }
+        throw s.invalid("http.publicOrigin", "must be an origin such as https://hub.example.com", value);
+    }
+
+    private void checkPlaintextBinding(Settings s) {
+        if (tls.enabled() || tls.allowPlaintext() || isLoopback(http.host())) {
+            return;
+        }
+        throw s.invalid("http.host", "must be a loopback address unless tls.keystore is set or "
+                + "tls.allowPlaintext is true", http.host());
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+}

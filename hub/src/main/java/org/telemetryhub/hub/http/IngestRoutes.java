@@ -1,0 +1,94 @@
+package org.telemetryhub.hub.http;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.telemetryhub.hub.auth.Tickets;
+import org.telemetryhub.hub.ingest.IngestPipeline;
+import org.telemetryhub.hub.store.DeviceRef;
+import org.telemetryhub.protocol.ErrorCode;
+import org.telemetryhub.protocol.HubMessage;
+
+/**
+ * {@code POST /api/devices/{id}/readings}: HTTP ingest through the same pipeline as the sockets. The answer waits
+ * for the commit, so every seq in {@code acked} is stored.
+ */
+public final class IngestRoutes {
+
+    private final Tickets tickets;
+    private final IngestPipeline pipeline;
+
+    public IngestRoutes(Tickets tickets, IngestPipeline pipeline) {
+        this.tickets = tickets;
+        this.pipeline = pipeline;
+    }
+
+    public void register(Router router) {
+        router.add("POST", "/api/devices/{id}/readings", this::ingest);
+    }
+
+    private void ingest(Exchange exchange) {
+        DeviceRef device = authorize(exchange);
+        IngestPipeline.FrameResult result = pipeline.accept(device, exchange.body());
+        if (result instanceof IngestPipeline.Refused refused) {
+            HubMessage.Error error = refused.error();
+            if (error.retryAfterMs() != null) {
+                exchange.response().getHeaders().put("Retry-After",
+                        Long.toString((error.retryAfterMs() + 999) / 1000));
+                exchange.json(429, error);
+            } else {
+                exchange.json(400, Map.of("error", error.error(), "message", error.message()));
+            }
+            return;
+        }
+        IngestPipeline.Accepted accepted = (IngestPipeline.Accepted) result;
+        accepted.committed().whenComplete((verdicts, failure) -> {
+            if (failure != null) {
+                exchange.error(new ApiError(503, ErrorCode.STORE_UNAVAILABLE,
+                        "the store did not commit these readings; resend them"));
+                return;
+            }
+            List<Map<String, Object>> rejected = new ArrayList<>();
+            for (HubMessage.Rejected r : accepted.rejectedNow()) {
+                rejected.add(describe(r));
+            }
+            for (HubMessage.Rejected r : verdicts.rejected()) {
+                rejected.add(describe(r));
+            }
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("acked", verdicts.acked());
+            answer.put("rejected", rejected);
+            exchange.json(200, answer);
+        });
+    }
+
+    private DeviceRef authorize(Exchange exchange) {
+        Optional<String> ticket = OperatorGate.bearer(exchange.request());
+        if (ticket.isEmpty()) {
+            throw new ApiError(401, ErrorCode.UNAUTHORIZED, "a ticket is required as Authorization: Bearer <ticket>");
+        }
+        Tickets.Use use = tickets.http(ticket.get(), exchange.address());
+        if (use instanceof Tickets.Use.Throttled throttled) {
+            throw new ApiError(429, ErrorCode.RATE_LIMITED, "too many failed ticket uses from this address",
+                    throttled.retryAfterMs());
+        }
+        if (!(use instanceof Tickets.Use.Granted granted)) {
+            throw new ApiError(401, ErrorCode.UNAUTHORIZED,
+                    "the ticket is unknown, expired or used up by a connection; request a new one");
+        }
+        if (!granted.device().id().equals(exchange.path("id"))) {
+            throw ApiError.forbidden("this ticket belongs to another device");
+        }
+        return granted.device();
+    }
+
+    private static Map<String, Object> describe(HubMessage.Rejected rejected) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("seq", rejected.seq());
+        entry.put("error", rejected.error());
+        entry.put("message", rejected.message());
+        return entry;
+    }
+}

@@ -1,0 +1,104 @@
+package org.telemetryhub.hub.ingest;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.telemetryhub.hub.auth.DeviceRegistry;
+import org.telemetryhub.hub.config.HubConfig;
+
+/**
+ * Every open device connection, whatever its transport: counted per address and in total against the limits, and
+ * findable by device so that revoking a device closes its connections.
+ */
+public final class DeviceConnections implements DeviceRegistry.Disconnector {
+
+    /** A transport's handle on one open connection. */
+    public interface Link {
+        long deviceKey();
+
+        void close(String reason);
+    }
+
+    /** A slot held from before the upgrade until the connection ends. */
+    public final class Slot implements AutoCloseable {
+        private final String address;
+        private boolean released;
+
+        private Slot(String address) {
+            this.address = address;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!released) {
+                released = true;
+                total.decrementAndGet();
+                perAddress.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);
+            }
+        }
+    }
+
+    private final HubConfig.Limits limits;
+    private final AtomicInteger total = new AtomicInteger();
+    private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
+    private final Map<Long, Set<Link>> byDevice = new ConcurrentHashMap<>();
+
+    public DeviceConnections(HubConfig.Limits limits) {
+        this.limits = limits;
+    }
+
+    /** A slot for a new connection from this address, or null when a limit is reached. */
+    public Slot reserve(String address) {
+        if (total.incrementAndGet() > limits.connectionsTotal()) {
+            total.decrementAndGet();
+            return null;
+        }
+        boolean[] granted = {false};
+        perAddress.compute(address, (a, n) -> {
+            int count = n == null ? 0 : n;
+            if (count >= limits.connectionsPerAddress()) {
+                return n;
+            }
+            granted[0] = true;
+            return count + 1;
+        });
+        if (!granted[0]) {
+            total.decrementAndGet();
+            return null;
+        }
+        return new Slot(address);
+    }
+
+    public void opened(Link link) {
+        byDevice.computeIfAbsent(link.deviceKey(), k -> ConcurrentHashMap.newKeySet()).add(link);
+    }
+
+    public void closed(Link link) {
+        byDevice.computeIfPresent(link.deviceKey(), (k, links) -> {
+            links.remove(link);
+            return links.isEmpty() ? null : links;
+        });
+    }
+
+    public boolean isOnline(long deviceKey) {
+        return byDevice.containsKey(deviceKey);
+    }
+
+    public int open() {
+        return total.get();
+    }
+
+    @Override
+    public void disconnect(long deviceKey, String reason) {
+        Set<Link> links = byDevice.get(deviceKey);
+        if (links != null) {
+            links.forEach(link -> link.close(reason));
+        }
+    }
+
+    /** Closes every connection, for shutdown. */
+    public void closeAll(String reason) {
+        byDevice.values().forEach(links -> links.forEach(link -> link.close(reason)));
+    }
+}

@@ -1,0 +1,113 @@
+package org.telemetryhub.hub.ingest;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telemetryhub.hub.ops.HubMetrics;
+import org.telemetryhub.hub.store.ReadingStore;
+import org.telemetryhub.hub.store.ReadingStore.Outcome;
+import org.telemetryhub.hub.store.ReadingStore.Write;
+
+/**
+ * One writer thread that stores whatever writes have queued up, from every connection, in one transaction: while a
+ * commit runs the next batch gathers, so durability costs one sync per batch, not per reading. A write's future
+ * completes only after the commit that holds it, and fails (acking nothing) when the commit fails.
+ */
+public final class GroupCommitter implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
+
+    private record Job(Write write, CompletableFuture<List<Outcome>> done) {}
+
+    private final ReadingStore store;
+    private final HubMetrics metrics;
+    private final int maxBatchReadings;
+    private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private boolean accepting = true;
+    private volatile boolean running = true;
+
+    public GroupCommitter(ReadingStore store, HubMetrics metrics, int maxBatchReadings) {
+        this.store = store;
+        this.metrics = metrics;
+        this.maxBatchReadings = maxBatchReadings;
+        this.writer = new Thread(this::run, "group-commit");
+        metrics.gauge("hub.commit.queue", "Writes waiting for the next group commit", queue::size);
+    }
+
+    public void start() {
+        writer.start();
+    }
+
+    public CompletableFuture<List<Outcome>> submit(Write write) {
+        CompletableFuture<List<Outcome>> done = new CompletableFuture<>();
+        synchronized (queue) {
+            if (accepting) {
+                queue.add(new Job(write, done));
+                return done;
+            }
+        }
+        done.completeExceptionally(new IllegalStateException("the hub is shutting down"));
+        return done;
+    }
+
+    private void run() {
+        List<Job> batch = new ArrayList<>();
+        while (running || !queue.isEmpty()) {
+            try {
+                Job first = queue.poll(50, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                int readings = first.write().readings().size();
+                Job next;
+                while (readings < maxBatchReadings && (next = queue.poll()) != null) {
+                    batch.add(next);
+                    readings += next.write().readings().size();
+                }
+                commit(batch, readings);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void commit(List<Job> batch, int readings) {
+        long started = System.nanoTime();
+        List<List<Outcome>> outcomes;
+        try {
+            outcomes = store.write(batch.stream().map(Job::write).toList());
+        } catch (RuntimeException e) {
+            log.error("event=commit_failed writes={} readings={}", batch.size(), readings, e);
+            batch.forEach(job -> job.done().completeExceptionally(e));
+            return;
+        }
+        metrics.commit(readings, System.nanoTime() - started);
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).done().complete(outcomes.get(i));
+        }
+    }
+
+    /** Refuses new writes, commits every queued one, and stops the writer. */
+    @Override
+    public void close() {
+        synchronized (queue) {
+            accepting = false;
+        }
+        running = false;
+        try {
+            writer.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package org.telemetryhub.hub.ingest;
+
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.telemetryhub.hub.config.HubConfig;
+
+/**
+ * A device's reading rate: a token bucket per device (rate per second, with a burst), where a frame passes whole or
+ * not at all. A device that sends again before its {@code retryAfterMs} has passed resends early; the third early
+ * resend within 10 s asks the transport to close it.
+ */
+public final class RateGate {
+
+    private static final long EARLY_WINDOW_MS = 10_000;
+    private static final int EARLY_LIMIT = 3;
+
+    public sealed interface Admission {
+        record Admitted() implements Admission {}
+
+        record Limited(long retryAfterMs, boolean close) implements Admission {}
+    }
+
+    private static final class DeviceRate {
+        final Bucket bucket;
+        long notBefore;
+        final Deque<Long> early = new ArrayDeque<>();
+
+        DeviceRate(Bucket bucket) {
+            this.bucket = bucket;
+        }
+    }
+
+    private final HubConfig.Limits limits;
+    private final Clock clock;
+    private final TimeMeter meter;
+    private final Map<Long, DeviceRate> devices = new ConcurrentHashMap<>();
+
+    public RateGate(HubConfig.Limits limits, Clock clock) {
+        this.limits = limits;
+        this.clock = clock;
+        this.meter = new TimeMeter() {
+            @Override
+            public long currentTimeNanos() {
+                return clock.millis() * 1_000_000;
+            }
+
+            @Override
+            public boolean isWallClockBased() {
+                return true;
+            }
+        };
+    }
+
+    public Admission admit(long deviceKey, int readings) {
+        DeviceRate rate = devices.computeIfAbsent(deviceKey, k -> new DeviceRate(Bucket.builder()
+                .addLimit(b -> b.capacity(limits.deviceBurst())
+                        .refillGreedy(limits.deviceReadingsPerSecond(), Duration.ofSeconds(1)))
+                .withCustomTimePrecision(meter)
+                .build()));
+        ConsumptionProbe probe = rate.bucket.tryConsumeAndReturnRemaining(readings);
+        if (probe.isConsumed()) {
+            return new Admission.Admitted();
+        }
+        long now = clock.millis();
+        long retryAfterMs = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999) / 1_000_000);
+        synchronized (rate) {
+            boolean close = false;
+            if (now < rate.notBefore) {
+                while (!rate.early.isEmpty() && rate.early.peekFirst() <= now - EARLY_WINDOW_MS) {
+                    rate.early.removeFirst();
+                }
+                rate.early.addLast(now);
+                close = rate.early.size() >= EARLY_LIMIT;
+            }
+            rate.notBefore = now + retryAfterMs;
+            return new Admission.Limited(retryAfterMs, close);
+        }
+    }
+
+    public void forget(long deviceKey) {
+        devices.remove(deviceKey);
+    }
+}

@@ -1,0 +1,100 @@
+package org.telemetryhub.hub.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.telemetryhub.hub.config.HubConfig;
+import org.telemetryhub.hub.store.DeviceRef;
+import org.telemetryhub.protocol.ErrorCode;
+import org.telemetryhub.protocol.Ids;
+import org.telemetryhub.protocol.Reading;
+
+/**
+ * Judges one reading whose seq is known: its timestamp, its metrics' count, names and values, and the namespace's
+ * ranges. Every problem is a verdict whose sentence names the field, the rule and the value.
+ */
+public final class ReadingValidator {
+
+    /** 2000-01-01T00:00:00Z: no device clock is set before this. */
+    static final long EARLIEST_TS = 946_684_800_000L;
+
+    public sealed interface Result {
+        record Valid(Reading reading) implements Result {}
+
+        record Invalid(ErrorCode code, String message) implements Result {}
+    }
+
+    private final HubConfig.Ingest limits;
+    private final Map<String, HubConfig.NamespaceRules> namespaces;
+    private final Clock clock;
+
+    public ReadingValidator(HubConfig.Ingest limits, Map<String, HubConfig.NamespaceRules> namespaces, Clock clock) {
+        this.limits = limits;
+        this.namespaces = namespaces;
+        this.clock = clock;
+    }
+
+    public Result check(DeviceRef device, FrameParser.Candidate candidate) {
+        String where = " (device " + device.id() + ", seq " + candidate.seq() + ")";
+        JsonNode body = candidate.body();
+        JsonNode ts = body.get("ts");
+        if (ts == null || !ts.isIntegralNumber() || !ts.canConvertToLong()) {
+            return invalid(ErrorCode.INVALID_TS, "reading.ts must be an integer of epoch milliseconds, but was "
+                    + (ts == null ? "missing" : FrameParser.shown(ts)) + where);
+        }
+        long now = clock.millis();
+        long value = ts.longValue();
+        if (value < EARLIEST_TS) {
+            return invalid(ErrorCode.INVALID_TS, "reading.ts must not be before 2000-01-01 (" + EARLIEST_TS
+                    + "), but was " + value + where);
+        }
+        if (value > now + limits.maxFutureMs()) {
+            return invalid(ErrorCode.INVALID_TS, "reading.ts must be at most " + limits.maxFutureMs()
+                    + " ms ahead of the hub's clock, but was " + (value - now) + " ms ahead" + where);
+        }
+        if (value < now - limits.maxAgeMs()) {
+            return invalid(ErrorCode.INVALID_TS, "reading.ts must be at most " + limits.maxAgeMs()
+                    + " ms old, but was " + (now - value) + " ms old" + where);
+        }
+        JsonNode metrics = body.get("metrics");
+        if (metrics == null || !metrics.isObject() || metrics.isEmpty()) {
+            return invalid(ErrorCode.MISSING_METRICS, "reading.metrics must be a non-empty object of names to "
+                    + "numbers, but was " + (metrics == null ? "missing" : metrics.isObject() ? "empty"
+                    : FrameParser.kind(metrics)) + where);
+        }
+        if (metrics.size() > limits.maxMetrics()) {
+            return invalid(ErrorCode.TOO_MANY_METRICS, "reading.metrics must hold at most " + limits.maxMetrics()
+                    + " metrics, but held " + metrics.size() + where);
+        }
+        HubConfig.NamespaceRules rules = namespaces.get(device.namespace());
+        Map<String, Double> values = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = metrics.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> metric = it.next();
+            String name = metric.getKey();
+            if (!Ids.isValid(name)) {
+                return invalid(ErrorCode.INVALID_METRIC_NAME, "reading.metrics names must match " + Ids.RULE
+                        + ", but one was \"" + Ids.echo(name) + "\"" + where);
+            }
+            JsonNode number = metric.getValue();
+            double v = number.isNumber() ? number.doubleValue() : Double.NaN;
+            if (!Double.isFinite(v)) {
+                return invalid(ErrorCode.INVALID_METRIC_VALUE, "reading.metrics." + name
+                        + " must be a finite number, but was " + FrameParser.shown(number) + where);
+            }
+            HubConfig.Range range = rules == null ? null : rules.ranges().get(name);
+            if (range != null && (v < range.min() || v > range.max())) {
+                return invalid(ErrorCode.METRIC_OUT_OF_RANGE, "reading.metrics." + name + " must be in ["
+                        + range.min() + ", " + range.max() + "] in namespace " + device.namespace()
+                        + ", but was " + v + where);
+            }
+            values.put(name, v);
+        }
+        return new Result.Valid(new Reading(candidate.seq(), value, values));
+    }
+
+    private static Result invalid(ErrorCode code, String message) {
+        return new Result.Invalid(code, message);
+    }
+}

@@ -1,0 +1,66 @@
+package org.telemetryhub.hub.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/** The hub's meters, served at {@code /metrics} in Prometheus text format. */
+public final class HubMetrics {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter accepted = Counter.builder("hub.readings.accepted")
+            .description("Readings newly stored").register(registry);
+    private final Counter duplicates = Counter.builder("hub.readings.duplicate")
+            .description("Resent readings that were stored before and acked again").register(registry);
+    private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
+    private final Map<String, Counter> refusedFrames = new ConcurrentHashMap<>();
+    private final Timer ackLatency = Timer.builder("hub.ack.latency")
+            .description("From a frame's arrival to its verdicts, through the durable commit")
+            .publishPercentiles(0.5, 0.99, 0.999).register(registry);
+    private final DistributionSummary commitBatch = DistributionSummary.builder("hub.commit.batch.readings")
+            .description("Readings per group commit").publishPercentiles(0.5, 0.99).register(registry);
+    private final Timer commitDuration = Timer.builder("hub.commit.duration")
+            .description("Time one group commit takes").publishPercentiles(0.5, 0.99).register(registry);
+
+    public void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).register(registry);
+    }
+
+    public void accepted(int count) {
+        accepted.increment(count);
+    }
+
+    public void duplicates(int count) {
+        duplicates.increment(count);
+    }
+
+    public void rejected(String code) {
+        rejected.computeIfAbsent(code, c -> Counter.builder("hub.readings.rejected").tag("code", c)
+                .description("Readings not stored, by verdict code").register(registry)).increment();
+    }
+
+    public void refusedFrame(String code) {
+        refusedFrames.computeIfAbsent(code, c -> Counter.builder("hub.frames.refused").tag("code", c)
+                .description("Frames refused whole, by error code").register(registry)).increment();
+    }
+
+    public void ackLatency(long nanos) {
+        ackLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void commit(int readings, long nanos) {
+        commitBatch.record(readings);
+        commitDuration.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+}

@@ -1,0 +1,119 @@
+package org.telemetryhub.hub.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Optional;
+
+/** Provisioned devices: their ids, namespaces, secret hashes and reading cursors. */
+public final class DeviceStore {
+
+    /** A device with what {@code GET /api/devices} shows of its readings. */
+    public record DeviceState(DeviceRef ref, long lastSeq, long storedCount, Long lastSeenAt) {
+        public long holes() {
+            return lastSeq - storedCount;
+        }
+    }
+
+    public record Credentials(DeviceRef ref, String secretHash, long lastSeq) {}
+
+    /** The id is taken by a provisioned device. */
+    public static final class DeviceExists extends Exception {
+        public DeviceExists() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final String COLUMNS = "device_key, device_id, fleet, report_interval_ms";
+    private static final String SQL_INSERT = "INSERT INTO devices (device_id, active_id, fleet, secret_hash, "
+            + "report_interval_ms, created_at) VALUES (?, ?, ?, ?, ?, ?)";
+    private static final String SQL_CREDENTIALS =
+            "SELECT " + COLUMNS + ", secret_hash, max_seq FROM devices WHERE active_id = ?";
+    private static final String SQL_FIND = "SELECT " + COLUMNS + " FROM devices WHERE active_id = ?";
+    private static final String SQL_LIST = "SELECT " + COLUMNS + ", max_seq, stored_count, last_seen_at "
+            + "FROM devices WHERE active_id IS NOT NULL ORDER BY fleet, device_id";
+    private static final String SQL_DELETE =
+            "UPDATE devices SET active_id = NULL, deleted_at = ? WHERE device_key = ? AND active_id IS NOT NULL";
+    private static final String SQL_SECRET =
+            "UPDATE devices SET secret_hash = ? WHERE device_key = ? AND active_id IS NOT NULL";
+    private static final String SQL_DROP_TICKETS = "DELETE FROM tickets WHERE device_key = ?";
+
+    private final Database database;
+    private final Jdbc jdbc;
+
+    public DeviceStore(Database database) {
+        this.database = database;
+        this.jdbc = new Jdbc(database);
+    }
+
+    public DeviceRef create(String deviceId, String namespace, long reportIntervalMs, String secretHash, long now)
+            throws DeviceExists {
+        try (Connection connection = database.connection();
+             PreparedStatement insert = connection.prepareStatement(SQL_INSERT, Statement.RETURN_GENERATED_KEYS)) {
+            insert.setString(1, deviceId);
+            insert.setString(2, deviceId);
+            insert.setString(3, namespace);
+            insert.setString(4, secretHash);
+            insert.setLong(5, reportIntervalMs);
+            insert.setLong(6, now);
+            insert.executeUpdate();
+            try (ResultSet keys = insert.getGeneratedKeys()) {
+                keys.next();
+                return new DeviceRef(keys.getLong(1), deviceId, namespace, reportIntervalMs);
+            }
+        } catch (SQLException e) {
+            if (JdbcReadingStore.isUniqueViolation(e)) {
+                throw new DeviceExists();
+            }
+            throw new StoreException("create device", e);
+        }
+    }
+
+    public Optional<DeviceRef> find(String deviceId) {
+        return jdbc.one(SQL_FIND, DeviceStore::ref, deviceId);
+    }
+
+    public Optional<Credentials> credentials(String deviceId) {
+        return jdbc.one(SQL_CREDENTIALS, rs -> new Credentials(ref(rs), rs.getString(5), rs.getLong(6)), deviceId);
+    }
+
+    public List<DeviceState> list() {
+        return jdbc.query(SQL_LIST, rs -> new DeviceState(ref(rs), rs.getLong(5), rs.getLong(6),
+                (Long) rs.getObject(7, Long.class)));
+    }
+
+    /** Deletes the device and its unused tickets in one transaction; false when it was not provisioned. */
+    public boolean delete(DeviceRef device, long now) {
+        return inTransaction(device, SQL_DELETE, now);
+    }
+
+    /** Replaces the secret and drops every ticket issued under the old one; false when the device is gone. */
+    public boolean replaceSecret(DeviceRef device, String secretHash) {
+        return inTransaction(device, SQL_SECRET, secretHash);
+    }
+
+    private boolean inTransaction(DeviceRef device, String sql, Object value) {
+        try (Connection connection = database.connection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement update = Jdbc.prepare(connection, sql, value, device.key());
+                 PreparedStatement tickets = Jdbc.prepare(connection, SQL_DROP_TICKETS, device.key())) {
+                boolean changed = update.executeUpdate() == 1;
+                tickets.executeUpdate();
+                connection.commit();
+                return changed;
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("update device", e);
+        }
+    }
+
+    static DeviceRef ref(ResultSet rs) throws SQLException {
+        return new DeviceRef(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4));
+    }
+}

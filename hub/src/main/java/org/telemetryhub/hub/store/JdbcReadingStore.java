@@ -1,0 +1,277 @@
+package org.telemetryhub.hub.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.telemetryhub.protocol.Reading;
+import org.telemetryhub.protocol.Wire;
+
+/**
+ * The reading log in portable SQL. Each device row carries its cursor (last offset, highest seq, count); a write
+ * advances it with a compare-and-set, so two writers of one device (two hub nodes) cannot hand out one offset twice:
+ * the loser rolls back and retries on fresh cursors. Not thread-safe: one writer thread per instance.
+ */
+public final class JdbcReadingStore implements ReadingStore {
+
+    private static final String SQL_CURSOR =
+            "SELECT last_offset, max_seq, stored_count FROM devices WHERE device_key = ? AND active_id IS NOT NULL";
+    private static final String SQL_FIND_SEQ =
+            "SELECT offset_no, ts, metrics FROM readings WHERE device_key = ? AND seq = ?";
+    private static final String SQL_INSERT =
+            "INSERT INTO readings (device_key, offset_no, seq, ts, metrics, stored_at) VALUES (?, ?, ?, ?, ?, ?)";
+    private static final String SQL_ADVANCE = "UPDATE devices SET last_offset = ?, max_seq = ?, stored_count = ?, "
+            + "last_seen_at = ? WHERE device_key = ? AND last_offset = ?";
+    private static final String SQL_REJECTION =
+            "INSERT INTO rejections (device_key, seq, code, message, rejected_at) VALUES (?, ?, ?, ?, ?)";
+    private static final String SQL_AFTER = "SELECT offset_no, seq, ts, metrics, stored_at FROM readings "
+            + "WHERE device_key = ? AND offset_no > ? ORDER BY offset_no LIMIT ?";
+    private static final int ATTEMPTS = 3;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Double>> METRICS = new TypeReference<>() {};
+
+    private final Database database;
+    private final Clock clock;
+    private final Map<Long, Cursor> cursors = new HashMap<>();
+
+    public JdbcReadingStore(Database database, Clock clock) {
+        this.database = database;
+        this.clock = clock;
+    }
+
+    private record Cursor(long lastOffset, long maxSeq, long count) {}
+
+    /** The cursor a write moved, from where it was read to where it goes. */
+    private static final class Move {
+        final long fromOffset;
+        long lastOffset;
+        long maxSeq;
+        long count;
+        final Map<Long, Pending> bySeq = new HashMap<>();
+
+        Move(Cursor from) {
+            fromOffset = from.lastOffset();
+            lastOffset = from.lastOffset();
+            maxSeq = from.maxSeq();
+            count = from.count();
+        }
+    }
+
+    private record Pending(long offset, Reading reading) {}
+
+    /** Another writer moved a cursor first, or stored a seq first: retry on fresh cursors. */
+    private static final class CursorMoved extends Exception {
+        CursorMoved() {
+            super(null, null, false, false);
+        }
+    }
+
+    @Override
+    public List<List<Outcome>> write(List<Write> writes) {
+        try (Connection connection = database.connection()) {
+            connection.setAutoCommit(false);
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    Map<Long, Move> moves = new LinkedHashMap<>();
+                    List<List<Outcome>> outcomes = writeOnce(connection, writes, moves);
+                    connection.commit();
+                    moves.forEach((key, move) -> cursors.put(key, new Cursor(move.lastOffset, move.maxSeq, move.count)));
+                    return outcomes;
+                } catch (CursorMoved moved) {
+                    connection.rollback();
+                    cursors.clear();
+                    if (attempt == ATTEMPTS) {
+                        throw new StoreException("write", new SQLException("cursors kept moving under the write"));
+                    }
+                } catch (SQLException e) {
+                    connection.rollback();
+                    cursors.clear();
+                    if (!isUniqueViolation(e) || attempt == ATTEMPTS) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            cursors.clear();
+            throw new StoreException("write", e);
+        }
+    }
+
+    private List<List<Outcome>> writeOnce(Connection connection, List<Write> writes, Map<Long, Move> moves)
+            throws SQLException, CursorMoved {
+        long now = clock.millis();
+        List<List<Outcome>> outcomes = new ArrayList<>(writes.size());
+        try (PreparedStatement cursorQuery = connection.prepareStatement(SQL_CURSOR);
+             PreparedStatement findSeq = connection.prepareStatement(SQL_FIND_SEQ);
+             PreparedStatement insert = connection.prepareStatement(SQL_INSERT);
+             PreparedStatement rejection = connection.prepareStatement(SQL_REJECTION)) {
+            int inserted = 0;
+            int rejected = 0;
+            for (Write write : writes) {
+                long key = write.device().key();
+                Move move = moves.get(key);
+                if (move == null) {
+                    Optional<Cursor> cursor = cursor(cursorQuery, key);
+                    if (cursor.isEmpty()) {
+                        outcomes.add(write.readings().stream().<Outcome>map(r -> new Outcome.DeviceGone()).toList());
+                        continue;
+                    }
+                    move = new Move(cursor.get());
+                    moves.put(key, move);
+                }
+                List<Outcome> results = new ArrayList<>(write.readings().size());
+                List<Rejection> rejections = new ArrayList<>(write.rejections());
+                for (Reading reading : write.readings()) {
+                    Outcome outcome = place(findSeq, key, reading, move);
+                    if (outcome instanceof Outcome.Conflict) {
+                        rejections.add(new Rejection(reading.seq(), "seq_conflict",
+                                ReadingStore.conflictMessage(write.device(), reading.seq()), now));
+                    }
+                    if (outcome instanceof Outcome.Stored stored) {
+                        insert.setLong(1, key);
+                        insert.setLong(2, stored.offset());
+                        insert.setLong(3, reading.seq());
+                        insert.setLong(4, reading.ts());
+                        insert.setString(5, Wire.encode(reading.metrics()));
+                        insert.setLong(6, now);
+                        insert.addBatch();
+                        inserted++;
+                    }
+                    results.add(outcome);
+                }
+                for (Rejection r : rejections) {
+                    rejection.setLong(1, key);
+                    if (r.seq() == null) {
+                        rejection.setNull(2, java.sql.Types.BIGINT);
+                    } else {
+                        rejection.setLong(2, r.seq());
+                    }
+                    rejection.setString(3, r.code());
+                    rejection.setString(4, r.message());
+                    rejection.setLong(5, r.at());
+                    rejection.addBatch();
+                    rejected++;
+                }
+                outcomes.add(results);
+            }
+            if (inserted > 0) {
+                insert.executeBatch();
+            }
+            if (rejected > 0) {
+                rejection.executeBatch();
+            }
+        }
+        advance(connection, moves, now);
+        return outcomes;
+    }
+
+    private Outcome place(PreparedStatement findSeq, long key, Reading reading, Move move) throws SQLException {
+        Pending earlier = move.bySeq.get(reading.seq());
+        if (earlier != null) {
+            return verdict(earlier.offset(), earlier.reading(), reading);
+        }
+        if (reading.seq() <= move.maxSeq) {
+            Optional<Pending> stored = find(findSeq, key, reading.seq());
+            if (stored.isPresent()) {
+                return verdict(stored.get().offset(), stored.get().reading(), reading);
+            }
+        }
+        long offset = ++move.lastOffset;
+        move.maxSeq = Math.max(move.maxSeq, reading.seq());
+        move.count++;
+        move.bySeq.put(reading.seq(), new Pending(offset, reading));
+        return new Outcome.Stored(offset);
+    }
+
+    private static Outcome verdict(long offset, Reading stored, Reading incoming) {
+        return stored.sameContentAs(incoming) ? new Outcome.Duplicate(offset) : new Outcome.Conflict(stored);
+    }
+
+    private Optional<Cursor> cursor(PreparedStatement query, long key) throws SQLException {
+        Cursor cached = cursors.get(key);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        query.setLong(1, key);
+        try (ResultSet rs = query.executeQuery()) {
+            return rs.next() ? Optional.of(new Cursor(rs.getLong(1), rs.getLong(2), rs.getLong(3))) : Optional.empty();
+        }
+    }
+
+    private static Optional<Pending> find(PreparedStatement findSeq, long key, long seq) throws SQLException {
+        findSeq.setLong(1, key);
+        findSeq.setLong(2, seq);
+        try (ResultSet rs = findSeq.executeQuery()) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Pending(rs.getLong(1), new Reading(seq, rs.getLong(2), metrics(rs.getString(3)))));
+        }
+    }
+
+    private static void advance(Connection connection, Map<Long, Move> moves, long now)
+            throws SQLException, CursorMoved {
+        if (moves.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement update = connection.prepareStatement(SQL_ADVANCE)) {
+            for (Map.Entry<Long, Move> entry : moves.entrySet()) {
+                Move move = entry.getValue();
+                update.setLong(1, move.lastOffset);
+                update.setLong(2, move.maxSeq);
+                update.setLong(3, move.count);
+                update.setLong(4, now);
+                update.setLong(5, entry.getKey());
+                update.setLong(6, move.fromOffset);
+                update.addBatch();
+            }
+            for (int count : update.executeBatch()) {
+                if (count == 0) {
+                    throw new CursorMoved();
+                }
+            }
+        }
+    }
+
+    @Override
+    public List<StoredReading> after(long deviceKey, long afterOffset, int limit) {
+        try (Connection connection = database.connection();
+             PreparedStatement query = connection.prepareStatement(SQL_AFTER)) {
+            query.setLong(1, deviceKey);
+            query.setLong(2, afterOffset);
+            query.setInt(3, limit);
+            List<StoredReading> readings = new ArrayList<>();
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    Reading reading = new Reading(rs.getLong(2), rs.getLong(3), metrics(rs.getString(4)));
+                    readings.add(new StoredReading(rs.getLong(1), reading, rs.getLong(5)));
+                }
+            }
+            return readings;
+        } catch (SQLException e) {
+            throw new StoreException("read readings", e);
+        }
+    }
+
+    private static Map<String, Double> metrics(String json) {
+        try {
+            return JSON.readValue(json, METRICS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored metrics are not valid JSON", e);
+        }
+    }
+
+    static boolean isUniqueViolation(SQLException e) {
+        return "23505".equals(e.getSQLState());
+    }
+}

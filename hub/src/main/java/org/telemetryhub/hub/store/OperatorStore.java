@@ -1,0 +1,66 @@
+package org.telemetryhub.hub.store;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/** Operator accounts and their sessions. Only hashes of passwords and session tokens are stored. */
+public final class OperatorStore {
+
+    public record Operator(String username, String role, List<String> namespaces) {
+        public boolean isAdmin() {
+            return role.equals("admin");
+        }
+    }
+
+    public record Account(Operator operator, String passwordHash) {}
+
+    private static final String SQL_INSERT = "INSERT INTO operators (username, password_hash, role, namespaces, "
+            + "created_at) VALUES (?, ?, ?, ?, ?)";
+    private static final String SQL_ACCOUNT =
+            "SELECT username, role, namespaces, password_hash FROM operators WHERE username = ?";
+    private static final String SQL_SESSION_INSERT =
+            "INSERT INTO sessions (token_hash, username, created_at, expires_at) VALUES (?, ?, ?, ?)";
+    private static final String SQL_SESSION = "SELECT o.username, o.role, o.namespaces, o.password_hash "
+            + "FROM sessions s JOIN operators o ON o.username = s.username "
+            + "WHERE s.token_hash = ? AND s.expires_at > ?";
+    private static final String SQL_SESSION_DELETE = "DELETE FROM sessions WHERE token_hash = ?";
+    private static final String SQL_SESSION_PURGE = "DELETE FROM sessions WHERE expires_at <= ?";
+
+    private final Jdbc jdbc;
+
+    public OperatorStore(Database database) {
+        this.jdbc = new Jdbc(database);
+    }
+
+    public void create(Operator operator, String passwordHash, long now) {
+        jdbc.update(SQL_INSERT, operator.username(), passwordHash, operator.role(),
+                String.join(",", operator.namespaces()), now);
+    }
+
+    public Optional<Account> account(String username) {
+        return jdbc.one(SQL_ACCOUNT, OperatorStore::account, username);
+    }
+
+    public void openSession(String tokenHash, String username, long now, long expiresAt) {
+        jdbc.update(SQL_SESSION_INSERT, tokenHash, username, now, expiresAt);
+    }
+
+    public Optional<Operator> session(String tokenHash, long now) {
+        return jdbc.one(SQL_SESSION, OperatorStore::account, tokenHash, now).map(Account::operator);
+    }
+
+    public void closeSession(String tokenHash) {
+        jdbc.update(SQL_SESSION_DELETE, tokenHash);
+    }
+
+    public int purgeExpiredSessions(long now) {
+        return jdbc.update(SQL_SESSION_PURGE, now);
+    }
+
+    private static Account account(java.sql.ResultSet rs) throws java.sql.SQLException {
+        String namespaces = rs.getString(3);
+        List<String> list = namespaces.isEmpty() ? List.of() : Arrays.asList(namespaces.split(","));
+        return new Account(new Operator(rs.getString(1), rs.getString(2), List.copyOf(list)), rs.getString(4));
+    }
+}

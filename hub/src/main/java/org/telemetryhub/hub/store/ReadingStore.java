@@ -1,0 +1,45 @@
+package org.telemetryhub.hub.store;
+
+import java.util.List;
+import org.telemetryhub.protocol.Reading;
+
+/**
+ * Where readings become durable. One {@link #write} is one transaction: when it returns, every outcome it reports is
+ * committed, so a caller may ack what it says was stored or was already there.
+ */
+public interface ReadingStore {
+
+    /** Readings and rejections for one device, as one frame or request brought them. */
+    record Write(DeviceRef device, List<Reading> readings, List<Rejection> rejections) {}
+
+    record Rejection(Long seq, String code, String message, long at) {}
+
+    /** What became of one reading of a {@link Write}, in the order it was given. */
+    sealed interface Outcome {
+        /** Newly stored at this per-device offset. */
+        record Stored(long offset) implements Outcome {}
+
+        /** Stored before (or earlier in the same commit) with the same content, at this offset. */
+        record Duplicate(long offset) implements Outcome {}
+
+        /** Its seq is stored with other content. */
+        record Conflict(Reading stored) implements Outcome {}
+
+        /** The device was deleted meanwhile: nothing stored, nothing to ack. */
+        record DeviceGone() implements Outcome {}
+    }
+
+    record StoredReading(long offset, Reading reading, long storedAt) {}
+
+    /** The sentence of a {@code seq_conflict} verdict; the store records it with the rejection. */
+    static String conflictMessage(DeviceRef device, long seq) {
+        return "reading with seq " + seq + " must repeat the stored content to be a resend, but its ts or metrics "
+                + "differ (device " + device.id() + ", seq " + seq + ")";
+    }
+
+    /** Stores everything in one transaction; outcomes per write, per reading. Throws {@link StoreException}. */
+    List<List<Outcome>> write(List<Write> writes);
+
+    /** Up to {@code limit} readings of a device after an offset, in offset order. */
+    List<StoredReading> after(long deviceKey, long afterOffset, int limit);
+}

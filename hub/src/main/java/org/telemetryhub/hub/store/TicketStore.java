@@ -1,0 +1,52 @@
+package org.telemetryhub.hub.store;
+
+import java.util.Optional;
+
+/**
+ * Tickets by hash. Using one is a single conditional UPDATE, so two hub nodes racing on one ticket cannot both win:
+ * a connection takes a ticket that no connection and no HTTP request has used; HTTP ingest may reuse a ticket that
+ * opened no connection until it expires.
+ */
+public final class TicketStore {
+
+    private static final String SQL_INSERT =
+            "INSERT INTO tickets (ticket_hash, device_key, expires_at) VALUES (?, ?, ?)";
+    private static final String SQL_CONNECT = "UPDATE tickets SET connected_at = ? WHERE ticket_hash = ? "
+            + "AND connected_at IS NULL AND http_used = FALSE AND expires_at > ?";
+    private static final String SQL_HTTP = "UPDATE tickets SET http_used = TRUE WHERE ticket_hash = ? "
+            + "AND connected_at IS NULL AND expires_at > ?";
+    private static final String SQL_DEVICE = "SELECT d.device_key, d.device_id, d.fleet, d.report_interval_ms "
+            + "FROM tickets t JOIN devices d ON d.device_key = t.device_key "
+            + "WHERE t.ticket_hash = ? AND d.active_id IS NOT NULL";
+    private static final String SQL_PURGE = "DELETE FROM tickets WHERE expires_at <= ?";
+
+    private final Jdbc jdbc;
+
+    public TicketStore(Database database) {
+        this.jdbc = new Jdbc(database);
+    }
+
+    public void insert(String ticketHash, long deviceKey, long expiresAt) {
+        jdbc.update(SQL_INSERT, ticketHash, deviceKey, expiresAt);
+    }
+
+    /** Uses the ticket up for one connection; empty when it is unknown, expired, used or its device is gone. */
+    public Optional<DeviceRef> takeForConnection(String ticketHash, long now) {
+        if (jdbc.update(SQL_CONNECT, now, ticketHash, now) != 1) {
+            return Optional.empty();
+        }
+        return jdbc.one(SQL_DEVICE, DeviceStore::ref, ticketHash);
+    }
+
+    /** Marks the ticket as an HTTP bearer (it can no longer open a connection) and names its device. */
+    public Optional<DeviceRef> useForHttp(String ticketHash, long now) {
+        if (jdbc.update(SQL_HTTP, ticketHash, now) != 1) {
+            return Optional.empty();
+        }
+        return jdbc.one(SQL_DEVICE, DeviceStore::ref, ticketHash);
+    }
+
+    public int purgeExpired(long now) {
+        return jdbc.update(SQL_PURGE, now);
+    }
+}

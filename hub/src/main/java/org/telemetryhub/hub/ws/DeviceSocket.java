@@ -1,0 +1,190 @@
+package org.telemetryhub.hub.ws;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.StatusCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telemetryhub.hub.ingest.DeviceConnections;
+import org.telemetryhub.hub.ingest.IngestPipeline;
+import org.telemetryhub.hub.ingest.IngestPipeline.Accepted;
+import org.telemetryhub.hub.ingest.IngestPipeline.Refused;
+import org.telemetryhub.hub.store.DeviceRef;
+import org.telemetryhub.protocol.ErrorCode;
+import org.telemetryhub.protocol.HubMessage;
+import org.telemetryhub.protocol.Wire;
+
+/**
+ * One device's WebSocket. Frames go through the ingest pipeline; verdicts come back as frames, acks only after the
+ * commit. Reading is demand-driven: with too many frames waiting for their commit, the socket stops reading, so a
+ * fast device is slowed by TCP instead of filling the hub's memory.
+ */
+public final class DeviceSocket implements Session.Listener, DeviceConnections.Link {
+
+    private static final Logger log = LoggerFactory.getLogger(DeviceSocket.class);
+
+    private final DeviceRef device;
+    private final IngestPipeline pipeline;
+    private final DeviceConnections connections;
+    private final DeviceConnections.Slot slot;
+    private final int maxPending;
+    private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicInteger missedPongs = new AtomicInteger();
+    private final Consumer<DeviceSocket> onClosed;
+    private volatile Session session;
+    private boolean demanding;
+    private boolean paused;
+
+    DeviceSocket(DeviceRef device, IngestPipeline pipeline, DeviceConnections connections,
+                 DeviceConnections.Slot slot, int maxPending, Consumer<DeviceSocket> onClosed) {
+        this.onClosed = onClosed;
+        this.device = device;
+        this.pipeline = pipeline;
+        this.connections = connections;
+        this.slot = slot;
+        this.maxPending = maxPending;
+    }
+
+    @Override
+    public long deviceKey() {
+        return device.key();
+    }
+
+    @Override
+    public void onWebSocketOpen(Session session) {
+        this.session = session;
+        connections.opened(this);
+        log.debug("event=device_connected device={}", device.id());
+        demand();
+    }
+
+    @Override
+    public void onWebSocketText(String frame) {
+        eventArrived();
+        IngestPipeline.FrameResult result = pipeline.accept(device, frame);
+        if (result instanceof Refused refused) {
+            send(refused.error());
+            if (refused.close()) {
+                close(StatusCode.POLICY_VIOLATION, "resent early three times while rate limited");
+                return;
+            }
+        } else if (result instanceof Accepted accepted) {
+            accepted.rejectedNow().forEach(this::send);
+            pending.incrementAndGet();
+            accepted.committed().whenComplete((verdicts, failure) -> {
+                if (failure != null) {
+                    send(HubMessage.Error.of(ErrorCode.STORE_UNAVAILABLE,
+                            "the store did not commit this frame; resend its readings"));
+                } else {
+                    verdicts.rejected().forEach(this::send);
+                    verdicts.ackSeq().ifPresent(seq -> send(new HubMessage.Ack(seq)));
+                }
+                if (pending.decrementAndGet() < maxPending) {
+                    resume();
+                }
+            });
+        }
+        if (pending.get() < maxPending) {
+            demand();
+        } else {
+            pause();
+        }
+    }
+
+    @Override
+    public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+        eventArrived();
+        callback.succeed();
+        close(StatusCode.BAD_DATA, "binary frames are not accepted; send JSON text frames");
+    }
+
+    @Override
+    public void onWebSocketPong(ByteBuffer payload) {
+        eventArrived();
+        missedPongs.set(0);
+        demand();
+    }
+
+    @Override
+    public void onWebSocketPing(ByteBuffer payload) {
+        eventArrived();
+        session.sendPong(payload, Callback.NOOP);
+        demand();
+    }
+
+    @Override
+    public void onWebSocketClose(int statusCode, String reason) {
+        onClosed.accept(this);
+        connections.closed(this);
+        slot.close();
+        log.debug("event=device_disconnected device={} code={}", device.id(), statusCode);
+    }
+
+    @Override
+    public void onWebSocketError(Throwable cause) {
+        log.debug("event=device_socket_error device={} error={}", device.id(), cause.toString());
+    }
+
+    /** Sends a ping, or cuts a peer that left the last two unanswered. */
+    void ping() {
+        Session s = session;
+        if (s == null || !s.isOpen()) {
+            return;
+        }
+        if (missedPongs.get() >= 2) {
+            log.info("event=device_unresponsive device={}", device.id());
+            s.disconnect();
+            return;
+        }
+        missedPongs.incrementAndGet();
+        s.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
+    }
+
+    @Override
+    public void close(String reason) {
+        close(StatusCode.POLICY_VIOLATION, reason);
+    }
+
+    void shutdown() {
+        close(StatusCode.SHUTDOWN, "hub shutting down");
+    }
+
+    private void close(int code, String reason) {
+        Session s = session;
+        if (s != null) {
+            s.close(code, reason, Callback.NOOP);
+        }
+    }
+
+    private void send(HubMessage message) {
+        Session s = session;
+        if (s != null && s.isOpen()) {
+            s.sendText(Wire.encode(message), Callback.NOOP);
+        }
+    }
+
+    private synchronized void eventArrived() {
+        demanding = false;
+    }
+
+    private synchronized void demand() {
+        if (!demanding && !paused && session != null) {
+            demanding = true;
+            session.demand();
+        }
+    }
+
+    private synchronized void pause() {
+        paused = true;
+    }
+
+    private synchronized void resume() {
+        if (paused) {
+            paused = false;
+            demand();
+        }
+    }
+}

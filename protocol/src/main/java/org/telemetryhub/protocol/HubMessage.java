@@ -1,0 +1,30 @@
+package org.telemetryhub.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
+
+/** What the hub sends a device, on WebSocket frames and MQTT verdict topics. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = HubMessage.Ack.class, name = "ack"),
+    @JsonSubTypes.Type(value = HubMessage.Rejected.class, name = "rejected"),
+    @JsonSubTypes.Type(value = HubMessage.Error.class, name = "error"),
+})
+public sealed interface HubMessage {
+
+    /** The reading with this seq (or, for a batch, every accepted one up to it) is durably stored. */
+    record Ack(long seq) implements HubMessage {}
+
+    /** The reading with this seq is not stored, and why. */
+    record Rejected(long seq, String error, String message) implements HubMessage {}
+
+    /** A frame that could not be tied to readings, or was refused whole ({@code seqs} then lists its readings). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Error(String error, String message, Long retryAfterMs, List<Long> seqs) implements HubMessage {
+        public static Error of(ErrorCode code, String message) {
+            return new Error(code.wire(), message, null, null);
+        }
+    }
+}
