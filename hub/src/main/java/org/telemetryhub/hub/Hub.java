@@ -62,6 +62,7 @@ public final class Hub implements AutoCloseable {
     private final HubConfig config;
     private final Database database;
     private final ReadingStore readings;
+    private final DeviceStore devices;
     private final GroupCommitter committer;
     private final DeviceEndpoint deviceEndpoint;
     private final DeviceConnections connections;
@@ -74,7 +75,7 @@ public final class Hub implements AutoCloseable {
         HubMetrics metrics = new HubMetrics();
         database = Database.open(config.store());
         Secrets secrets = new Secrets();
-        DeviceStore devices = new DeviceStore(database);
+        devices = new DeviceStore(database);
         OperatorStore operators = new OperatorStore(database);
         readings = new JdbcReadingStore(database, clock);
 
@@ -154,8 +155,8 @@ public final class Hub implements AutoCloseable {
         return readings;
     }
 
-    public Database database() {
-        return database;
+    public DeviceStore devices() {
+        return devices;
     }
 
     @Override

@@ -1,0 +1,126 @@
+package org.telemetryhub.hub.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/** The operator and device HTTP API as a test calls it: JSON in, status and JSON out. */
+public final class Api {
+
+    public static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public record Answer(int status, JsonNode body, HttpResponse<String> raw) {
+        public String error() {
+            return body.path("error").asText();
+        }
+    }
+
+    /** A provisioned device and its one-time secret. */
+    public record Device(String id, String secret) {}
+
+    private final String base;
+    private final String token;
+
+    Api(String base, String token) {
+        this.base = base;
+        this.token = token;
+    }
+
+    public static Api signedIn(String base, String username, String password) {
+        Answer login = new Api(base, null).post("/api/login",
+                Map.of("username", username, "password", password, "issueToken", true));
+        if (login.status() != 200) {
+            throw new IllegalStateException("login failed: " + login.status() + " " + login.body());
+        }
+        return new Api(base, login.body().get("token").asText());
+    }
+
+    public Answer get(String path) {
+        return send(request(path).GET());
+    }
+
+    public Answer delete(String path) {
+        return send(request(path).DELETE());
+    }
+
+    public Answer post(String path, Object body) {
+        return postRaw(path, body instanceof String s ? s : encode(body), Map.of());
+    }
+
+    public Answer postRaw(String path, String body, Map<String, String> headers) {
+        HttpRequest.Builder builder = request(path).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        headers.forEach(builder::header);
+        return send(builder);
+    }
+
+    public Device provision(String deviceId) {
+        return provision(deviceId, "default");
+    }
+
+    public Device provision(String deviceId, String namespace) {
+        Answer answer = post("/api/devices", Map.of("deviceId", deviceId, "namespace", namespace));
+        if (answer.status() != 201) {
+            throw new IllegalStateException("provisioning failed: " + answer.status() + " " + answer.body());
+        }
+        return new Device(deviceId, answer.body().get("secret").asText());
+    }
+
+    public String ticket(Device device) {
+        Answer answer = post("/api/tickets", Map.of("deviceId", device.id(), "secret", device.secret()));
+        if (answer.status() != 201) {
+            throw new IllegalStateException("ticket refused: " + answer.status() + " " + answer.body());
+        }
+        return answer.body().get("ticket").asText();
+    }
+
+    /** Readings over HTTP with a ticket as bearer. */
+    public Answer ingest(String deviceId, String ticket, String body) {
+        return new Api(base, ticket).postRaw("/api/devices/" + deviceId + "/readings", body, Map.of());
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        return builder;
+    }
+
+    private static Answer send(HttpRequest.Builder builder) {
+        try {
+            HttpResponse<String> response = HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode body = response.body().isEmpty() ? JSON.createObjectNode() : parse(response.body());
+            return new Answer(response.statusCode(), body, response);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            return JSON.createObjectNode().put("raw", body);
+        }
+    }
+
+    public static String encode(Object body) {
+        try {
+            return JSON.writeValueAsString(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

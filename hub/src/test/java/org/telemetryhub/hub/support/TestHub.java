@@ -1,0 +1,80 @@
+package org.telemetryhub.hub.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.telemetryhub.hub.Hub;
+import org.telemetryhub.hub.config.ConfigLoader;
+import org.telemetryhub.hub.config.HubConfig;
+
+/** A real hub on a free port with its own store in a temporary folder, wired by the same root as {@code main}. */
+public final class TestHub implements AutoCloseable {
+
+    public static final String ADMIN_PASSWORD = "correct-horse-battery";
+
+    public final Hub hub;
+    public final TestClock clock;
+    public final Path dir;
+
+    private TestHub(Hub hub, TestClock clock, Path dir) {
+        this.hub = hub;
+        this.clock = clock;
+        this.dir = dir;
+    }
+
+    public static TestHub start() {
+        return start(Map.of());
+    }
+
+    /** Starts a hub with test defaults (port 0, fast password hashing), overridden by {@code settings}. */
+    public static TestHub start(Map<String, String> settings) {
+        try {
+            Path dir = Files.createTempDirectory("hub-test");
+            return start(dir, settings);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static TestHub start(Path dir, Map<String, String> settings) {
+        Map<String, String> values = new HashMap<>();
+        values.put("http.port", "0");
+        values.put("store.dir", dir.toString());
+        values.put("admin.password", ADMIN_PASSWORD);
+        values.put("admin.passwordIterations", "1000");
+        values.putAll(settings);
+        HubConfig config = HubConfig.from(ConfigLoader.settings(values));
+        TestClock clock = new TestClock();
+        try {
+            return new TestHub(Hub.start(config, clock), clock, dir);
+        } catch (Exception e) {
+            throw new IllegalStateException("hub did not start", e);
+        }
+    }
+
+    public String url() {
+        return hub.url();
+    }
+
+    public URI deviceSocket() {
+        return URI.create(url().replaceFirst("^http", "ws") + "/ws/device");
+    }
+
+    /** An operator API client signed in as admin with a bearer token. */
+    public Api admin() {
+        return Api.signedIn(url(), "admin", ADMIN_PASSWORD);
+    }
+
+    public Api anonymous() {
+        return new Api(url(), null);
+    }
+
+    @Override
+    public void close() {
+        hub.close();
+    }
+}
