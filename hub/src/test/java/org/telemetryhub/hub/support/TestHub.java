@@ -64,6 +64,16 @@ public final class TestHub implements AutoCloseable {
         return URI.create(url().replaceFirst("^http", "ws") + "/ws/device");
     }
 
+    /** How many readings of a device are in the store. */
+    public int storedCount(String deviceId) {
+        return stored(deviceId).size();
+    }
+
+    public java.util.List<org.telemetryhub.hub.store.ReadingStore.StoredReading> stored(String deviceId) {
+        var device = hub.devices().find(deviceId).orElseThrow();
+        return hub.readings().after(device.key(), 0, 1_000_000);
+    }
+
     /** An operator API client signed in as admin with a bearer token. */
     public Api admin() {
         return Api.signedIn(url(), "admin", ADMIN_PASSWORD);
