@@ -89,6 +89,10 @@ public record HubConfig(
         HubConfig config = new HubConfig(http, tls, store, s.text("admin.password"), mqtt, ingest, limits, auth,
                 s.integer("ws.pingIntervalMs", 15_000, 100, 3_600_000), namespaces(s));
         config.checkPlaintextBinding(s);
+        if (limits.deviceBurst() < ingest.maxBatch()) {
+            throw s.invalid("limits.deviceBurst", "must hold a full batch (ingest.maxBatch = " + ingest.maxBatch()
+                    + ")", String.valueOf(limits.deviceBurst()));
+        }
         s.rejectUnknownKeys();
         return config;
     }

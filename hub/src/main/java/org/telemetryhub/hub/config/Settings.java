@@ -115,6 +115,11 @@ public final class Settings {
         return new ConfigException(key + " " + rule + ", but was \"" + shown + "\" (from " + origin + ")");
     }
 
+    /** Every key some component asked for, for documentation checks. */
+    public Set<String> readKeys() {
+        return Set.copyOf(read);
+    }
+
     /** Fails on a key in the file that no component read: almost always a typo. */
     public void rejectUnknownKeys() {
         for (String key : values.keySet()) {

@@ -1,0 +1,115 @@
+package org.telemetryhub.hub.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Settings come from hub.yaml and HUB_* variables; a bad one stops the start naming the key, the rule and the value. */
+class HubConfigTest {
+
+    static final Path SHIPPED = Path.of(System.getProperty("project.root", ".."), "config", "hub.yaml");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void runs_with_no_config_file_at_all() {
+        HubConfig config = ConfigLoader.load(null, Map.of());
+
+        assertEquals("127.0.0.1", config.http().host());
+        assertEquals(8080, config.http().port());
+        assertEquals("off", config.mqtt().mode());
+        assertTrue(config.store().url().startsWith("jdbc:h2:file:"));
+        assertTrue(config.store().url().endsWith(";WRITE_DELAY=0"), config.store().url());
+    }
+
+    @Test
+    void the_shipped_hub_yaml_loads_and_equals_the_defaults() {
+        assertEquals(ConfigLoader.load(null, Map.of()), ConfigLoader.load(SHIPPED, Map.of()));
+    }
+
+    @Test
+    void the_shipped_hub_yaml_documents_every_setting() throws Exception {
+        String text = Files.readString(SHIPPED);
+        Settings settings = ConfigLoader.settings(null, Map.of());
+        HubConfig.from(settings);
+
+        for (String key : settings.readKeys()) {
+            String leaf = key.substring(key.lastIndexOf('.') + 1);
+            assertTrue(text.matches("(?s).*\\n\\s*(# )?" + leaf + ":.*"), key + " is not documented in hub.yaml");
+        }
+    }
+
+    @Test
+    void the_environment_overrides_the_file() throws Exception {
+        Path file = dir.resolve("hub.yaml");
+        Files.writeString(file, "http:\n  port: 9000\n");
+
+        HubConfig config = ConfigLoader.load(file, Map.of("HUB_HTTP_PORT", "9100", "HUB_STORE_DIR", "/srv/hub"));
+
+        assertEquals(9100, config.http().port());
+        assertEquals(Path.of("/srv/hub"), config.store().dir());
+    }
+
+    @Test
+    void a_bad_value_names_the_key_the_rule_the_value_and_its_origin() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("HUB_HTTP_PORT", "eighty")));
+
+        assertEquals("http.port must be an integer in [0, 65535], but was \"eighty\" (from HUB_HTTP_PORT)",
+                e.getMessage());
+    }
+
+    @Test
+    void an_unknown_key_is_refused_as_a_likely_typo() throws Exception {
+        Path file = dir.resolve("hub.yaml");
+        Files.writeString(file, "http:\n  prot: 9000\n");
+
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
+
+        assertEquals("unknown setting http.prot (from " + file + ")", e.getMessage());
+    }
+
+    @Test
+    void a_ticket_lifetime_over_sixty_seconds_is_refused() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("HUB_TICKETS_TTLMS", "120000")));
+
+        assertTrue(e.getMessage().startsWith("tickets.ttlMs must be an integer in [1000, 60000]"), e.getMessage());
+    }
+
+    @Test
+    void a_burst_smaller_than_a_batch_is_refused() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("HUB_LIMITS_DEVICEBURST", "100")));
+
+        assertEquals("limits.deviceBurst must hold a full batch (ingest.maxBatch = 500), but was \"100\" "
+                + "(from HUB_LIMITS_DEVICEBURST)", e.getMessage());
+    }
+
+    @Test
+    void namespace_ranges_are_read_per_metric() throws Exception {
+        Path file = dir.resolve("hub.yaml");
+        Files.writeString(file, "namespaces:\n  plant-a:\n    ranges:\n      temperature: {min: -40, max: 85}\n");
+
+        HubConfig config = ConfigLoader.load(file, Map.of());
+
+        assertEquals(new HubConfig.Range(-40, 85), config.namespaces().get("plant-a").ranges().get("temperature"));
+    }
+
+    @Test
+    void invalid_yaml_is_reported_with_the_file() throws Exception {
+        Path file = dir.resolve("hub.yaml");
+        Files.writeString(file, "http: [unclosed\n");
+
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
+
+        assertTrue(e.getMessage().startsWith("config file " + file + " is not valid YAML"), e.getMessage());
+    }
+}

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Builds the hub and runs it on its embedded defaults (config/hub.yaml; HUB_* variables override any key).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+mvn -B -q install -DskipTests
+exec java -jar hub/target/hub.jar config/hub.yaml "$@"
