@@ -80,6 +80,7 @@ public final class Hub implements AutoCloseable {
     private final ServerConnector connector;
     private final ScheduledExecutorService timers;
     private final Rooms rooms;
+    private final StreamRoutes streams;
 
     private Hub(HubConfig config, Clock clock) throws Exception {
         this.config = config;
@@ -126,7 +127,7 @@ public final class Hub implements AutoCloseable {
         timers = Executors.newScheduledThreadPool(2, r -> new Thread(r, "hub-timers"));
         new DeviceRoutes(registry, gate).register(router);
         new OperatorRoutes(operatorAuth, gate).register(router);
-        StreamRoutes streams = new StreamRoutes(gate, rooms, readings, feed, timers,
+        streams = new StreamRoutes(gate, rooms, readings, feed, timers,
                 config.dashboards().longPollMaxMs());
         streams.register(router);
         new TicketRoutes(tickets).register(router);
@@ -197,6 +198,7 @@ public final class Hub implements AutoCloseable {
         log.info("event=hub_stopping");
         committer.close();
         deviceEndpoint.closeAll();
+        streams.closeAll();
         timers.shutdownNow();
         rooms.close();
         try {

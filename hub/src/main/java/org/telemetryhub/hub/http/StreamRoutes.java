@@ -56,6 +56,11 @@ public final class StreamRoutes {
         router.add("GET", "/api/devices/{id}/rejections", this::rejections);
     }
 
+    /** Ends every SSE stream, for shutdown. */
+    public void closeAll() {
+        streams.forEach(stream -> stream.close("hub shutting down"));
+    }
+
     /** Keeps every SSE stream's connection alive; run on the ping interval. */
     public void heartbeat() {
         streams.forEach(SseStream::heartbeat);
