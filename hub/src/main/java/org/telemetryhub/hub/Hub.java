@@ -48,6 +48,16 @@ import org.telemetryhub.hub.store.JdbcReadingStore;
 import org.telemetryhub.hub.store.OperatorStore;
 import org.telemetryhub.hub.store.ReadingStore;
 import org.telemetryhub.hub.store.TicketStore;
+import org.telemetryhub.hub.rooms.Fanout;
+import org.telemetryhub.hub.rooms.Feed;
+import org.telemetryhub.hub.rooms.LocalFeed;
+import org.telemetryhub.hub.rooms.NamespaceSummaries;
+import org.telemetryhub.hub.rooms.PresenceTracker;
+import org.telemetryhub.hub.rooms.RetentionJob;
+import org.telemetryhub.hub.rooms.Rooms;
+import org.telemetryhub.hub.http.OperatorRoutes;
+import org.telemetryhub.hub.http.StreamRoutes;
+import org.telemetryhub.hub.ws.DashboardEndpoint;
 import org.telemetryhub.hub.ws.DeviceEndpoint;
 
 /**
@@ -69,6 +79,8 @@ public final class Hub implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final ScheduledExecutorService timers;
+    private final Rooms rooms;
+    private final StreamRoutes streams;
 
     private Hub(HubConfig config, Clock clock) throws Exception {
         this.config = config;
@@ -79,20 +91,26 @@ public final class Hub implements AutoCloseable {
         OperatorStore operators = new OperatorStore(database);
         readings = new JdbcReadingStore(database, clock);
 
-        connections = new DeviceConnections(config.limits());
+        Feed feed = new LocalFeed();
+        PresenceTracker presence = new PresenceTracker(devices, feed, clock);
+        connections = new DeviceConnections(config.limits(), presence);
         metrics.gauge("hub.connections.devices", "Open device connections", connections::open);
         OperatorAuth operatorAuth = new OperatorAuth(operators, new PasswordHasher(config.auth().passwordIterations()),
                 secrets, clock, config.auth(), config.limits());
         operatorAuth.ensureAdmin(config.adminPassword(), config.store().dir());
         Tickets tickets = new Tickets(devices, new TicketStore(database), secrets, clock, config.auth(),
                 config.limits());
-        committer = new GroupCommitter(readings, metrics, config.ingest().commitBatchReadings());
+        committer = new GroupCommitter(readings, metrics, config.ingest().commitBatchReadings(),
+                new Fanout(feed, clock));
+        NamespaceSummaries summaries = new NamespaceSummaries(devices, readings, feed, clock);
+        rooms = new Rooms(readings, devices, feed, summaries, config.dashboards(), metrics, clock);
         IngestPipeline pipeline = new IngestPipeline(new FrameParser(config.ingest().maxBatch()),
                 new ReadingValidator(config.ingest(), config.namespaces(), clock),
                 new RateGate(config.limits(), clock), committer, metrics, clock);
         DeviceRegistry registry = new DeviceRegistry(devices, secrets, clock, (deviceKey, reason) -> {
             connections.disconnect(deviceKey, reason);
             pipeline.forget(deviceKey);
+            summaries.forget(deviceKey);
         });
         deviceEndpoint = new DeviceEndpoint(tickets, pipeline, connections,
                 config.ingest().maxPendingPerConnection());
@@ -106,7 +124,12 @@ public final class Hub implements AutoCloseable {
 
         Router router = new Router(config.ingest().maxBodyBytes());
         new AuthRoutes(operatorAuth, gate, config.auth().sessionTtlMs()).register(router);
-        new DeviceRoutes(registry, gate, connections::isOnline).register(router);
+        timers = Executors.newScheduledThreadPool(2, r -> new Thread(r, "hub-timers"));
+        new DeviceRoutes(registry, gate).register(router);
+        new OperatorRoutes(operatorAuth, gate).register(router);
+        streams = new StreamRoutes(gate, rooms, readings, feed, timers,
+                config.dashboards().longPollMaxMs());
+        streams.register(router);
         new TicketRoutes(tickets).register(router);
         new IngestRoutes(tickets, pipeline).register(router);
         new OpsRoutes(database::isReady, () -> config.mqtt().mode(), metrics).register(router);
@@ -114,6 +137,8 @@ public final class Hub implements AutoCloseable {
 
         WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, container -> {
             container.addMapping(DeviceEndpoint.PATH, deviceEndpoint);
+            container.addMapping(DashboardEndpoint.PATH,
+                    new DashboardEndpoint(gate, rooms, config.dashboards().framesPerSecond(), clock));
             container.setMaxTextMessageSize(config.ingest().maxBodyBytes());
             container.setMaxBinaryMessageSize(config.ingest().maxBodyBytes());
             container.setIdleTimeout(Duration.ofMillis(config.wsPingIntervalMs() * 3));
@@ -122,10 +147,19 @@ public final class Hub implements AutoCloseable {
         server.setHandler(new HostGuard(origins, config.tls().enabled(), upgrades));
         server.setStopTimeout(2_000);
 
-        timers = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "hub-timers"));
-        timers.scheduleAtFixedRate(deviceEndpoint::pingAll, config.wsPingIntervalMs(), config.wsPingIntervalMs(),
-                TimeUnit.MILLISECONDS);
-        timers.scheduleAtFixedRate(() -> housekeeping(tickets, operatorAuth), 60, 60, TimeUnit.SECONDS);
+        long ping = config.wsPingIntervalMs();
+        every(Math.max(25, ping / 4), () -> deviceEndpoint.keepAlive(ping));
+        every(ping, streams::heartbeat);
+        every(1_000, () -> {
+            presence.tick();
+            summaries.tick();
+            rooms.closeHopeless();
+        });
+        every(config.retentionCheckMs(), new RetentionJob(config.namespaces(), devices, readings, clock));
+        every(60_000, () -> {
+            tickets.housekeeping();
+            operatorAuth.housekeeping();
+        });
     }
 
     public static Hub start(HubConfig config, Clock clock) throws Exception {
@@ -164,7 +198,9 @@ public final class Hub implements AutoCloseable {
         log.info("event=hub_stopping");
         committer.close();
         deviceEndpoint.closeAll();
+        streams.closeAll();
         timers.shutdownNow();
+        rooms.close();
         try {
             server.stop();
         } catch (Exception e) {
@@ -174,13 +210,15 @@ public final class Hub implements AutoCloseable {
         log.info("event=hub_stopped");
     }
 
-    private void housekeeping(Tickets tickets, OperatorAuth operatorAuth) {
-        try {
-            tickets.housekeeping();
-            operatorAuth.housekeeping();
-        } catch (RuntimeException e) {
-            log.warn("event=housekeeping_failed error={}", e.toString());
-        }
+    /** Runs a periodic task; a failure is logged and the task runs again next time. */
+    private void every(long periodMs, Runnable task) {
+        timers.scheduleAtFixedRate(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.warn("event=periodic_task_failed error={}", e.toString());
+            }
+        }, periodMs, periodMs, TimeUnit.MILLISECONDS);
     }
 
     private static QueuedThreadPool threadPool() {

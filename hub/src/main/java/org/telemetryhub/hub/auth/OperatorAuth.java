@@ -60,6 +60,15 @@ public final class OperatorAuth {
                 : storeDir.resolve("admin-password").toAbsolutePath().normalize());
     }
 
+    /** Creates an operator account; false when the username is taken. */
+    public boolean createOperator(Operator operator, String password) {
+        boolean created = operators.create(operator, passwords.hash(password), clock.millis());
+        if (created) {
+            log.info("event=operator_created username={} role={}", operator.username(), operator.role());
+        }
+        return created;
+    }
+
     public Login login(String username, String password, String address) {
         long wait = Math.max(byAddress.retryAfterMs(address), byUsername.retryAfterMs(username));
         if (wait > 0) {

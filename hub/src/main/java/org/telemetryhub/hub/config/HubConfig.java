@@ -20,6 +20,8 @@ public record HubConfig(
         Limits limits,
         Auth auth,
         long wsPingIntervalMs,
+        Dashboards dashboards,
+        long retentionCheckMs,
         Map<String, NamespaceRules> namespaces) {
 
     public record Http(String host, int port, Optional<URI> publicOrigin) {}
@@ -43,8 +45,14 @@ public record HubConfig(
 
     public record Auth(long ticketTtlMs, long sessionTtlMs, int passwordIterations) {}
 
-    /** Ranges a namespace's readings must fall in, by metric name; absent metrics are not checked. */
-    public record NamespaceRules(Map<String, Range> ranges) {}
+    public record Dashboards(int snapshotLimit, int outboxLimit, long hopelessMs, int framesPerSecond,
+                             long longPollMaxMs) {}
+
+    /**
+     * A namespace's rules: ranges its readings must fall in, by metric name (absent metrics are not checked), and how
+     * long its readings are kept (empty: for ever).
+     */
+    public record NamespaceRules(Map<String, Range> ranges, Optional<Long> retentionMs) {}
 
     public record Range(double min, double max) {}
 
@@ -86,8 +94,15 @@ public record HubConfig(
                 s.integer("tickets.ttlMs", 60_000, 1_000, 60_000),
                 s.integer("sessions.ttlMs", 12 * 3_600_000L, 60_000, 30L * 86_400_000),
                 s.smallInteger("admin.passwordIterations", 210_000, 1_000, 10_000_000));
+        Dashboards dashboards = new Dashboards(
+                s.smallInteger("dashboard.snapshotLimit", 1_000, 1, 100_000),
+                s.smallInteger("dashboard.outboxLimit", 1_000, 16, 1_000_000),
+                s.integer("dashboard.hopelessMs", 30_000, 100, 3_600_000),
+                s.smallInteger("dashboard.framesPerSecond", 20, 1, 10_000),
+                s.integer("dashboard.longPollMaxMs", 60_000, 0, 600_000));
         HubConfig config = new HubConfig(http, tls, store, s.text("admin.password"), mqtt, ingest, limits, auth,
-                s.integer("ws.pingIntervalMs", 15_000, 100, 3_600_000), namespaces(s));
+                s.integer("ws.pingIntervalMs", 15_000, 100, 3_600_000), dashboards,
+                s.integer("retention.checkIntervalMs", 60_000, 100, 86_400_000), namespaces(s));
         config.checkPlaintextBinding(s);
         if (limits.deviceBurst() < ingest.maxBatch()) {
             throw s.invalid("limits.deviceBurst", "must hold a full batch (ingest.maxBatch = " + ingest.maxBatch()
@@ -99,11 +114,16 @@ public record HubConfig(
 
     private static Map<String, NamespaceRules> namespaces(Settings s) {
         Map<String, Map<String, Range>> ranges = new TreeMap<>();
+        Map<String, Long> retention = new TreeMap<>();
         for (String key : s.keysUnder("namespaces")) {
             String[] parts = key.split("\\.");
+            if (parts.length == 3 && parts[2].equals("retentionMs")) {
+                retention.put(parts[1], s.integer(key, 0, 1_000, Long.MAX_VALUE));
+                continue;
+            }
             if (parts.length != 5 || !parts[2].equals("ranges") || !(parts[4].equals("min") || parts[4].equals("max"))) {
-                throw new ConfigException("unknown setting " + key
-                        + " (namespace rules are namespaces.<namespace>.ranges.<metric>.min|max)");
+                throw new ConfigException("unknown setting " + key + " (namespace rules are "
+                        + "namespaces.<namespace>.ranges.<metric>.min|max and namespaces.<namespace>.retentionMs)");
             }
             String metricKey = "namespaces." + parts[1] + ".ranges." + parts[3];
             ranges.computeIfAbsent(parts[1], n -> new TreeMap<>()).computeIfAbsent(parts[3], m -> {
@@ -117,7 +137,12 @@ public record HubConfig(
             });
         }
         Map<String, NamespaceRules> rules = new TreeMap<>();
-        ranges.forEach((namespace, byMetric) -> rules.put(namespace, new NamespaceRules(Map.copyOf(byMetric))));
+        java.util.Set<String> named = new java.util.TreeSet<>(ranges.keySet());
+        named.addAll(retention.keySet());
+        for (String namespace : named) {
+            rules.put(namespace, new NamespaceRules(Map.copyOf(ranges.getOrDefault(namespace, Map.of())),
+                    Optional.ofNullable(retention.get(namespace))));
+        }
         return Map.copyOf(rules);
     }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.LongPredicate;
 import org.telemetryhub.hub.auth.DeviceRegistry;
 import org.telemetryhub.hub.store.DeviceRef;
 import org.telemetryhub.hub.store.DeviceStore;
@@ -16,12 +15,9 @@ public final class DeviceRoutes {
 
     private final DeviceRegistry registry;
     private final OperatorGate gate;
-    private final LongPredicate online;
-
-    public DeviceRoutes(DeviceRegistry registry, OperatorGate gate, LongPredicate online) {
+    public DeviceRoutes(DeviceRegistry registry, OperatorGate gate) {
         this.registry = registry;
         this.gate = gate;
-        this.online = online;
     }
 
     public void register(Router router) {
@@ -60,12 +56,13 @@ public final class DeviceRoutes {
     }
 
     private Map<String, Object> describe(DeviceStore.DeviceState state) {
-        boolean isOnline = online.test(state.ref().key());
+        String presence = state.presence().state();
         Map<String, Object> device = new LinkedHashMap<>();
         device.put("deviceId", state.ref().id());
         device.put("namespace", state.ref().namespace());
-        device.put("presence", isOnline ? "online" : "offline");
-        device.put("online", isOnline);
+        device.put("presence", presence);
+        device.put("online", !presence.equals("offline"));
+        device.put("presenceVersion", state.presence().version());
         device.put("lastSeenAt", state.lastSeenAt());
         device.put("lastSeq", state.lastSeq());
         device.put("holes", state.holes());

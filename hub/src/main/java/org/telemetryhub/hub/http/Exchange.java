@@ -43,6 +43,11 @@ public final class Exchange {
         return response;
     }
 
+    /** The request's completion callback, for routes that answer later or stream. */
+    public Callback callback() {
+        return callback;
+    }
+
     public String path(String name) {
         return pathParameters.get(name);
     }

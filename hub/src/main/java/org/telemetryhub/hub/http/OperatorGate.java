@@ -29,6 +29,14 @@ public final class OperatorGate {
 
     public Caller require(Exchange exchange) {
         Request request = exchange.request();
+        return require(request, !List.of("GET", "HEAD", "OPTIONS").contains(request.getMethod()));
+    }
+
+    /**
+     * The caller of a request; {@code changes} says whether a cookie alone may authorise it without an allowed
+     * Origin (reads may, writes and WebSocket upgrades may not).
+     */
+    public Caller require(Request request, boolean changes) {
         String origin = request.getHeaders().get(HttpHeader.ORIGIN);
         if (origin != null && !origins.isAllowedOrigin(origin)) {
             throw ApiError.forbidden("the Origin " + org.telemetryhub.protocol.Ids.echo(origin)
@@ -45,7 +53,7 @@ public final class OperatorGate {
         }
         Caller caller = auth.session(cookie.get()).map(o -> new Caller(o, cookie.get()))
                 .orElseThrow(ApiError::unauthorized);
-        if (!List.of("GET", "HEAD", "OPTIONS").contains(request.getMethod()) && origin == null) {
+        if (changes && origin == null) {
             throw ApiError.forbidden("a request signed in by cookie must send an allowed Origin header");
         }
         return caller;

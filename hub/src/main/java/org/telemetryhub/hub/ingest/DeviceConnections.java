@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.telemetryhub.hub.auth.DeviceRegistry;
 import org.telemetryhub.hub.config.HubConfig;
+import org.telemetryhub.hub.store.DeviceRef;
 
 /**
  * Every open device connection, whatever its transport: counted per address and in total against the limits, and
@@ -15,9 +16,16 @@ public final class DeviceConnections implements DeviceRegistry.Disconnector {
 
     /** A transport's handle on one open connection. */
     public interface Link {
-        long deviceKey();
+        DeviceRef device();
 
         void close(String reason);
+    }
+
+    /** Hears of a device's connections opening and closing (presence). */
+    public interface Listener {
+        void opened(DeviceRef device);
+
+        void closed(DeviceRef device);
     }
 
     /** A slot held from before the upgrade until the connection ends. */
@@ -44,8 +52,11 @@ public final class DeviceConnections implements DeviceRegistry.Disconnector {
     private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
     private final Map<Long, Set<Link>> byDevice = new ConcurrentHashMap<>();
 
-    public DeviceConnections(HubConfig.Limits limits) {
+    private final Listener listener;
+
+    public DeviceConnections(HubConfig.Limits limits, Listener listener) {
         this.limits = limits;
+        this.listener = listener;
     }
 
     /** A slot for a new connection from this address, or null when a limit is reached. */
@@ -71,18 +82,19 @@ public final class DeviceConnections implements DeviceRegistry.Disconnector {
     }
 
     public void opened(Link link) {
-        byDevice.computeIfAbsent(link.deviceKey(), k -> ConcurrentHashMap.newKeySet()).add(link);
+        byDevice.computeIfAbsent(link.device().key(), k -> ConcurrentHashMap.newKeySet()).add(link);
+        listener.opened(link.device());
     }
 
     public void closed(Link link) {
-        byDevice.computeIfPresent(link.deviceKey(), (k, links) -> {
-            links.remove(link);
+        boolean[] removed = {false};
+        byDevice.computeIfPresent(link.device().key(), (k, links) -> {
+            removed[0] = links.remove(link);
             return links.isEmpty() ? null : links;
         });
-    }
-
-    public boolean isOnline(long deviceKey) {
-        return byDevice.containsKey(deviceKey);
+        if (removed[0]) {
+            listener.closed(link.device());
+        }
     }
 
     public int open() {

@@ -22,20 +22,28 @@ public final class GroupCommitter implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
 
+    /** Hears of every commit on the writer thread, in commit order; must not block. */
+    @FunctionalInterface
+    public interface Listener {
+        void committed(List<Write> writes, List<List<Outcome>> outcomes);
+    }
+
     private record Job(Write write, CompletableFuture<List<Outcome>> done) {}
 
     private final ReadingStore store;
     private final HubMetrics metrics;
     private final int maxBatchReadings;
+    private final Listener listener;
     private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private boolean accepting = true;
     private volatile boolean running = true;
 
-    public GroupCommitter(ReadingStore store, HubMetrics metrics, int maxBatchReadings) {
+    public GroupCommitter(ReadingStore store, HubMetrics metrics, int maxBatchReadings, Listener listener) {
         this.store = store;
         this.metrics = metrics;
         this.maxBatchReadings = maxBatchReadings;
+        this.listener = listener;
         this.writer = new Thread(this::run, "group-commit");
         metrics.gauge("hub.commit.queue", "Writes waiting for the next group commit", queue::size);
     }
@@ -83,9 +91,10 @@ public final class GroupCommitter implements AutoCloseable {
 
     private void commit(List<Job> batch, int readings) {
         long started = System.nanoTime();
+        List<Write> writes = batch.stream().map(Job::write).toList();
         List<List<Outcome>> outcomes;
         try {
-            outcomes = store.write(batch.stream().map(Job::write).toList());
+            outcomes = store.write(writes);
         } catch (RuntimeException e) {
             log.error("event=commit_failed writes={} readings={}", batch.size(), readings, e);
             batch.forEach(job -> job.done().completeExceptionally(e));
@@ -94,6 +103,11 @@ public final class GroupCommitter implements AutoCloseable {
         metrics.commit(readings, System.nanoTime() - started);
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).done().complete(outcomes.get(i));
+        }
+        try {
+            listener.committed(writes, outcomes);
+        } catch (RuntimeException e) {
+            log.error("event=commit_listener_failed", e);
         }
     }
 

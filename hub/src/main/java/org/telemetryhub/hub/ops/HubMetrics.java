@@ -29,6 +29,13 @@ public final class HubMetrics {
     private final Timer commitDuration = Timer.builder("hub.commit.duration")
             .description("Time one group commit takes").publishPercentiles(0.5, 0.99).register(registry);
 
+    private final Counter dashboardLag = Counter.builder("hub.dashboard.lag")
+            .description("Times a dashboard fell behind and caught up from the store").register(registry);
+
+    public void dashboardLag() {
+        dashboardLag.increment();
+    }
+
     public void gauge(String name, String description, Supplier<Number> value) {
         Gauge.builder(name, value).description(description).register(registry);
     }

@@ -12,11 +12,14 @@ import java.util.Optional;
 public final class DeviceStore {
 
     /** A device with what {@code GET /api/devices} shows of its readings. */
-    public record DeviceState(DeviceRef ref, long lastSeq, long storedCount, Long lastSeenAt) {
+    public record DeviceState(DeviceRef ref, long lastSeq, long storedCount, Long lastSeenAt, Presence presence) {
         public long holes() {
             return lastSeq - storedCount;
         }
     }
+
+    /** A device's presence as last recorded, with the version that orders its changes. */
+    public record Presence(String state, long version, Long at) {}
 
     public record Credentials(DeviceRef ref, String secretHash, long lastSeq) {}
 
@@ -33,8 +36,14 @@ public final class DeviceStore {
     private static final String SQL_CREDENTIALS =
             "SELECT " + COLUMNS + ", secret_hash, max_seq FROM devices WHERE active_id = ?";
     private static final String SQL_FIND = "SELECT " + COLUMNS + " FROM devices WHERE active_id = ?";
-    private static final String SQL_LIST = "SELECT " + COLUMNS + ", max_seq, stored_count, last_seen_at "
+    private static final String SQL_LIST = "SELECT " + COLUMNS + ", max_seq, stored_count, last_seen_at, "
+            + "presence_state, presence_version, presence_at "
             + "FROM devices WHERE active_id IS NOT NULL ORDER BY fleet, device_id";
+    private static final String SQL_PRESENCE = "UPDATE devices SET presence_state = ?, presence_at = ?, "
+            + "presence_version = presence_version + 1 WHERE device_key = ?";
+    private static final String SQL_PRESENCE_VERSION = "SELECT presence_version FROM devices WHERE device_key = ?";
+    private static final String SQL_ALL_OFFLINE = "UPDATE devices SET presence_state = 'offline', presence_at = ?, "
+            + "presence_version = presence_version + 1 WHERE presence_state <> 'offline'";
     private static final String SQL_DELETE =
             "UPDATE devices SET active_id = NULL, deleted_at = ? WHERE device_key = ? AND active_id IS NOT NULL";
     private static final String SQL_SECRET =
@@ -82,7 +91,35 @@ public final class DeviceStore {
 
     public List<DeviceState> list() {
         return jdbc.query(SQL_LIST, rs -> new DeviceState(ref(rs), rs.getLong(5), rs.getLong(6),
-                (Long) rs.getObject(7, Long.class)));
+                (Long) rs.getObject(7, Long.class),
+                new Presence(rs.getString(8), rs.getLong(9), (Long) rs.getObject(10, Long.class))));
+    }
+
+    /** Records a presence change and returns its version, one higher than any before it for this device. */
+    public long recordPresence(long deviceKey, String state, long at) {
+        try (Connection connection = database.connection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement update = Jdbc.prepare(connection, SQL_PRESENCE, state, at, deviceKey);
+                 PreparedStatement version = Jdbc.prepare(connection, SQL_PRESENCE_VERSION, deviceKey)) {
+                update.executeUpdate();
+                long next;
+                try (ResultSet rs = version.executeQuery()) {
+                    next = rs.next() ? rs.getLong(1) : 0;
+                }
+                connection.commit();
+                return next;
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("record presence", e);
+        }
+    }
+
+    /** At start, no device is connected to this hub: every online or stale device becomes offline. */
+    public int markAllOffline(long at) {
+        return jdbc.update(SQL_ALL_OFFLINE, at);
     }
 
     /** Deletes the device and its unused tickets in one transaction; false when it was not provisioned. */

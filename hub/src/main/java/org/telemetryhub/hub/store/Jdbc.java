@@ -47,7 +47,7 @@ final class Jdbc {
 
     <T> Optional<T> one(String sql, Row<T> row, Object... parameters) {
         List<T> rows = query(sql, row, parameters);
-        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+        return rows.isEmpty() ? Optional.empty() : Optional.ofNullable(rows.get(0));
     }
 
     static PreparedStatement prepare(Connection connection, String sql, Object... parameters) throws SQLException {

@@ -36,16 +36,28 @@ public final class JdbcReadingStore implements ReadingStore {
             "INSERT INTO rejections (device_key, seq, code, message, rejected_at) VALUES (?, ?, ?, ?, ?)";
     private static final String SQL_AFTER = "SELECT offset_no, seq, ts, metrics, stored_at FROM readings "
             + "WHERE device_key = ? AND offset_no > ? ORDER BY offset_no LIMIT ?";
+    private static final String SQL_LAST = "SELECT last_offset FROM devices WHERE device_key = ?";
+    private static final String SQL_FIRST = "SELECT MIN(offset_no) FROM readings WHERE device_key = ?";
+    private static final String SQL_BETWEEN = "SELECT offset_no, seq, ts, metrics, stored_at FROM readings "
+            + "WHERE device_key = ? AND ts >= ? AND ts < ? ORDER BY offset_no LIMIT ?";
+    private static final String SQL_SCAN = "SELECT offset_no, seq, ts, metrics, stored_at FROM readings "
+            + "WHERE device_key = ? AND ts >= ? AND ts < ? ORDER BY ts";
+    private static final String SQL_REJECTIONS = "SELECT seq, code, message, rejected_at FROM rejections "
+            + "WHERE device_key = ? ORDER BY rejection_id DESC LIMIT ?";
+    private static final String SQL_REJECTION_COUNT = "SELECT COUNT(*) FROM rejections WHERE device_key = ?";
+    private static final String SQL_EXPIRE = "DELETE FROM readings WHERE device_key = ? AND stored_at < ?";
     private static final int ATTEMPTS = 3;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, Double>> METRICS = new TypeReference<>() {};
 
     private final Database database;
+    private final Jdbc jdbc;
     private final Clock clock;
     private final Map<Long, Cursor> cursors = new HashMap<>();
 
     public JdbcReadingStore(Database database, Clock clock) {
         this.database = database;
+        this.jdbc = new Jdbc(database);
         this.clock = clock;
     }
 
@@ -245,22 +257,59 @@ public final class JdbcReadingStore implements ReadingStore {
 
     @Override
     public List<StoredReading> after(long deviceKey, long afterOffset, int limit) {
+        return jdbc.query(SQL_AFTER, JdbcReadingStore::stored, deviceKey, afterOffset, limit);
+    }
+
+    @Override
+    public long lastOffset(long deviceKey) {
+        return jdbc.one(SQL_LAST, rs -> rs.getLong(1), deviceKey).orElse(0L);
+    }
+
+    @Override
+    public long firstOffset(long deviceKey) {
+        Long first = jdbc.one(SQL_FIRST, rs -> (Long) rs.getObject(1, Long.class), deviceKey).orElse(null);
+        return first != null ? first : lastOffset(deviceKey) + 1;
+    }
+
+    @Override
+    public List<StoredReading> between(long deviceKey, long from, long to, int limit) {
+        return jdbc.query(SQL_BETWEEN, JdbcReadingStore::stored, deviceKey, from, to, limit);
+    }
+
+    @Override
+    public void scan(long deviceKey, long from, long to, java.util.function.Consumer<Reading> each) {
         try (Connection connection = database.connection();
-             PreparedStatement query = connection.prepareStatement(SQL_AFTER)) {
-            query.setLong(1, deviceKey);
-            query.setLong(2, afterOffset);
-            query.setInt(3, limit);
-            List<StoredReading> readings = new ArrayList<>();
+             PreparedStatement query = Jdbc.prepare(connection, SQL_SCAN, deviceKey, from, to)) {
+            query.setFetchSize(1_000);
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
-                    Reading reading = new Reading(rs.getLong(2), rs.getLong(3), metrics(rs.getString(4)));
-                    readings.add(new StoredReading(rs.getLong(1), reading, rs.getLong(5)));
+                    each.accept(stored(rs).reading());
                 }
             }
-            return readings;
         } catch (SQLException e) {
-            throw new StoreException("read readings", e);
+            throw new StoreException("scan readings", e);
         }
+    }
+
+    @Override
+    public List<Rejection> rejections(long deviceKey, int limit) {
+        return jdbc.query(SQL_REJECTIONS, rs -> new Rejection((Long) rs.getObject(1, Long.class), rs.getString(2),
+                rs.getString(3), rs.getLong(4)), deviceKey, limit);
+    }
+
+    @Override
+    public long rejectionCount(long deviceKey) {
+        return jdbc.one(SQL_REJECTION_COUNT, rs -> rs.getLong(1), deviceKey).orElse(0L);
+    }
+
+    @Override
+    public int deleteStoredBefore(long deviceKey, long cutoff) {
+        return jdbc.update(SQL_EXPIRE, deviceKey, cutoff);
+    }
+
+    private static StoredReading stored(ResultSet rs) throws SQLException {
+        Reading reading = new Reading(rs.getLong(2), rs.getLong(3), metrics(rs.getString(4)));
+        return new StoredReading(rs.getLong(1), reading, rs.getLong(5));
     }
 
     private static Map<String, Double> metrics(String json) {

@@ -33,9 +33,18 @@ public final class OperatorStore {
         this.jdbc = new Jdbc(database);
     }
 
-    public void create(Operator operator, String passwordHash, long now) {
-        jdbc.update(SQL_INSERT, operator.username(), passwordHash, operator.role(),
-                String.join(",", operator.namespaces()), now);
+    /** Creates the account; false when the username is taken. */
+    public boolean create(Operator operator, String passwordHash, long now) {
+        try {
+            jdbc.update(SQL_INSERT, operator.username(), passwordHash, operator.role(),
+                    String.join(",", operator.namespaces()), now);
+            return true;
+        } catch (StoreException e) {
+            if (e.getCause() instanceof java.sql.SQLException sql && JdbcReadingStore.isUniqueViolation(sql)) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     public Optional<Account> account(String username) {

@@ -42,4 +42,25 @@ public interface ReadingStore {
 
     /** Up to {@code limit} readings of a device after an offset, in offset order. */
     List<StoredReading> after(long deviceKey, long afterOffset, int limit);
+
+    /** The device's highest offset (0 before its first reading). */
+    long lastOffset(long deviceKey);
+
+    /** The device's lowest offset still kept; {@code lastOffset + 1} when retention removed every reading. */
+    long firstOffset(long deviceKey);
+
+    /** Up to {@code limit} readings with {@code from <= ts < to}, in offset order. */
+    List<StoredReading> between(long deviceKey, long from, long to, int limit);
+
+    /** Every reading with {@code from <= ts < to}, streamed in ts order without holding them all. */
+    void scan(long deviceKey, long from, long to, java.util.function.Consumer<Reading> each);
+
+    /** The latest rejections of a device, newest first. */
+    List<Rejection> rejections(long deviceKey, int limit);
+
+    /** How many readings of a device were ever rejected (as far as the store keeps them). */
+    long rejectionCount(long deviceKey);
+
+    /** Removes a device's readings stored before {@code cutoff}; returns how many. */
+    int deleteStoredBefore(long deviceKey, long cutoff);
 }

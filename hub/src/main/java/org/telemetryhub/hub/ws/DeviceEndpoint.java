@@ -81,9 +81,11 @@ public final class DeviceEndpoint implements WebSocketCreator {
         return null;
     }
 
-    /** Pings every socket; those that missed two pongs are closed. */
-    public void pingAll() {
-        sockets.forEach(DeviceSocket::ping);
+    /** Keeps every socket alive or cuts it; run a few times per ping interval. */
+    public void keepAlive(long intervalMs) {
+        long now = System.nanoTime();
+        long interval = intervalMs * 1_000_000;
+        sockets.forEach(socket -> socket.keepAlive(now, interval));
     }
 
     public void closeAll() {

@@ -32,7 +32,8 @@ public final class DeviceSocket implements Session.Listener, DeviceConnections.L
     private final DeviceConnections.Slot slot;
     private final int maxPending;
     private final AtomicInteger pending = new AtomicInteger();
-    private final AtomicInteger missedPongs = new AtomicInteger();
+    private volatile long lastHeardNanos = System.nanoTime();
+    private volatile long lastPingNanos = System.nanoTime();
     private final Consumer<DeviceSocket> onClosed;
     private volatile Session session;
     private boolean demanding;
@@ -49,8 +50,8 @@ public final class DeviceSocket implements Session.Listener, DeviceConnections.L
     }
 
     @Override
-    public long deviceKey() {
-        return device.key();
+    public DeviceRef device() {
+        return device;
     }
 
     @Override
@@ -104,7 +105,6 @@ public final class DeviceSocket implements Session.Listener, DeviceConnections.L
     @Override
     public void onWebSocketPong(ByteBuffer payload) {
         eventArrived();
-        missedPongs.set(0);
         demand();
     }
 
@@ -128,19 +128,24 @@ public final class DeviceSocket implements Session.Listener, DeviceConnections.L
         log.debug("event=device_socket_error device={} error={}", device.id(), cause.toString());
     }
 
-    /** Sends a ping, or cuts a peer that left the last two unanswered. */
-    void ping() {
+    /**
+     * Called several times per ping interval: pings once per interval, and cuts a peer that has sent nothing, not
+     * even a pong, for two intervals, so a dropped TCP connection is offline within two ping intervals.
+     */
+    void keepAlive(long now, long intervalNanos) {
         Session s = session;
         if (s == null || !s.isOpen()) {
             return;
         }
-        if (missedPongs.get() >= 2) {
+        if (now - lastHeardNanos > 2 * intervalNanos) {
             log.info("event=device_unresponsive device={}", device.id());
             s.disconnect();
             return;
         }
-        missedPongs.incrementAndGet();
-        s.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
+        if (now - lastPingNanos >= intervalNanos) {
+            lastPingNanos = now;
+            s.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
+        }
     }
 
     @Override
@@ -167,6 +172,7 @@ public final class DeviceSocket implements Session.Listener, DeviceConnections.L
     }
 
     private synchronized void eventArrived() {
+        lastHeardNanos = System.nanoTime();
         demanding = false;
     }
 

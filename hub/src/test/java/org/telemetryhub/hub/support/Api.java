@@ -43,6 +43,10 @@ public final class Api {
         return new Api(base, login.body().get("token").asText());
     }
 
+    public String token() {
+        return token;
+    }
+
     public Answer get(String path) {
         return send(request(path).GET());
     }

@@ -74,6 +74,15 @@ public final class TestHub implements AutoCloseable {
         return hub.readings().after(device.key(), 0, 1_000_000);
     }
 
+    public URI dashboardSocket() {
+        return URI.create(url().replaceFirst("^http", "ws") + "/ws/dashboard");
+    }
+
+    /** A dashboard signed in as admin with a bearer token. */
+    public DashboardClient dashboard() {
+        return DashboardClient.connect(dashboardSocket(), admin().token());
+    }
+
     /** An operator API client signed in as admin with a bearer token. */
     public Api admin() {
         return Api.signedIn(url(), "admin", ADMIN_PASSWORD);

@@ -1,0 +1,50 @@
+package org.telemetryhub.hub.rooms;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+import org.telemetryhub.hub.store.DeviceRef;
+import org.telemetryhub.hub.store.ReadingStore;
+
+/** What the hub sends a dashboard; each record's {@code type} is its name on the wire. */
+public sealed interface DashboardMessage {
+
+    String type();
+
+    /** The device a message is about, or null for namespace-wide messages. */
+    default String device() {
+        return null;
+    }
+
+    record Reading(String type, String device, String namespace, long offset, long seq, long ts,
+                   Map<String, Double> metrics) implements DashboardMessage {
+        static Reading of(DeviceRef device, ReadingStore.StoredReading stored) {
+            return new Reading("reading", device.id(), device.namespace(), stored.offset(), stored.reading().seq(),
+                    stored.reading().ts(), stored.reading().metrics());
+        }
+    }
+
+    record DeviceSubscribed(String type, String device, List<Reading> readings, boolean more)
+            implements DashboardMessage {}
+
+    record NamespaceSubscribed(String type, String namespace, List<DeviceSummary> devices)
+            implements DashboardMessage {}
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record Rejection(String type, String device, Long seq, String error, String message, long at)
+            implements DashboardMessage {}
+
+    record Presence(String type, String device, String state, long at, long version) implements DashboardMessage {}
+
+    record Lag(String type, String device, long behind) implements DashboardMessage {}
+
+    record Truncated(String type, String device, long firstOffset) implements DashboardMessage {}
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record DeviceSummary(String type, String device, String presence, Long lastSeenAt, long lastSeq,
+                         double ratePerS, long rejected) implements DashboardMessage {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Error(String type, String error, String message, String device, String namespace)
+            implements DashboardMessage {}
+}

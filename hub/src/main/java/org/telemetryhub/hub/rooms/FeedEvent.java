@@ -1,0 +1,17 @@
+package org.telemetryhub.hub.rooms;
+
+import org.telemetryhub.hub.store.DeviceRef;
+import org.telemetryhub.hub.store.ReadingStore;
+
+/** What happens to a device that rooms fan out: a committed reading, a rejection, a presence change. */
+public sealed interface FeedEvent {
+
+    DeviceRef device();
+
+    /** Published only after the commit that holds the reading, in offset order per device. */
+    record ReadingCommitted(DeviceRef device, ReadingStore.StoredReading stored) implements FeedEvent {}
+
+    record Rejected(DeviceRef device, ReadingStore.Rejection rejection) implements FeedEvent {}
+
+    record PresenceChanged(DeviceRef device, String state, long at, long version) implements FeedEvent {}
+}

@@ -1,0 +1,50 @@
+package org.telemetryhub.hub.rooms;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The in-process feed: listeners per device room, and listeners of everything. */
+public final class LocalFeed implements Feed {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalFeed.class);
+
+    private final Map<Long, Set<Consumer<FeedEvent>>> rooms = new ConcurrentHashMap<>();
+    private final Set<Consumer<FeedEvent>> everything = new CopyOnWriteArraySet<>();
+
+    @Override
+    public void publish(FeedEvent event) {
+        everything.forEach(listener -> deliver(listener, event));
+        Set<Consumer<FeedEvent>> room = rooms.get(event.device().key());
+        if (room != null) {
+            room.forEach(listener -> deliver(listener, event));
+        }
+    }
+
+    @Override
+    public Registration listen(long deviceKey, Consumer<FeedEvent> listener) {
+        rooms.computeIfAbsent(deviceKey, k -> new CopyOnWriteArraySet<>()).add(listener);
+        return () -> rooms.computeIfPresent(deviceKey, (k, room) -> {
+            room.remove(listener);
+            return room.isEmpty() ? null : room;
+        });
+    }
+
+    @Override
+    public Registration listenAll(Consumer<FeedEvent> listener) {
+        everything.add(listener);
+        return () -> everything.remove(listener);
+    }
+
+    private static void deliver(Consumer<FeedEvent> listener, FeedEvent event) {
+        try {
+            listener.accept(event);
+        } catch (RuntimeException e) {
+            log.error("event=feed_listener_failed device={}", event.device().id(), e);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package org.telemetryhub.hub.ws;
+
+import java.time.Clock;
+import java.util.List;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
+import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
+import org.eclipse.jetty.websocket.server.WebSocketCreator;
+import org.telemetryhub.hub.http.ApiError;
+import org.telemetryhub.hub.http.HttpErrors;
+import org.telemetryhub.hub.http.OperatorGate;
+import org.telemetryhub.hub.rooms.Rooms;
+import org.telemetryhub.protocol.ErrorCode;
+
+/**
+ * {@code /ws/dashboard}: a browser signs in with its session cookie and must come from an allowed Origin; other
+ * clients send a bearer token (and, if they send an Origin, it must be allowed too). Tokens in the URL are not
+ * accepted. Every refusal is answered before the upgrade.
+ */
+public final class DashboardEndpoint implements WebSocketCreator {
+
+    public static final String PATH = "/ws/dashboard";
+
+    private final OperatorGate gate;
+    private final Rooms rooms;
+    private final int framesPerSecond;
+    private final Clock clock;
+
+    public DashboardEndpoint(OperatorGate gate, Rooms rooms, int framesPerSecond, Clock clock) {
+        this.gate = gate;
+        this.rooms = rooms;
+        this.framesPerSecond = framesPerSecond;
+        this.clock = clock;
+    }
+
+    @Override
+    public Object createWebSocket(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
+        List<String> offered = request.getSubProtocols();
+        if (!offered.isEmpty()) {
+            if (!offered.contains(DeviceEndpoint.SUBPROTOCOL)) {
+                HttpErrors.write(response, callback, 400, ErrorCode.BAD_MESSAGE, "Sec-WebSocket-Protocol must offer "
+                        + DeviceEndpoint.SUBPROTOCOL + ", but offered none the hub speaks");
+                return null;
+            }
+            response.setAcceptedSubProtocol(DeviceEndpoint.SUBPROTOCOL);
+        }
+        OperatorGate.Caller caller;
+        try {
+            caller = gate.require(request, true);
+        } catch (ApiError refused) {
+            HttpErrors.write(response, callback, refused.status(), refused.code(), refused.getMessage());
+            return null;
+        }
+        return new DashboardSocket(rooms, caller.operator(), framesPerSecond, clock);
+    }
+}

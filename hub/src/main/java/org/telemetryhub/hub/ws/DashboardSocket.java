@@ -1,0 +1,149 @@
+package org.telemetryhub.hub.ws;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.StatusCode;
+import org.telemetryhub.hub.rooms.DashboardMessage;
+import org.telemetryhub.hub.rooms.DashboardSession;
+import org.telemetryhub.hub.rooms.Rooms;
+import org.telemetryhub.hub.store.OperatorStore.Operator;
+import org.telemetryhub.protocol.Wire;
+
+/**
+ * One dashboard's WebSocket: turns subscribe and unsubscribe frames into calls on its {@link DashboardSession}, and
+ * the session's messages into frames. At most {@code framesPerSecond} frames a second are read; beyond that a frame
+ * is answered with {@code rate_limited} and ignored, and ten such seconds in a row close the socket with 1008.
+ */
+public final class DashboardSocket implements Session.Listener.AutoDemanding, DashboardSession.Sink {
+
+    private static final int HOPELESS_SECONDS = 10;
+
+    private final Rooms rooms;
+    private final Operator operator;
+    private final int framesPerSecond;
+    private final Clock clock;
+    private volatile Session session;
+    private DashboardSession dashboard;
+    private long windowStart;
+    private int framesInWindow;
+    private int limitedSecondsInARow;
+    private boolean limitedThisWindow;
+
+    DashboardSocket(Rooms rooms, Operator operator, int framesPerSecond, Clock clock) {
+        this.rooms = rooms;
+        this.operator = operator;
+        this.framesPerSecond = framesPerSecond;
+        this.clock = clock;
+    }
+
+    @Override
+    public void onWebSocketOpen(Session session) {
+        this.session = session;
+        this.dashboard = rooms.open(operator, this);
+    }
+
+    @Override
+    public void onWebSocketText(String frame) {
+        if (!admit()) {
+            return;
+        }
+        JsonNode message;
+        try {
+            message = Wire.tree(frame);
+        } catch (JsonProcessingException e) {
+            badMessage("frame must be one valid JSON object");
+            return;
+        }
+        String type = message.path("type").asText("");
+        JsonNode device = message.get("device");
+        JsonNode namespace = message.get("namespace");
+        if (!(type.equals("subscribe") || type.equals("unsubscribe")) || (device == null) == (namespace == null)
+                || (device != null && !device.isTextual()) || (namespace != null && !namespace.isTextual())) {
+            badMessage("frame must be a subscribe or unsubscribe with either a device or a namespace");
+            return;
+        }
+        JsonNode after = message.get("after");
+        if (after != null && !(after.isIntegralNumber() && after.canConvertToLong() && after.longValue() >= 0)) {
+            badMessage("after must be an offset (an integer >= 0), but was " + after);
+            return;
+        }
+        if (type.equals("subscribe")) {
+            if (device != null) {
+                dashboard.subscribeDevice(device.asText(), after == null ? null : after.longValue());
+            } else {
+                dashboard.subscribeNamespace(namespace.asText());
+            }
+        } else if (device != null) {
+            dashboard.unsubscribeDevice(device.asText());
+        } else {
+            dashboard.unsubscribeNamespace(namespace.asText());
+        }
+    }
+
+    @Override
+    public void onWebSocketBinary(java.nio.ByteBuffer payload, Callback callback) {
+        callback.succeed();
+        close(StatusCode.BAD_DATA, "binary frames are not accepted; send JSON text frames");
+    }
+
+    @Override
+    public void onWebSocketClose(int statusCode, String reason) {
+        if (dashboard != null) {
+            dashboard.close();
+        }
+    }
+
+    @Override
+    public void send(DashboardMessage message, Runnable done) {
+        Session s = session;
+        if (s == null || !s.isOpen()) {
+            done.run();
+            return;
+        }
+        s.sendText(Wire.encode(message), Callback.from(done, failure -> done.run()));
+    }
+
+    @Override
+    public void close(String reason) {
+        close(StatusCode.POLICY_VIOLATION, reason);
+    }
+
+    private void close(int code, String reason) {
+        Session s = session;
+        if (s != null) {
+            s.close(code, reason, Callback.NOOP);
+        }
+    }
+
+    /** Counts the frame against this second's allowance; false when it must be ignored. */
+    private boolean admit() {
+        long second = clock.millis() / 1000;
+        if (second != windowStart) {
+            limitedSecondsInARow = second == windowStart + 1 && limitedThisWindow ? limitedSecondsInARow : 0;
+            windowStart = second;
+            framesInWindow = 0;
+            limitedThisWindow = false;
+        }
+        if (++framesInWindow <= framesPerSecond) {
+            return true;
+        }
+        if (!limitedThisWindow) {
+            limitedThisWindow = true;
+            if (++limitedSecondsInARow >= HOPELESS_SECONDS) {
+                close(StatusCode.POLICY_VIOLATION, "more than " + framesPerSecond + " frames a second for "
+                        + HOPELESS_SECONDS + " seconds");
+                return false;
+            }
+        }
+        dashboard.reply(Rooms.error("rate_limited", "a dashboard may send at most " + framesPerSecond
+                + " frames a second; this frame was ignored", null, null));
+        return false;
+    }
+
+    private void badMessage(String message) {
+        dashboard.reply(Rooms.error("bad_message", message, null, null));
+    }
+}
