@@ -37,7 +37,12 @@ public final class IngestRoutes {
             if (error.retryAfterMs() != null) {
                 exchange.response().getHeaders().put("Retry-After",
                         Long.toString((error.retryAfterMs() + 999) / 1000));
-                exchange.json(429, error);
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("error", error.error());
+                body.put("message", error.message());
+                body.put("retryAfterMs", error.retryAfterMs());
+                body.put("seqs", error.seqs());
+                exchange.json(429, body);
             } else {
                 exchange.json(400, Map.of("error", error.error(), "message", error.message()));
             }

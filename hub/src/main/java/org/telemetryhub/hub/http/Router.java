@@ -60,6 +60,10 @@ public final class Router extends Handler.Wrapper {
                     request.getMethod() + " is not allowed on this path");
             return true;
         }
+        if (path.length > 0 && path[0].equals("api")) {
+            HttpErrors.write(response, callback, 404, ErrorCode.NOT_FOUND, "no API endpoint answers this path");
+            return true;
+        }
         return super.handle(request, response, callback);
     }
 

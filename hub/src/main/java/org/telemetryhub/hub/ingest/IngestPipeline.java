@@ -69,8 +69,9 @@ public final class IngestPipeline {
         if (rates.admit(device.key(), candidates.size()) instanceof RateGate.Admission.Limited limited) {
             metrics.refusedFrame(ErrorCode.RATE_LIMITED.wire());
             List<Long> seqs = candidates.stream().map(FrameParser.Candidate::seq).toList();
-            String message = "device " + device.id() + " must stay under its reading rate, so this frame of "
-                    + seqs.size() + " readings is not stored; resend it after " + limited.retryAfterMs() + " ms";
+            String message = "device " + device.id() + " must stay under its reading rate, so this frame ("
+                    + (seqs.size() == 1 ? "1 reading" : seqs.size() + " readings") + ") is not stored; resend it after "
+                    + limited.retryAfterMs() + " ms";
             return new Refused(new HubMessage.Error(ErrorCode.RATE_LIMITED.wire(), message,
                     limited.retryAfterMs(), seqs), limited.close());
         }

@@ -14,6 +14,8 @@ import org.telemetryhub.hub.config.HubConfig;
 /** The connection pool and the schema: versioned migrations under {@code db/migration}, run at start. */
 public final class Database implements AutoCloseable {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Database.class);
+
     private final HikariDataSource pool;
 
     private Database(HikariDataSource pool) {
@@ -25,6 +27,11 @@ public final class Database implements AutoCloseable {
             Files.createDirectories(config.dir());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create store.dir " + config.dir(), e);
+        }
+        if (config.url().startsWith("jdbc:h2:file:") && !config.url().toUpperCase(java.util.Locale.ROOT)
+                .contains("WRITE_DELAY=0")) {
+            log.warn("event=store_not_crash_safe url_lacks=WRITE_DELAY=0 effect=\"acked readings may be lost if the "
+                    + "hub is killed\"");
         }
         HikariConfig hikari = new HikariConfig();
         hikari.setJdbcUrl(config.url());

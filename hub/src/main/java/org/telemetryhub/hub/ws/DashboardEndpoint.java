@@ -1,7 +1,6 @@
 package org.telemetryhub.hub.ws;
 
 import java.time.Clock;
-import java.util.List;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
@@ -10,7 +9,6 @@ import org.telemetryhub.hub.http.ApiError;
 import org.telemetryhub.hub.http.HttpErrors;
 import org.telemetryhub.hub.http.OperatorGate;
 import org.telemetryhub.hub.rooms.Rooms;
-import org.telemetryhub.protocol.ErrorCode;
 
 /**
  * {@code /ws/dashboard}: a browser signs in with its session cookie and must come from an allowed Origin; other
@@ -35,14 +33,8 @@ public final class DashboardEndpoint implements WebSocketCreator {
 
     @Override
     public Object createWebSocket(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
-        List<String> offered = request.getSubProtocols();
-        if (!offered.isEmpty()) {
-            if (!offered.contains(DeviceEndpoint.SUBPROTOCOL)) {
-                HttpErrors.write(response, callback, 400, ErrorCode.BAD_MESSAGE, "Sec-WebSocket-Protocol must offer "
-                        + DeviceEndpoint.SUBPROTOCOL + ", but offered none the hub speaks");
-                return null;
-            }
-            response.setAcceptedSubProtocol(DeviceEndpoint.SUBPROTOCOL);
+        if (!Subprotocol.negotiate(request, response, callback)) {
+            return null;
         }
         OperatorGate.Caller caller;
         try {

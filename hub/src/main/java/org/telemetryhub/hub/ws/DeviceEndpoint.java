@@ -1,6 +1,5 @@
 package org.telemetryhub.hub.ws;
 
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.http.HttpHeader;
@@ -23,7 +22,6 @@ import org.telemetryhub.protocol.ErrorCode;
 public final class DeviceEndpoint implements WebSocketCreator {
 
     public static final String PATH = "/ws/device";
-    public static final String SUBPROTOCOL = "hub.v1";
 
     private final Tickets tickets;
     private final IngestPipeline pipeline;
@@ -40,14 +38,8 @@ public final class DeviceEndpoint implements WebSocketCreator {
 
     @Override
     public Object createWebSocket(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
-        List<String> offered = request.getSubProtocols();
-        if (!offered.isEmpty()) {
-            if (!offered.contains(SUBPROTOCOL)) {
-                HttpErrors.write(response, callback, 400, ErrorCode.BAD_MESSAGE,
-                        "Sec-WebSocket-Protocol must offer " + SUBPROTOCOL + ", but offered none the hub speaks");
-                return null;
-            }
-            response.setAcceptedSubProtocol(SUBPROTOCOL);
+        if (!Subprotocol.negotiate(request, response, callback)) {
+            return null;
         }
         String ticket = ticket(request);
         if (ticket == null) {
