@@ -135,10 +135,11 @@ public final class Hub implements AutoCloseable {
         new OpsRoutes(database::isReady, () -> config.mqtt().mode(), metrics).register(router);
         router.setHandler(dashboard(server));
 
+        DashboardEndpoint dashboardEndpoint = new DashboardEndpoint(gate, rooms,
+                config.dashboards().framesPerSecond(), clock);
         WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, container -> {
             container.addMapping(DeviceEndpoint.PATH, deviceEndpoint);
-            container.addMapping(DashboardEndpoint.PATH,
-                    new DashboardEndpoint(gate, rooms, config.dashboards().framesPerSecond(), clock));
+            container.addMapping(DashboardEndpoint.PATH, dashboardEndpoint);
             container.setMaxTextMessageSize(config.ingest().maxBodyBytes());
             container.setMaxBinaryMessageSize(config.ingest().maxBodyBytes());
             container.setIdleTimeout(Duration.ofMillis(config.wsPingIntervalMs() * 3));
@@ -148,7 +149,10 @@ public final class Hub implements AutoCloseable {
         server.setStopTimeout(2_000);
 
         long ping = config.wsPingIntervalMs();
-        every(Math.max(25, ping / 4), () -> deviceEndpoint.keepAlive(ping));
+        every(Math.max(25, ping / 4), () -> {
+            deviceEndpoint.keepAlive(ping);
+            dashboardEndpoint.keepAlive(ping);
+        });
         every(ping, streams::heartbeat);
         every(1_000, () -> {
             presence.tick();

@@ -23,6 +23,7 @@ public final class DashboardEndpoint implements WebSocketCreator {
     private final Rooms rooms;
     private final int framesPerSecond;
     private final Clock clock;
+    private final java.util.Set<DashboardSocket> sockets = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public DashboardEndpoint(OperatorGate gate, Rooms rooms, int framesPerSecond, Clock clock) {
         this.gate = gate;
@@ -43,6 +44,14 @@ public final class DashboardEndpoint implements WebSocketCreator {
             HttpErrors.write(response, callback, refused.status(), refused.code(), refused.getMessage());
             return null;
         }
-        return new DashboardSocket(rooms, caller.operator(), framesPerSecond, clock);
+        DashboardSocket socket = new DashboardSocket(rooms, caller.operator(), framesPerSecond, clock, sockets::remove);
+        sockets.add(socket);
+        return socket;
+    }
+
+    /** Keeps every dashboard socket alive or cuts it; run a few times per ping interval. */
+    public void keepAlive(long intervalMs) {
+        long now = System.nanoTime();
+        sockets.forEach(socket -> socket.keepAlive(now, intervalMs * 1_000_000));
     }
 }

@@ -25,6 +25,8 @@ public final class DashboardSocket implements Session.Listener.AutoDemanding, Da
     private final Operator operator;
     private final int framesPerSecond;
     private final Clock clock;
+    private final Heartbeat heartbeat = new Heartbeat();
+    private final java.util.function.Consumer<DashboardSocket> onClosed;
     private volatile Session session;
     private DashboardSession dashboard;
     private long windowStart;
@@ -32,7 +34,9 @@ public final class DashboardSocket implements Session.Listener.AutoDemanding, Da
     private int limitedSecondsInARow;
     private boolean limitedThisWindow;
 
-    DashboardSocket(Rooms rooms, Operator operator, int framesPerSecond, Clock clock) {
+    DashboardSocket(Rooms rooms, Operator operator, int framesPerSecond, Clock clock,
+                    java.util.function.Consumer<DashboardSocket> onClosed) {
+        this.onClosed = onClosed;
         this.rooms = rooms;
         this.operator = operator;
         this.framesPerSecond = framesPerSecond;
@@ -47,6 +51,7 @@ public final class DashboardSocket implements Session.Listener.AutoDemanding, Da
 
     @Override
     public void onWebSocketText(String frame) {
+        heartbeat.heard();
         if (!admit()) {
             return;
         }
@@ -90,7 +95,27 @@ public final class DashboardSocket implements Session.Listener.AutoDemanding, Da
     }
 
     @Override
+    public void onWebSocketPong(java.nio.ByteBuffer payload) {
+        heartbeat.heard();
+    }
+
+    @Override
+    public void onWebSocketPing(java.nio.ByteBuffer payload) {
+        heartbeat.heard();
+        Session s = session;
+        if (s != null) {
+            s.sendPong(payload, Callback.NOOP);
+        }
+    }
+
+    /** Pings, or cuts a dashboard that has been silent for two ping intervals. */
+    void keepAlive(long now, long intervalNanos) {
+        heartbeat.check(session, now, intervalNanos);
+    }
+
+    @Override
     public void onWebSocketClose(int statusCode, String reason) {
+        onClosed.accept(this);
         if (dashboard != null) {
             dashboard.close();
         }

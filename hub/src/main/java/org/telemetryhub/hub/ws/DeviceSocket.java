@@ -32,8 +32,7 @@ public final class DeviceSocket implements Session.Listener, DeviceConnections.L
     private final DeviceConnections.Slot slot;
     private final int maxPending;
     private final AtomicInteger pending = new AtomicInteger();
-    private volatile long lastHeardNanos = System.nanoTime();
-    private volatile long lastPingNanos = System.nanoTime();
+    private final Heartbeat heartbeat = new Heartbeat();
     private final Consumer<DeviceSocket> onClosed;
     private volatile Session session;
     private boolean demanding;
@@ -128,23 +127,10 @@ public final class DeviceSocket implements Session.Listener, DeviceConnections.L
         log.debug("event=device_socket_error device={} error={}", device.id(), cause.toString());
     }
 
-    /**
-     * Called several times per ping interval: pings once per interval, and cuts a peer that has sent nothing, not
-     * even a pong, for two intervals, so a dropped TCP connection is offline within two ping intervals.
-     */
+    /** Pings, or cuts the device when it has been silent for two ping intervals (it then goes offline). */
     void keepAlive(long now, long intervalNanos) {
-        Session s = session;
-        if (s == null || !s.isOpen()) {
-            return;
-        }
-        if (now - lastHeardNanos > 2 * intervalNanos) {
+        if (!heartbeat.check(session, now, intervalNanos)) {
             log.info("event=device_unresponsive device={}", device.id());
-            s.disconnect();
-            return;
-        }
-        if (now - lastPingNanos >= intervalNanos) {
-            lastPingNanos = now;
-            s.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
         }
     }
 
@@ -172,7 +158,7 @@ public final class DeviceSocket implements Session.Listener, DeviceConnections.L
     }
 
     private synchronized void eventArrived() {
-        lastHeardNanos = System.nanoTime();
+        heartbeat.heard();
         demanding = false;
     }
 

@@ -30,8 +30,7 @@ class SlowDashboardTest {
             Api admin = hub.admin();
             Api.Device device = admin.provision("firehose");
             DashboardClient fast = hub.dashboard();
-            DashboardClient slow = DashboardClient.connect(hub.dashboardSocket(),
-                    Map.of("Authorization", "Bearer " + admin.token()), false);
+            DashboardClient slow = hub.dashboard();
             fast.subscribe("firehose", null);
             slow.subscribe("firehose", null);
             fast.next("subscribed");
