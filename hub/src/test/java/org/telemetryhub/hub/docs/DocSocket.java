@@ -23,7 +23,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A device's WebSocket as the examples drive it: every text frame and the close (with its reason) land in one
+ * A device's or a dashboard's WebSocket as the examples drive it: every text frame and the close (with its reason) land in one
  * queue, in arrival order. {@link #refusedUpgrade} sends an upgrade over a plain socket, to read the body of a refusal.
  */
 final class DocSocket implements WebSocket.Listener, AutoCloseable {
@@ -66,6 +66,11 @@ final class DocSocket implements WebSocket.Listener, AutoCloseable {
 
     void send(String frame) {
         socket.sendText(frame, true).join();
+    }
+
+    /** Starts the closing handshake; the hub's answering close arrives as an event. */
+    void sendClose(int code, String reason) {
+        socket.sendClose(code, reason).join();
     }
 
     void sendBinary(byte[] bytes) {

@@ -3,6 +3,7 @@ package org.telemetryhub.hub.docs;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,24 +35,66 @@ final class ProtocolDoc {
         String title();
     }
 
-    /** {@code ```http example=<name>} followed by its {@code ```http response}. */
+    /**
+     * {@code ```http example=<name>} followed by its {@code ```http response}; or, marked {@code pending}, a request
+     * whose answer is a {@link PendingAnswer} further down (the response is then null).
+     */
     record HttpExample(String name, int line, Request request, Response response) implements Example {
+        boolean pending() {
+            return response == null;
+        }
+
         public String title() {
-            return name + ": " + request.method() + " " + request.target() + " → " + response.status();
+            return name + ": " + request.method() + " " + request.target() + " → "
+                    + (pending() ? "answered further down" : response.status());
+        }
+    }
+
+    /** {@code ```http response to=<name>}: the answer to the pending request of that name, checked here. */
+    record PendingAnswer(String name, int line, Response response) implements Example {
+        public String title() {
+            return name + ": its answer → " + response.status();
+        }
+    }
+
+    /** Who holds a WebSocket: a device on {@code /ws/device} or an operator's dashboard on {@code /ws/dashboard}. */
+    enum Peer {
+        DEVICE, DASHBOARD;
+
+        String attribute() {
+            return name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 
     /**
-     * {@code ```ws example=<name> device=<label>}: an optional handshake (request and answer), then frames. Without a
-     * handshake the frames continue the connection last opened under the same device label.
+     * {@code ```ws example=<name> device=<label>} or {@code dashboard=<label>}: an optional handshake (request and
+     * answer), then frames. Without a handshake the frames continue the connection last opened under the same label.
      */
-    record WsExample(String name, int line, String device, Optional<Handshake> handshake, List<Step> steps)
+    record WsExample(String name, int line, Peer peer, String label, Optional<Handshake> handshake, List<Step> steps)
             implements Example {
         public String title() {
             return name + ": " + handshake.map(h -> "GET " + h.request().target() + " → " + h.response().status())
-                    .orElse("WebSocket of " + device);
+                    .orElse("WebSocket of " + peer.attribute() + " " + label);
         }
     }
+
+    /**
+     * {@code ```sse example=<name> stream=<label>}: an optional request and its 200 answer, then Server-Sent Events.
+     * Without a request the events continue the stream last opened under the same label.
+     */
+    record SseExample(String name, int line, String stream, Optional<Handshake> opening, List<SseEvent> events)
+            implements Example {
+        public String title() {
+            return name + ": " + opening.map(h -> "GET " + h.request().target() + " → " + h.response().status())
+                    .orElse("events of stream " + stream);
+        }
+    }
+
+    /** One line of an event: {@code id: 5}, {@code event: reading}, {@code data: {...}}. */
+    record Field(String name, String value) {}
+
+    /** An event: its lines up to the blank line that ends it. */
+    record SseEvent(List<Field> fields) {}
 
     record Handshake(Request request, Response response) {}
 
@@ -69,6 +112,12 @@ final class ProtocolDoc {
     /** {@code ← (close N)} or {@code ← (close N "reason")}: the hub closes the socket. */
     record Close(int code, String reason) implements Step {}
 
+    /** {@code → (close N)} or {@code → (close N "reason")}: the client closes the socket. */
+    record SendClose(int code, String reason) implements Step {}
+
+    /** {@code (the hub's clock moves on N ms)}: the test clock jumps ahead; the hub's timers get time to notice. */
+    record ClockMoves(long ms) implements Step {}
+
     /** The document does not follow the convention; the message names the line. */
     static final class FormatException extends IllegalArgumentException {
         FormatException(int line, String message) {
@@ -83,7 +132,9 @@ final class ProtocolDoc {
     private static final Pattern CLOSE = Pattern.compile("\\(close (\\d{4})(?: \"(.*)\")?\\)");
     private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.1 (\\d{3})(?: .*)?");
     private static final Pattern REQUEST_LINE = Pattern.compile("([A-Z]+) (/\\S*)(?: HTTP/1\\.1)?");
-    private static final Pattern EXAMPLE_MARK = Pattern.compile("(?m)^```\\S+ .*\\bexample=");
+    private static final Pattern CLOCK = Pattern.compile("\\(the hub's clock moves on (\\d+) ms\\)");
+    /** A fence (no backtick in its info string, as in CommonMark) that opens an example or an answer. */
+    private static final Pattern EXAMPLE_MARK = Pattern.compile("(?m)^```[^`\\s]+ [^`\\n]*\\b(?:example|to)=");
 
     private final Map<String, String> settings;
     private final List<Example> examples;
@@ -101,7 +152,7 @@ final class ProtocolDoc {
         return examples;
     }
 
-    /** How many fences open an example, counted on the raw text, apart from the parse. */
+    /** How many fences open an example or a pending request's answer, counted on the raw text, apart from the parse. */
     static int exampleMarks(String markdown) {
         return (int) EXAMPLE_MARK.matcher(markdown).results().count();
     }
@@ -111,9 +162,19 @@ final class ProtocolDoc {
         Map<String, String> settings = null;
         List<Example> examples = new ArrayList<>();
         Set<String> names = new HashSet<>();
+        Set<String> waiting = new LinkedHashSet<>();
         for (int i = 0; i < blocks.size(); i++) {
             Block block = blocks.get(i);
             String name = block.attributes().get("example");
+            String answerTo = block.attributes().get("to");
+            if (block.language().equals("http") && block.attributes().containsKey("response") && answerTo != null) {
+                if (!waiting.remove(answerTo)) {
+                    throw new FormatException(block.line(), "this answer is to " + answerTo + ", but no pending "
+                            + "request of that name waits above it");
+                }
+                examples.add(new PendingAnswer(answerTo, block.line(), response(block.line(), block.lines())));
+                continue;
+            }
             if (block.language().equals("yaml") && block.attributes().containsKey("settings")) {
                 if (settings != null) {
                     throw new FormatException(block.line(), "a second settings block; there must be one");
@@ -123,13 +184,17 @@ final class ProtocolDoc {
             }
             if (name == null) {
                 throw new FormatException(block.line(), "this block is no example: every fenced block must be "
-                        + "```http example=<name> (followed by its ```http response), ```ws example=<name> "
-                        + "device=<label>, or the one ```yaml settings");
+                        + "```http example=<name> (followed by its ```http response, or marked pending and answered "
+                        + "by a later ```http response to=<name>), ```ws example=<name> device=<label> or "
+                        + "dashboard=<label>, ```sse example=<name> stream=<label>, or the one ```yaml settings");
             }
             if (!names.add(name)) {
                 throw new FormatException(block.line(), "example " + name + " is named twice");
             }
-            if (block.language().equals("http")) {
+            if (block.language().equals("http") && block.attributes().containsKey("pending")) {
+                waiting.add(name);
+                examples.add(new HttpExample(name, block.line(), request(block.line(), block.lines()), null));
+            } else if (block.language().equals("http")) {
                 if (i + 1 >= blocks.size() || !blocks.get(i + 1).language().equals("http")
                         || !blocks.get(i + 1).attributes().containsKey("response")) {
                     throw new FormatException(block.line(), "example " + name
@@ -140,9 +205,15 @@ final class ProtocolDoc {
                         response(answer.line(), answer.lines())));
             } else if (block.language().equals("ws")) {
                 examples.add(ws(name, block));
+            } else if (block.language().equals("sse")) {
+                examples.add(sse(name, block));
             } else {
-                throw new FormatException(block.line(), "example " + name + " must be an http or ws block");
+                throw new FormatException(block.line(), "example " + name + " must be an http, ws or sse block");
             }
+        }
+        if (!waiting.isEmpty()) {
+            throw new FormatException(1, "pending request " + waiting.iterator().next()
+                    + " never gets its ```http response to=<name>");
         }
         if (settings == null) {
             throw new FormatException(1, "the ```yaml settings block of the examples' hub is missing");
@@ -161,7 +232,7 @@ final class ProtocolDoc {
             int start = i + 1;
             String[] info = line.substring(3).trim().split("\\s+");
             if (info[0].isEmpty()) {
-                throw new FormatException(start, "a fenced block needs a language: http, ws or yaml");
+                throw new FormatException(start, "a fenced block needs a language: http, ws, sse or yaml");
             }
             Map<String, String> attributes = new LinkedHashMap<>();
             for (int k = 1; k < info.length; k++) {
@@ -200,12 +271,18 @@ final class ProtocolDoc {
 
     private static Request request(int line, List<String> lines) {
         Cursor cursor = new Cursor(line, lines);
+        Request head = request(cursor);
+        return new Request(head.method(), head.target(), head.headers(), body(cursor));
+    }
+
+    /** A request line and its headers, up to the blank line that ends them; no body. */
+    private static Request request(Cursor cursor) {
         String first = cursor.next();
-        Matcher m = REQUEST_LINE.matcher(first);
+        Matcher m = REQUEST_LINE.matcher(first == null ? "" : first);
         if (!m.matches()) {
             throw new FormatException(cursor.line(), "a request starts with `METHOD /path`, but was: " + first);
         }
-        return new Request(m.group(1), m.group(2), headers(cursor), body(cursor));
+        return new Request(m.group(1), m.group(2), headers(cursor), null);
     }
 
     private static Response response(int line, List<String> lines) {
@@ -248,8 +325,10 @@ final class ProtocolDoc {
 
     private static WsExample ws(String name, Block block) {
         String device = block.attributes().get("device");
-        if (device == null || device.isEmpty()) {
-            throw new FormatException(block.line(), "ws example " + name + " needs device=<label>");
+        String dashboard = block.attributes().get("dashboard");
+        if ((device == null) == (dashboard == null) || (device != null ? device : dashboard).isEmpty()) {
+            throw new FormatException(block.line(), "ws example " + name + " needs device=<label> or "
+                    + "dashboard=<label>");
         }
         Cursor cursor = new Cursor(block.line(), block.lines());
         cursor.skipBlank();
@@ -275,7 +354,50 @@ final class ProtocolDoc {
         if (handshake.isEmpty() && steps.isEmpty()) {
             throw new FormatException(block.line(), "ws example " + name + " has neither a handshake nor frames");
         }
-        return new WsExample(name, block.line(), device, handshake, steps);
+        return new WsExample(name, block.line(), device != null ? Peer.DEVICE : Peer.DASHBOARD,
+                device != null ? device : dashboard, handshake, steps);
+    }
+
+    private static SseExample sse(String name, Block block) {
+        String stream = block.attributes().get("stream");
+        if (stream == null || stream.isEmpty()) {
+            throw new FormatException(block.line(), "sse example " + name + " needs stream=<label>");
+        }
+        Cursor cursor = new Cursor(block.line(), block.lines());
+        cursor.skipBlank();
+        Optional<Handshake> opening = Optional.empty();
+        if (cursor.hasNext() && cursor.peek().startsWith("GET ")) {
+            Request request = request(cursor);
+            cursor.skipBlank();
+            int status = status(cursor);
+            if (status != 200) {
+                throw new FormatException(cursor.line(), "a stream that is refused is an ```http example; an sse "
+                        + "example opens with 200");
+            }
+            opening = Optional.of(new Handshake(request, new Response(status, headers(cursor), null)));
+        }
+        List<SseEvent> events = new ArrayList<>();
+        while (true) {
+            cursor.skipBlank();
+            if (!cursor.hasNext()) {
+                break;
+            }
+            List<Field> fields = new ArrayList<>();
+            while (cursor.hasNext() && !cursor.peek().isBlank()) {
+                String line = cursor.next();
+                int colon = line.indexOf(": ");
+                if (colon <= 0) {
+                    throw new FormatException(cursor.line(), "an event line must read `field: value`, but was: "
+                            + line);
+                }
+                fields.add(new Field(line.substring(0, colon), line.substring(colon + 2)));
+            }
+            events.add(new SseEvent(List.copyOf(fields)));
+        }
+        if (opening.isEmpty() && events.isEmpty()) {
+            throw new FormatException(block.line(), "sse example " + name + " has neither a request nor events");
+        }
+        return new SseExample(name, block.line(), stream, opening, List.copyOf(events));
     }
 
     private static List<Step> steps(Cursor cursor) {
@@ -286,14 +408,15 @@ final class ProtocolDoc {
             if (line.isBlank()) {
                 continue;
             }
-            if (isFrame(line)) {
+            if (isFrame(line) || CLOCK.matcher(line).matches()) {
                 frames.add(line);
                 lines.add(cursor.line());
             } else if (Character.isWhitespace(line.charAt(0)) && !frames.isEmpty()) {
                 frames.set(frames.size() - 1, frames.get(frames.size() - 1) + "\n" + line);
             } else {
-                throw new FormatException(cursor.line(), "a frame line starts with → (device to hub) or ← "
-                        + "(hub to device), and continues on indented lines, but was: " + line);
+                throw new FormatException(cursor.line(), "a frame line starts with → (client to hub) or ← "
+                        + "(hub to client), and continues on indented lines; or it reads (the hub's clock moves on "
+                        + "N ms); but was: " + line);
             }
         }
         List<Step> steps = new ArrayList<>();
@@ -304,6 +427,10 @@ final class ProtocolDoc {
     }
 
     private static Step step(int line, String frame) {
+        Matcher clock = CLOCK.matcher(frame);
+        if (clock.matches()) {
+            return new ClockMoves(Long.parseLong(clock.group(1)));
+        }
         boolean toHub = frame.startsWith("→");
         String text = frame.substring(1).strip();
         Matcher sized = SIZED_FRAME.matcher(text);
@@ -311,12 +438,13 @@ final class ProtocolDoc {
             return new SendSized(sized.group(1).equals("binary"), Integer.parseInt(sized.group(2)));
         }
         Matcher close = CLOSE.matcher(text);
-        if (!toHub && close.matches()) {
-            return new Close(Integer.parseInt(close.group(1)), close.group(2));
+        if (close.matches()) {
+            int code = Integer.parseInt(close.group(1));
+            return toHub ? new SendClose(code, close.group(2)) : new Close(code, close.group(2));
         }
         if (!text.startsWith("{")) {
-            throw new FormatException(line, "a frame is a JSON object, (binary|text, N bytes) from the device or "
-                    + "(close N \"reason\") from the hub, but was: " + text);
+            throw new FormatException(line, "a frame is a JSON object, (binary|text, N bytes) from the client, or "
+                    + "(close N \"reason\"), but was: " + text);
         }
         return toHub ? new Send(text) : new Receive(text);
     }

@@ -42,6 +42,78 @@ class ProtocolDocTest {
     }
 
     @Test
+    void a_dashboard_example_parses_the_client_closing_and_the_clock_moving() {
+        String ws = "```ws example=watch dashboard=ops\n→ {\"type\":\"subscribe\",\"device\":\"d\"}\n"
+                + "(the hub's clock moves on 3001 ms)\n← {\"type\":\"presence\"}\n→ (close 1000)\n← (close 1000)\n```\n";
+
+        ProtocolDoc.WsExample example = (ProtocolDoc.WsExample) ProtocolDoc.parse(SETTINGS + ws).examples().get(0);
+
+        assertEquals(ProtocolDoc.Peer.DASHBOARD, example.peer());
+        assertEquals("ops", example.label());
+        assertEquals(List.of(new ProtocolDoc.Send("{\"type\":\"subscribe\",\"device\":\"d\"}"),
+                new ProtocolDoc.ClockMoves(3001), new ProtocolDoc.Receive("{\"type\":\"presence\"}"),
+                new ProtocolDoc.SendClose(1000, null), new ProtocolDoc.Close(1000, null)), example.steps());
+    }
+
+    @Test
+    void a_ws_example_names_either_a_device_or_a_dashboard() {
+        String both = "```ws example=x device=d dashboard=o\n← (close 1000)\n```\n";
+        String neither = "```ws example=x\n← (close 1000)\n```\n";
+
+        assertThrows(ProtocolDoc.FormatException.class, () -> ProtocolDoc.parse(SETTINGS + both));
+        assertThrows(ProtocolDoc.FormatException.class, () -> ProtocolDoc.parse(SETTINGS + neither));
+    }
+
+    @Test
+    void an_sse_example_parses_its_request_answer_head_and_events() {
+        String sse = "```sse example=feed stream=s\nGET /api/devices/d/stream\nLast-Event-ID: 4\n\n"
+                + "HTTP/1.1 200 OK\nContent-Type: text/event-stream\n\nid: 5\nevent: reading\ndata: {\"offset\":5}\n\n"
+                + "event: rejection\ndata: {}\n```\n";
+
+        ProtocolDoc.SseExample example = (ProtocolDoc.SseExample) ProtocolDoc.parse(SETTINGS + sse).examples().get(0);
+
+        ProtocolDoc.Handshake opening = example.opening().orElseThrow();
+        assertEquals(List.of(new ProtocolDoc.Header("Last-Event-ID", "4")), opening.request().headers());
+        assertEquals(200, opening.response().status());
+        assertEquals(List.of(
+                new ProtocolDoc.SseEvent(List.of(new ProtocolDoc.Field("id", "5"),
+                        new ProtocolDoc.Field("event", "reading"), new ProtocolDoc.Field("data", "{\"offset\":5}"))),
+                new ProtocolDoc.SseEvent(List.of(new ProtocolDoc.Field("event", "rejection"),
+                        new ProtocolDoc.Field("data", "{}")))), example.events());
+    }
+
+    @Test
+    void a_pending_request_is_answered_by_a_later_block_and_both_are_counted() {
+        String markdown = SETTINGS + "```http example=wait pending\nGET /api/devices/d/readings?after=1\n```\n\n"
+                + EXAMPLE + "\n```http response to=wait\nHTTP/1.1 200 OK\n\n{\"readings\":[]}\n```\n";
+
+        List<ProtocolDoc.Example> examples = ProtocolDoc.parse(markdown).examples();
+
+        assertTrue(((ProtocolDoc.HttpExample) examples.get(0)).pending());
+        assertEquals("live", examples.get(1).name());
+        assertEquals(new ProtocolDoc.PendingAnswer("wait", 18, new ProtocolDoc.Response(200, List.of(),
+                "{\"readings\":[]}")), examples.get(2));
+        assertEquals(3, ProtocolDoc.exampleMarks(markdown));
+    }
+
+    @Test
+    void a_pending_request_without_its_answer_or_an_answer_without_its_request_fails_the_parse() {
+        String unanswered = "```http example=wait pending\nGET /health\n```\n";
+        String stray = "```http response to=wait\nHTTP/1.1 200 OK\n```\n";
+
+        assertThrows(ProtocolDoc.FormatException.class, () -> ProtocolDoc.parse(SETTINGS + unanswered));
+        assertThrows(ProtocolDoc.FormatException.class, () -> ProtocolDoc.parse(SETTINGS + stray));
+    }
+
+    @Test
+    void a_line_that_starts_with_inline_code_is_no_fence_and_is_not_counted() {
+        String prose = "```` ```ws example=x device=d ```` opens a WebSocket example.\n";
+
+        assertEquals(1, ProtocolDoc.parse(SETTINGS + prose + EXAMPLE).examples().size());
+        assertEquals(1, ProtocolDoc.exampleMarks(SETTINGS + prose + EXAMPLE));
+    }
+
+    @Test
     void a_fenced_block_that_is_no_example_fails_the_parse() {
         String stray = "```json\n{\"error\":\"bad_message\"}\n```\n";
 

@@ -36,9 +36,11 @@ class ProtocolExamplesTest {
         markdown = Files.readString(DOCUMENT);
         doc = ProtocolDoc.parse(markdown);
         hub = TestHub.start(doc.settings());
+        // <now> is a whole minute, so time buckets in the examples start at <now>
+        hub.clock.advance(60_000 - hub.clock.millis() % 60_000);
         Placeholders placeholders = new Placeholders(hub.clock.millis(), hub.hub.port(),
                 Map.of("password", TestHub.ADMIN_PASSWORD));
-        runner = new ExampleRunner(hub.hub.port(), placeholders);
+        runner = new ExampleRunner(hub.hub.port(), placeholders, hub.clock);
     }
 
     @AfterAll
