@@ -102,7 +102,7 @@ public final class Hub implements AutoCloseable {
                 config.limits());
         committer = new GroupCommitter(readings, metrics, config.ingest().commitBatchReadings(),
                 new Fanout(feed, clock));
-        NamespaceSummaries summaries = new NamespaceSummaries(devices, readings, feed, clock);
+        NamespaceSummaries summaries = new NamespaceSummaries(devices, readings, feed);
         rooms = new Rooms(readings, devices, feed, summaries, config.dashboards(), metrics, clock);
         IngestPipeline pipeline = new IngestPipeline(new FrameParser(config.ingest().maxBatch()),
                 new ReadingValidator(config.ingest(), config.namespaces(), clock),

@@ -70,7 +70,10 @@ public final class StreamRoutes {
         Operator operator = gate.require(exchange).operator();
         DeviceRef device = device(exchange, operator);
         String lastEventId = exchange.request().getHeaders().get("Last-Event-ID");
-        Long after = lastEventId != null ? offset("Last-Event-ID", lastEventId) : optionalOffset(exchange, "after");
+        Long after = optionalOffset(exchange, "after");
+        if (lastEventId != null) {
+            after = offset("Last-Event-ID", lastEventId);
+        }
         if (after == null) {
             after = store.lastOffset(device.key());
         }

@@ -186,7 +186,9 @@ public final class DashboardSession {
         long start = after == null ? Math.max(0, last - rooms.snapshotLimit()) : Math.min(after, last);
         long first = rooms.store().firstOffset(device.key());
         if (start < first - 1) {
-            control(new DashboardMessage.Truncated("truncated", device.id(), first));
+            if (after != null) {
+                control(new DashboardMessage.Truncated("truncated", device.id(), first));
+            }
             start = first - 1;
         }
         List<StoredReading> page = rooms.store().after(device.key(), start, rooms.snapshotLimit() + 1);
@@ -218,7 +220,10 @@ public final class DashboardSession {
                 }
             });
         } else if (event instanceof FeedEvent.PresenceChanged presence) {
-            submit(() -> control(Rooms.presence(presence)));
+            submit(() -> {
+                drain();
+                control(Rooms.presence(presence));
+            });
         }
     }
 

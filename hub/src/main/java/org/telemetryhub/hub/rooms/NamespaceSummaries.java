@@ -1,6 +1,5 @@
 package org.telemetryhub.hub.rooms;
 
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,16 +44,14 @@ public final class NamespaceSummaries {
 
     private final DeviceStore devices;
     private final ReadingStore readings;
-    private final Clock clock;
     private final Map<Long, Live> live = new ConcurrentHashMap<>();
     private final Map<String, Set<Consumer<DashboardMessage>>> listeners = new ConcurrentHashMap<>();
     private long lastTick;
 
-    public NamespaceSummaries(DeviceStore devices, ReadingStore readings, Feed feed, Clock clock) {
+    public NamespaceSummaries(DeviceStore devices, ReadingStore readings, Feed feed) {
         this.devices = devices;
         this.readings = readings;
-        this.clock = clock;
-        this.lastTick = clock.millis();
+        this.lastTick = System.nanoTime();
         feed.listenAll(this::onEvent);
     }
 
@@ -76,8 +73,8 @@ public final class NamespaceSummaries {
 
     /** Once a second: rates for the last second, and a summary of every device that changed. */
     public void tick() {
-        long now = clock.millis();
-        double seconds = Math.max(0.001, (now - lastTick) / 1000.0);
+        long now = System.nanoTime();
+        double seconds = Math.max(0.001, (now - lastTick) / 1e9);
         lastTick = now;
         for (Live device : live.values()) {
             DashboardMessage.DeviceSummary summary;
@@ -116,7 +113,6 @@ public final class NamespaceSummaries {
                 device.rejected++;
             } else if (event instanceof FeedEvent.PresenceChanged presence) {
                 device.presence = presence.state();
-                device.lastSeenAt = presence.at();
             }
         }
         if (event instanceof FeedEvent.PresenceChanged presence) {

@@ -1,5 +1,6 @@
 package org.telemetryhub.hub.rooms;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +68,22 @@ class StreamsTest {
             assertEquals("reading", data.get("type").asText());
             assertEquals(1, data.get("offset").asLong());
             assertEquals("sse-device", data.get("device").asText());
+        }
+    }
+
+    @Test
+    void sse_without_a_cursor_streams_what_comes_next() throws Exception {
+        Api.Device device = admin.provision("sse-fresh");
+        try (DeviceClient client = DeviceClient.connect(hub.deviceSocket(), admin.ticket(device))) {
+            client.send(Readings.batch(1, 5, hub.clock.millis()));
+            client.ack(5);
+
+            CompletableFuture<List<String[]>> events = CompletableFuture.supplyAsync(() -> sseEvents("sse-fresh", null, 2));
+            await().atMost(Duration.ofSeconds(5)).until(() -> streamsOpen() > 0);
+            client.send(Readings.batch(6, 2, hub.clock.millis()));
+            client.ack(7);
+
+            assertEquals(List.of("6", "7"), events.get().stream().map(e -> e[0]).toList());
         }
     }
 
@@ -155,6 +173,15 @@ class StreamsTest {
                 + "&bucketMs=1").error());
     }
 
+    static double streamsOpen() {
+        for (String line : admin.get("/metrics").raw().body().split("\n")) {
+            if (line.startsWith("hub_dashboards_open")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
+    }
+
     static Reading reading(long seq, long ts, double temperature) {
         return new Reading(seq, ts, Map.of("temperature", temperature));
     }
@@ -168,8 +195,12 @@ class StreamsTest {
     /** Reads {@code count} SSE events (id, event, data) resuming after a Last-Event-ID, then disconnects. */
     static List<String[]> sseEvents(String deviceId, String lastEventId, int count) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(hub.url() + "/api/devices/" + deviceId + "/stream"))
-                    .header("Authorization", "Bearer " + admin.token()).header("Last-Event-ID", lastEventId).build();
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(hub.url() + "/api/devices/" + deviceId
+                    + "/stream")).header("Authorization", "Bearer " + admin.token());
+            if (lastEventId != null) {
+                builder.header("Last-Event-ID", lastEventId);
+            }
+            HttpRequest request = builder.build();
             HttpResponse<java.io.InputStream> response = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
             assertEquals("text/event-stream; charset=utf-8", response.headers().firstValue("Content-Type").orElse(""));
             List<String[]> events = new ArrayList<>();
