@@ -63,10 +63,10 @@ export class DeviceView {
     this.#historyRequest++;
   }
 
-  /** What a metric's chart shows now: { times, values } with nulls where data is missing. */
+  /** What a metric's chart shows now: { times, values, gaps }, with nulls in values where data is missing. */
   series(metric) {
     const chart = this.#charts.get(metric);
-    return chart ? { times: [...chart.shown.times], values: [...chart.shown.values] } : null;
+    return chart ? structuredClone(chart.shown) : null;
   }
 
   /** The offsets of the readings the page holds, in order. */
@@ -131,7 +131,7 @@ export class DeviceView {
     setText(part(this.#root, "namespace"), `namespace ${device.namespace}`);
     this.#showPresence(device.presence, device.presenceVersion ?? 0);
     this.#lastSeenAt = device.lastSeenAt;
-    setText(part(this.#root, "last-seq"), device.lastSeq);
+    setText(part(this.#root, "last-seq"), device.lastSeq > 0 ? device.lastSeq : "–");
     const holes = part(this.#root, "holes");
     setText(holes, device.holes);
     holes.classList.toggle("warn", device.holes > 0);

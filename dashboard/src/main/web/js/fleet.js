@@ -181,7 +181,7 @@ export class FleetView {
     setText(cells[2], formatAgo(device.lastSeenAt));
     cells[2].title = device.lastSeenAt === null ? "" : formatTime(device.lastSeenAt);
     setText(cells[3], formatRate(device.ratePerS));
-    setText(cells[4], device.lastSeq);
+    setText(cells[4], device.lastSeq > 0 ? device.lastSeq : "–");
     setText(cells[5], device.holes);
     cells[5].classList.toggle("warn", device.holes > 0);
     setText(cells[6], device.rejected ?? "–");

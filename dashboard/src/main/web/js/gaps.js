@@ -23,40 +23,55 @@ export function expectedInterval(readings) {
 }
 
 /**
- * One metric of live readings as { times, values } in time order, with a null between two readings that are
- * further apart than GAP_FACTOR expected intervals (offline, not sending) or whose seqs are not consecutive
- * (readings missing), and a null for a reading that lacks the metric.
+ * One metric of live readings as { times, values, gaps } in time order. Between two readings further apart than
+ * GAP_FACTOR expected intervals (offline, not sending) the series holds a null and gaps a "silence" span; between
+ * readings whose seqs are not consecutive (readings lost) a null and a "missing" mark. A reading that lacks the
+ * metric is a null too.
  */
 export function readingSeries(readings, metric, intervalMs) {
   const sorted = [...readings].sort((a, b) => a.ts - b.ts || a.seq - b.seq);
   const threshold = intervalMs === null ? Infinity : intervalMs * GAP_FACTOR;
-  const times = [];
-  const values = [];
+  const series = { times: [], values: [], gaps: [] };
   let previous = null;
   for (const reading of sorted) {
-    if (previous !== null && (reading.ts - previous.ts > threshold || reading.seq > previous.seq + 1)) {
-      times.push((previous.ts + reading.ts) / 2);
-      values.push(null);
+    if (previous !== null) {
+      const silent = reading.ts - previous.ts > threshold;
+      const lost = reading.seq > previous.seq + 1;
+      if (silent || lost) {
+        const middle = (previous.ts + reading.ts) / 2;
+        series.times.push(middle);
+        series.values.push(null);
+        series.gaps.push(silent ? { kind: "silence", from: previous.ts, to: reading.ts }
+          : { kind: "missing", from: middle, to: middle });
+      }
     }
-    times.push(reading.ts);
-    values.push(metric in reading.metrics ? reading.metrics[metric] : null);
+    series.times.push(reading.ts);
+    series.values.push(metric in reading.metrics ? reading.metrics[metric] : null);
     previous = reading;
   }
-  return { times, values };
+  return series;
 }
 
 /**
- * One metric of history buckets as { times, values, min, max } at each bucket's middle; an empty bucket, or one
- * without this metric, is null in all three.
+ * One metric of history buckets as { times, values, min, max, gaps } at each bucket's middle; an empty bucket, or
+ * one without this metric, is null in all three and part of a "silence" span.
  */
 export function bucketSeries(buckets, metric, bucketMs) {
-  const series = { times: [], values: [], min: [], max: [] };
+  const series = { times: [], values: [], min: [], max: [], gaps: [] };
   for (const bucket of buckets) {
     const aggregate = bucket.count > 0 ? bucket.metrics[metric] : undefined;
     series.times.push(bucket.start + bucketMs / 2);
     series.values.push(aggregate ? aggregate.avg : null);
     series.min.push(aggregate ? aggregate.min : null);
     series.max.push(aggregate ? aggregate.max : null);
+    if (!aggregate) {
+      const last = series.gaps.at(-1);
+      if (last && last.to === bucket.start) {
+        last.to = bucket.start + bucketMs;
+      } else {
+        series.gaps.push({ kind: "silence", from: bucket.start, to: bucket.start + bucketMs });
+      }
+    }
   }
   return series;
 }
