@@ -179,17 +179,24 @@ export class HubConnection {
     }
   }
 
-  /** Without a cursor, the SSE stream starts at the newest reading: show the last minutes first, then follow. */
+  /**
+   * Without a cursor the SSE stream would start at the newest reading: a device with no reading yet is followed
+   * from offset 0; otherwise the last minutes of history are shown first and the stream follows the newest of them.
+   */
   async #fallbackSnapshot(device) {
     const now = Date.now();
-    let answer;
+    let readings;
     try {
-      answer = await api("GET", devicePath(device.id,
+      const listed = (await api("GET", "api/devices")).devices.find((d) => d.deviceId === device.id);
+      if (listed?.lastSeq === 0) {
+        return 0;
+      }
+      const answer = await api("GET", devicePath(device.id,
         `/readings?from=${now - FALLBACK_SNAPSHOT_MS}&to=${now + FALLBACK_SNAPSHOT_MS}&limit=1000`));
+      readings = answer.readings.map((reading) => ({ ...reading, type: "reading", device: device.id }));
     } catch {
       return null;
     }
-    const readings = answer.readings.map((reading) => ({ ...reading, type: "reading", device: device.id }));
     this.#dispatch({ type: "subscribed", device: device.id, readings, more: false });
     return readings.length ? readings[readings.length - 1].offset : null;
   }

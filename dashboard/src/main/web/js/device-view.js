@@ -63,10 +63,10 @@ export class DeviceView {
     this.#historyRequest++;
   }
 
-  /** What a metric's chart shows now: { times, values, gaps }, with nulls in values where data is missing. */
+  /** What a metric's chart shows now: { window, times, values, gaps }, with nulls where data is missing. */
   series(metric) {
     const chart = this.#charts.get(metric);
-    return chart ? structuredClone(chart.shown) : null;
+    return chart ? { window: this.#window.key, ...structuredClone(chart.shown) } : null;
   }
 
   /** The offsets of the readings the page holds, in order. */

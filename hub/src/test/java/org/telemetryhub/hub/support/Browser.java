@@ -9,6 +9,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -28,6 +30,13 @@ public final class Browser implements AutoCloseable {
     private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM_BIN", "/usr/bin/chromium"));
     private static final Path DRIVER = Path.of(System.getenv().getOrDefault("CHROMEDRIVER_BIN",
             "/usr/bin/chromedriver"));
+
+    /** Commands go to CDP raw, so Selenium's warning that it has no classes for this Chromium's CDP is noise. */
+    private static final Logger CDP_VERSIONS = Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
+
+    static {
+        CDP_VERSIONS.setLevel(Level.SEVERE);
+    }
 
     private static final String WATCHER = """
             window.__problems = [];

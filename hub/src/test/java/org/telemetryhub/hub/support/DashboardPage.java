@@ -85,10 +85,10 @@ public final class DashboardPage {
         browser.driver.findElement(By.cssSelector(".windows button[data-window='" + key + "']")).click();
     }
 
-    /** What a metric's chart holds: "times" and "values", with null where data is missing. */
+    /** What a metric's chart holds: its "window", "times", "values" (null where data is missing) and "gaps". */
     @SuppressWarnings("unchecked")
-    public Map<String, List<Object>> series(String metric) {
-        return (Map<String, List<Object>>) browser.js("return window.hubDashboard.series(arguments[0]);", metric);
+    public Map<String, Object> series(String metric) {
+        return (Map<String, Object>) browser.js("return window.hubDashboard.series(arguments[0]);", metric);
     }
 
     @SuppressWarnings("unchecked")
