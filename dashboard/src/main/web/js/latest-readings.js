@@ -4,7 +4,7 @@ import { h } from "./dom.js";
 import { formatTime, formatValue } from "./format.js";
 import { metricNames } from "./gaps.js";
 
-const ROWS = 15;
+const ROWS = 10;
 
 export function renderLatest(table, room) {
   const readings = room.latest(ROWS);

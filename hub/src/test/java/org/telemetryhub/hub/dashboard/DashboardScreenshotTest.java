@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.telemetryhub.hub.support.Api;
 import org.telemetryhub.hub.support.Browser;
 import org.telemetryhub.hub.support.DashboardPage;
@@ -52,7 +51,6 @@ class DashboardScreenshotTest {
         }
         admin.provision("dock-door-4", "warehouse");
         DashboardPage page = new DashboardPage(browser, hub.url()).openSignedOut();
-        browser.driver.manage().window().setSize(new Dimension(1360, 1240));
 
         try (DeviceClient device = DeviceClient.connect(hub.deviceSocket(), admin.ticket(boiler))) {
             long now = hub.clock.millis();
