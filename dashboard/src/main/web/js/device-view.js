@@ -29,6 +29,7 @@ export class DeviceView {
   #presenceVersion = -1;
   #lastSeenAt = null;
   #drawPending = false;
+  #tableOffset = undefined;
   #connected = false;
   #noticeTimer = null;
   #timers = [];
@@ -229,7 +230,10 @@ export class DeviceView {
   }
 
   #draw() {
-    renderLatest(part(this.#root, "latest"), this.#room);
+    if (this.#tableOffset !== this.#room.lastOffset) {
+      this.#tableOffset = this.#room.lastOffset;
+      renderLatest(part(this.#root, "latest"), this.#room);
+    }
     this.#showLastReading();
     if (this.#window.key === "live") {
       const readings = this.#room.readings;

@@ -14,6 +14,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -102,7 +103,9 @@ public final class Browser implements AutoCloseable {
 
     /** Waits up to the timeout for a condition, as Selenium's waits do (no sleeping). */
     public <T> T await(Duration timeout, Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, timeout, Duration.ofMillis(50)).until(condition);
+        return new WebDriverWait(driver, timeout, Duration.ofMillis(50))
+                .ignoring(StaleElementReferenceException.class)
+                .until(condition);
     }
 
     public <T> T await(Function<WebDriver, T> condition) {

@@ -63,10 +63,10 @@ public final class DashboardPage {
     }
 
     /** The device ids in the fleet view's rows, as shown (filtered). */
+    @SuppressWarnings("unchecked")
     public List<String> fleetDevices() {
-        return browser.driver.findElements(By.cssSelector("tr[data-device]")).stream()
-                .map(row -> row.getAttribute("data-device"))
-                .toList();
+        return (List<String>) browser.js("return [...document.querySelectorAll('tr[data-device]')]"
+                + ".map(row => row.dataset.device);");
     }
 
     public WebElement fleetRow(String deviceId) {
@@ -97,10 +97,10 @@ public final class DashboardPage {
     }
 
     /** The seqs in the latest-readings table, newest first. */
+    @SuppressWarnings("unchecked")
     public List<Long> tableSeqs() {
-        return browser.driver.findElements(By.cssSelector("table.latest tbody tr")).stream()
-                .map(row -> Long.parseLong(row.getAttribute("data-seq")))
-                .toList();
+        return (List<Long>) browser.js("return [...document.querySelectorAll('table.latest tbody tr')]"
+                + ".map(row => Number(row.dataset.seq));");
     }
 
     public String rejectionsText() {
