@@ -20,7 +20,7 @@ export const WINDOWS = [
  * The bucket size for a window: at most MAX_BUCKETS buckets, and at least two expected intervals, so that an empty
  * bucket means missing data rather than a device that simply had not reported yet.
  */
-export function bucketSize(window, intervalMs) {
+function bucketSize(window, intervalMs) {
   const wanted = Math.max(window.spanMs / MAX_BUCKETS, (intervalMs ?? 0) * 2);
   return BUCKET_SIZES.find((size) => size >= wanted) ?? BUCKET_SIZES[BUCKET_SIZES.length - 1];
 }

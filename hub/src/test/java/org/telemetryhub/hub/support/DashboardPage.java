@@ -57,11 +57,6 @@ public final class DashboardPage {
         browser.await(ExpectedConditions.textToBe(By.cssSelector(".device h1"), deviceId));
     }
 
-    public void openFleet() {
-        browser.js("location.hash = '#/';");
-        browser.await(ExpectedConditions.presenceOfElementLocated(By.id("search")));
-    }
-
     /** The device ids in the fleet view's rows, as shown (filtered). */
     @SuppressWarnings("unchecked")
     public List<String> fleetDevices() {
@@ -105,9 +100,5 @@ public final class DashboardPage {
 
     public String rejectionsText() {
         return (String) browser.js("return document.querySelector('.rejections').textContent;");
-    }
-
-    public Browser browser() {
-        return browser;
     }
 }
