@@ -6,13 +6,14 @@ import { h, fromTemplate, part, setText } from "./dom.js";
 import { formatAgo, formatTime } from "./format.js";
 import { DeviceRoom } from "./device-room.js";
 import { MetricChart } from "./charts.js";
-import { bucketSeries, expectedInterval, metricNames, readingSeries } from "./gaps.js";
+import { bucketSeries, byTime, expectedInterval, metricNames, readingSeries } from "./gaps.js";
 import { WINDOWS, loadHistory } from "./history.js";
 import { renderLatest } from "./latest-readings.js";
 import { RejectionsPanel } from "./rejections.js";
 
 const FACTS_REFRESH_MS = 15000;
 const NOTICE_MS = 8000;
+const DRAW_EVERY_MS = 250;
 
 export class DeviceView {
   #id;
@@ -29,6 +30,7 @@ export class DeviceView {
   #presenceVersion = -1;
   #lastSeenAt = null;
   #drawPending = false;
+  #drawTimer = null;
   #tableOffset = undefined;
   #connected = false;
   #noticeTimer = null;
@@ -60,6 +62,7 @@ export class DeviceView {
     this.#timers.forEach((timer) => clearInterval(timer));
     clearTimeout(this.#historyTimer);
     clearTimeout(this.#noticeTimer);
+    clearTimeout(this.#drawTimer);
     this.#charts.forEach((chart) => chart.destroy());
     this.#historyRequest++;
   }
@@ -219,13 +222,14 @@ export class DeviceView {
     }
   }
 
+  /** Redraws soon, at most a few times a second however fast readings arrive. */
   #scheduleDraw() {
     if (!this.#drawPending) {
       this.#drawPending = true;
-      requestAnimationFrame(() => {
+      this.#drawTimer = setTimeout(() => {
         this.#drawPending = false;
         this.#draw();
-      });
+      }, DRAW_EVERY_MS);
     }
   }
 
@@ -236,12 +240,10 @@ export class DeviceView {
     }
     this.#showLastReading();
     if (this.#window.key === "live") {
-      const readings = this.#room.readings;
+      const readings = byTime(this.#room.readings);
       const interval = expectedInterval(readings);
-      const metrics = metricNames(readings);
-      const range = readings.length ? [Math.min(...readings.map((r) => r.ts)),
-        Math.max(Date.now(), ...readings.map((r) => r.ts))] : null;
-      this.#syncCharts(metrics, false).forEach((chart, metric) => {
+      const range = readings.length ? [readings[0].ts, Math.max(Date.now(), readings.at(-1).ts)] : null;
+      this.#syncCharts(metricNames(readings), false).forEach((chart, metric) => {
         chart.show(readingSeries(readings, metric, interval), range);
       });
     } else if (this.#history) {

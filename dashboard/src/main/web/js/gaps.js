@@ -23,13 +23,12 @@ export function expectedInterval(readings) {
 }
 
 /**
- * One metric of live readings as { times, values, gaps } in time order. Between two readings further apart than
+ * One metric of live readings (sorted by byTime) as { times, values, gaps }. Between two readings further apart than
  * GAP_FACTOR expected intervals (offline, not sending) the series holds a null and gaps a "silence" span; between
  * readings whose seqs are not consecutive (readings lost) a null and a "missing" mark. A reading that lacks the
  * metric is a null too.
  */
-export function readingSeries(readings, metric, intervalMs) {
-  const sorted = [...readings].sort((a, b) => a.ts - b.ts || a.seq - b.seq);
+export function readingSeries(sorted, metric, intervalMs) {
   const threshold = intervalMs === null ? Infinity : intervalMs * GAP_FACTOR;
   const series = { times: [], values: [], gaps: [] };
   let previous = null;
@@ -50,6 +49,11 @@ export function readingSeries(readings, metric, intervalMs) {
     previous = reading;
   }
   return series;
+}
+
+/** Readings in time order (a device may resend older readings after newer ones). */
+export function byTime(readings) {
+  return [...readings].sort((a, b) => a.ts - b.ts || a.seq - b.seq);
 }
 
 /**

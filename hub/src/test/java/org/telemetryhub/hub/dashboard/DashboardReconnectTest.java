@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
 import org.telemetryhub.hub.support.Api;
 import org.telemetryhub.hub.support.Browser;
 import org.telemetryhub.hub.support.DashboardPage;
@@ -48,7 +49,7 @@ class DashboardReconnectTest {
             browser.await(Duration.ofSeconds(20), d -> page.connectionState().equals("live"));
             send(second, device, 9, 2, start + 43_000);
 
-            browser.await(d -> page.offsets().size() >= 10);
+            browser.await(d -> page.offsets().size() >= 10 && page.tableSeqs().size() == 10);
             assertEquals(LongStream.rangeClosed(1, 10).boxed().toList(), page.offsets());
             assertEquals(List.of(10L, 9L, 8L, 7L, 6L, 5L, 4L, 3L, 2L, 1L), page.tableSeqs());
             Map<String, Object> series = page.series("temperature");
@@ -61,7 +62,7 @@ class DashboardReconnectTest {
             assertEquals(start + 4 * INTERVAL_MS, before, "the outage starts after the last reading before it");
             assertEquals(start + 40_000, after, "and ends at the first reading after it");
             assertEquals(1, values.stream().filter(Objects::isNull).count());
-            assertTrue(Integer.parseInt(browser.driver.findElement(org.openqa.selenium.By.id("connection"))
+            assertTrue(Integer.parseInt(browser.driver.findElement(By.id("connection"))
                     .getAttribute("data-reconnects")) >= 1);
             assertEquals(List.of(), browser.problems());
         } finally {

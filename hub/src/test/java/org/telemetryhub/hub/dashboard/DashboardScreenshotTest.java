@@ -43,7 +43,7 @@ class DashboardScreenshotTest {
     }
 
     @Test
-    void writes_screenshots_of_the_fleet_and_a_device_room() {
+    void writes_screenshots_of_the_fleet_and_a_device_room_with_its_gaps_marked() {
         Api admin = hub.admin();
         Api.Device boiler = admin.provision("boiler-3", "plant-a");
         for (String id : List.of("boiler-1", "boiler-2", "chiller-1")) {
@@ -75,6 +75,10 @@ class DashboardScreenshotTest {
             browser.await(d -> browser.driver.findElements(By.cssSelector(".chart")).size() == 3);
             browser.await(d -> page.rejectionsText().contains("hot"));
             browser.screenshot(SCREENSHOTS.resolve("device-view.png"));
+
+            List<?> gaps = (List<?>) page.series("temperature").get("gaps");
+            assertEquals(List.of("silence", "missing"), gaps.stream().map(gap -> ((Map<?, ?>) gap).get("kind"))
+                    .toList(), "the two offline minutes are a silent span, the lost seqs a mark");
         }
 
         assertEquals(List.of(), browser.problems());
