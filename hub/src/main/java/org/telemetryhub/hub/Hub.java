@@ -1,19 +1,28 @@
 package org.telemetryhub.hub;
 
+import java.io.IOException;
+import java.net.URL;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.server.ConnectionLimit;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.server.handler.ResourceHandler;
+import org.eclipse.jetty.util.resource.Resource;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -256,11 +265,28 @@ public final class Hub implements AutoCloseable {
         return connector;
     }
 
-    private static ResourceHandler dashboard(Server server) {
+    /**
+     * The web dashboard at {@code /} and the webjars it uses (uPlot) at {@code /webjars/}: both come from the
+     * classpath, so every asset is built by Maven and served by the hub itself, never by a CDN.
+     */
+    private static Handler dashboard(Server server) throws IOException {
+        ResourceFactory resources = ResourceFactory.of(server);
+        List<Resource> webjars = new ArrayList<>();
+        for (URL url : Collections.list(Hub.class.getClassLoader().getResources("META-INF/resources/webjars"))) {
+            webjars.add(resources.newResource(url));
+        }
+        return new ContextHandlerCollection(
+                new ContextHandler(files(ResourceFactory.combine(webjars), "public, max-age=31536000, immutable"),
+                        "/webjars"),
+                new ContextHandler(files(resources.newClassLoaderResource("static"), "no-cache"), "/"));
+    }
+
+    private static ResourceHandler files(Resource base, String cacheControl) {
         ResourceHandler files = new ResourceHandler();
-        files.setBaseResource(ResourceFactory.of(server).newClassLoaderResource("static"));
+        files.setBaseResource(base);
         files.setDirAllowed(false);
         files.setWelcomeFiles("index.html");
+        files.setCacheControl(cacheControl);
         return files;
     }
 }
