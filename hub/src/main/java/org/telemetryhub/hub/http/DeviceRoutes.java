@@ -60,6 +60,7 @@ public final class DeviceRoutes {
         Map<String, Object> device = new LinkedHashMap<>();
         device.put("deviceId", state.ref().id());
         device.put("namespace", state.ref().namespace());
+        device.put("reportIntervalMs", state.ref().reportIntervalMs());
         device.put("presence", presence);
         device.put("online", !presence.equals("offline"));
         device.put("presenceVersion", state.presence().version());

@@ -8,7 +8,10 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The in-process feed: listeners per device room, and listeners of everything. */
+/**
+ * The in-process feed: listeners per device room, then listeners of everything. Rooms hear an event first, so a
+ * presence change that a reading causes (stale to online) reaches them after that reading.
+ */
 public final class LocalFeed implements Feed {
 
     private static final Logger log = LoggerFactory.getLogger(LocalFeed.class);
@@ -18,11 +21,11 @@ public final class LocalFeed implements Feed {
 
     @Override
     public void publish(FeedEvent event) {
-        everything.forEach(listener -> deliver(listener, event));
         Set<Consumer<FeedEvent>> room = rooms.get(event.device().key());
         if (room != null) {
             room.forEach(listener -> deliver(listener, event));
         }
+        everything.forEach(listener -> deliver(listener, event));
     }
 
     @Override

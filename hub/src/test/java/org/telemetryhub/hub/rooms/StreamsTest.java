@@ -156,6 +156,8 @@ class StreamsTest {
             client.next();
         }
 
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> admin.get("/api/devices/picky/rejections").body().get("rejections").size() == 1);
         JsonNode rejections = admin.get("/api/devices/picky/rejections").body().get("rejections");
 
         assertEquals(1, rejections.size());

@@ -101,7 +101,7 @@ public final class Api {
 
     private static Answer send(HttpRequest.Builder builder) {
         try {
-            HttpResponse<String> response = HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = exchange(builder.build());
             JsonNode body = response.body().isEmpty() ? JSON.createObjectNode() : parse(response.body());
             return new Answer(response.statusCode(), body, response);
         } catch (IOException e) {
@@ -109,6 +109,21 @@ public final class Api {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Sends once more when the hub had just closed the idle keep-alive connection the client picked (HTTP/1.1 lets
+     * a server do that; the request never reached it).
+     */
+    private static HttpResponse<String> exchange(HttpRequest request) throws IOException, InterruptedException {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            if (!String.valueOf(e.getMessage()).contains("header parser received no bytes")) {
+                throw e;
+            }
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         }
     }
 
