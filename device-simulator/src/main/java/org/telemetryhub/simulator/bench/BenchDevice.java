@@ -1,0 +1,297 @@
+package org.telemetryhub.simulator.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import org.telemetryhub.protocol.HubMessage;
+import org.telemetryhub.protocol.Wire;
+
+/**
+ * One benchmark device on {@code /ws/device}: numbers its readings, sends batch frames (one send outstanding at a
+ * time, as the JDK WebSocket requires; later frames wait in order), and matches the hub's acks, rejections and
+ * errors to the frames in flight. Frames are keyed by their highest seq; an ack names the highest stored seq of one
+ * frame, so the frame is the one whose seq range holds it.
+ */
+final class BenchDevice implements WebSocket.Listener {
+
+    static final String SUBPROTOCOL = "hub.v1";
+
+    private static final class Frame {
+        final long lowSeq;
+        final int count;
+        final long sentNanos;
+        int rejected;
+
+        Frame(long lowSeq, int count, long sentNanos) {
+            this.lowSeq = lowSeq;
+            this.count = count;
+            this.sentNanos = sentNanos;
+        }
+    }
+
+    private final String id;
+    private final int batch;
+    private final int maxInFlight;
+    private final BenchStats stats;
+    private final Consumer<BenchDevice> onFrameDone;
+    private final TreeMap<Long, Frame> inFlight = new TreeMap<>();
+    private final ArrayDeque<String> queued = new ArrayDeque<>();
+    private long nextSeq;
+    private boolean sending;
+    private boolean closed;
+    private volatile boolean closing;
+    private volatile WebSocket socket;
+    private StringBuilder partial;
+
+    BenchDevice(String id, long firstSeq, int batch, int maxInFlight, BenchStats stats,
+                Consumer<BenchDevice> onFrameDone) {
+        this.id = id;
+        this.nextSeq = firstSeq;
+        this.batch = batch;
+        this.maxInFlight = maxInFlight;
+        this.stats = stats;
+        this.onFrameDone = onFrameDone;
+    }
+
+    String id() {
+        return id;
+    }
+
+    CompletableFuture<WebSocket> connect(HttpClient http, URI uri, String ticket) {
+        return http.newWebSocketBuilder()
+                .header("Authorization", "Bearer " + ticket)
+                .subprotocols(SUBPROTOCOL)
+                .connectTimeout(Duration.ofSeconds(10))
+                .buildAsync(uri, this);
+    }
+
+    /**
+     * Sends the next frame, counted as sent at {@code sentNanos} (the moment it was due). Returns false when the
+     * socket is closed or {@code maxInFlight} frames already wait for their acks (then the frame is skipped).
+     */
+    boolean send(long sentNanos) {
+        String text;
+        synchronized (this) {
+            if (closed || closing) {
+                return false;
+            }
+            if (inFlight.size() >= maxInFlight) {
+                stats.skipped();
+                return false;
+            }
+            long first = nextSeq;
+            nextSeq += batch;
+            inFlight.put(first + batch - 1, new Frame(first, batch, sentNanos));
+            stats.sent(batch, sentNanos);
+            text = BatchFrames.frame(first, batch, System.currentTimeMillis());
+            if (sending) {
+                queued.addLast(text);
+                return true;
+            }
+            sending = true;
+        }
+        transmit(text);
+        return true;
+    }
+
+    /** Sends frames one after the other; a send that does not finish at once continues from its completion. */
+    private void transmit(String first) {
+        String text = first;
+        while (text != null) {
+            CompletableFuture<WebSocket> sent = socket.sendText(text, true);
+            if (!sent.isDone()) {
+                sent.whenComplete((ws, failure) -> {
+                    if (failure != null) {
+                        sendFailed(failure);
+                    } else {
+                        transmit(nextQueued());
+                    }
+                });
+                return;
+            }
+            if (sent.isCompletedExceptionally()) {
+                sent.whenComplete((ws, failure) -> sendFailed(failure));
+                return;
+            }
+            text = nextQueued();
+        }
+    }
+
+    private synchronized String nextQueued() {
+        String next = queued.pollFirst();
+        if (next == null) {
+            sending = false;
+        }
+        return next;
+    }
+
+    private void sendFailed(Throwable failure) {
+        if (!closing) {
+            lost("send failed: " + describe(failure));
+        }
+    }
+
+    @Override
+    public void onOpen(WebSocket webSocket) {
+        socket = webSocket;
+        webSocket.request(1);
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        if (!last) {
+            if (partial == null) {
+                partial = new StringBuilder();
+            }
+            partial.append(data);
+            webSocket.request(1);
+            return null;
+        }
+        long now = System.nanoTime();
+        String message = partial == null ? data.toString() : partial.append(data).toString();
+        partial = null;
+        handle(message, now);
+        webSocket.request(1);
+        return null;
+    }
+
+    void handle(String message, long now) {
+        HubMessage decoded;
+        try {
+            decoded = Wire.decodeHubMessage(message);
+        } catch (IOException | RuntimeException e) {
+            stats.error("undecodable_message");
+            return;
+        }
+        if (decoded instanceof HubMessage.Ack ack) {
+            Frame frame;
+            synchronized (this) {
+                frame = take(ack.seq());
+            }
+            if (frame == null) {
+                stats.unexpectedAck();
+                return;
+            }
+            stats.acked(frame.count - frame.rejected, frame.sentNanos, now);
+            onFrameDone.accept(this);
+        } else if (decoded instanceof HubMessage.Rejected rejected) {
+            stats.rejected(rejected.error());
+            boolean done = false;
+            synchronized (this) {
+                Map.Entry<Long, Frame> entry = inFlight.ceilingEntry(rejected.seq());
+                if (entry != null && entry.getValue().lowSeq <= rejected.seq()) {
+                    Frame frame = entry.getValue();
+                    frame.rejected++;
+                    if (frame.rejected >= frame.count) {
+                        inFlight.remove(entry.getKey());
+                        done = true;
+                    }
+                }
+            }
+            if (done) {
+                stats.endedWithoutAck();
+                onFrameDone.accept(this);
+            }
+        } else if (decoded instanceof HubMessage.Error error) {
+            stats.error(error.error());
+            Frame refused = null;
+            synchronized (this) {
+                if (error.seqs() != null && !error.seqs().isEmpty()) {
+                    refused = take(error.seqs().stream().mapToLong(Long::longValue).max().getAsLong());
+                } else if ("store_unavailable".equals(error.error()) && !inFlight.isEmpty()) {
+                    // sent in place of the ack of the oldest frame waiting for its commit
+                    refused = inFlight.pollFirstEntry().getValue();
+                }
+            }
+            if (refused != null) {
+                stats.endedWithoutAck();
+                onFrameDone.accept(this);
+            }
+        }
+    }
+
+    /** Removes and returns the in-flight frame whose seq range holds {@code seq}. */
+    private Frame take(long seq) {
+        Map.Entry<Long, Frame> entry = inFlight.ceilingEntry(seq);
+        if (entry == null || entry.getValue().lowSeq > seq) {
+            return null;
+        }
+        inFlight.remove(entry.getKey());
+        return entry.getValue();
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        if (!closing) {
+            lost("closed by the hub: " + statusCode + (reason == null || reason.isEmpty() ? "" : " " + reason));
+        }
+        return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+        if (!closing) {
+            lost("socket error: " + describe(error));
+        }
+    }
+
+    /** The socket is gone before the end: its frames in flight will never be acked. */
+    private void lost(String why) {
+        int frames;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            frames = inFlight.size();
+            inFlight.clear();
+            queued.clear();
+        }
+        stats.closed(why);
+        for (int i = 0; i < frames; i++) {
+            stats.endedWithoutAck();
+            stats.error("lost_in_flight_on_close");
+        }
+    }
+
+    /** Stops sending and closes the socket normally; completes when the close frame went out (or failed). */
+    CompletableFuture<Void> close() {
+        closing = true;
+        WebSocket ws = socket;
+        if (ws == null || ws.isOutputClosed()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        try {
+            return ws.sendClose(WebSocket.NORMAL_CLOSURE, "benchmark done")
+                    .handle((w, failure) -> null);
+        } catch (RuntimeException e) {
+            ws.abort();
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    void abort() {
+        closing = true;
+        WebSocket ws = socket;
+        if (ws != null) {
+            ws.abort();
+        }
+    }
+
+    private static String describe(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause != cause.getCause()
+                && cause instanceof java.util.concurrent.CompletionException) {
+            cause = cause.getCause();
+        }
+        return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + cause.getMessage());
+    }
+}

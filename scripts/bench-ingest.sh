@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Ingest benchmark: durable readings/s and ack latency of the hub over /ws/device.
+#
+#   scripts/bench-ingest.sh [bench options]                 # starts a throwaway hub, benchmarks it, stops it
+#   scripts/bench-ingest.sh --hub URL --password-file F ... # benchmarks a hub that is already running
+#
+# Bench options (see `java -jar device-simulator/target/device-simulator.jar bench --help`):
+#   --devices N (50) --batch B (100) --duration S (20) --warmup S (5) --rate R (0 = as fast as acks allow)
+#   --window W (8, frames in flight per device when --rate 0)
+#
+# Examples:
+#   scripts/bench-ingest.sh --devices 50 --batch 100                 # max throughput
+#   scripts/bench-ingest.sh --devices 100 --batch 10 --rate 10000    # latency at a fixed offered rate
+#
+# Without --hub, the script builds the jars if they are missing (mvn -B -q install -DskipTests), starts the hub on a
+# free port with a temporary store and raised per-device rate limits, waits for /health, runs the benchmark and
+# stops the hub again. Any HUB_* variable set in the environment reaches that hub (e.g. HUB_INGEST_COMMITBATCHREADINGS).
+# Also read: BENCH_HUB_JVM_OPTS (JVM options for the hub, e.g. JFR), BENCH_JVM_OPTS (for the load generator),
+# BENCH_KEEP=1 (keep the temporary store and hub log). At the end it prints the hub's /metrics lines for
+# hub_commit_batch_readings, hub_commit_duration and hub_ack_latency.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+HUB_JAR="$ROOT/hub/target/hub.jar"
+SIM_JAR="$ROOT/device-simulator/target/device-simulator.jar"
+
+die() {
+    echo "bench-ingest: $*" >&2
+    exit 1
+}
+
+hub_url=""
+has_password=0
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+    case "${args[$i]}" in
+        --hub) hub_url="${args[$((i + 1))]:-}" ;;
+        --hub=*) hub_url="${args[$i]#--hub=}" ;;
+        --password | --password=* | --password-file | --password-file=*) has_password=1 ;;
+        -h | --help)
+            sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
+            exit 0
+            ;;
+    esac
+done
+hub_url="${hub_url%/}"
+
+command -v java >/dev/null || die "java is not on the PATH (JDK 17 needed)"
+command -v curl >/dev/null || die "curl is not on the PATH (used for /health and /metrics)"
+
+if [[ ! -f "$SIM_JAR" || (-z "$hub_url" && ! -f "$HUB_JAR") ]]; then
+    echo "bench-ingest: building the jars (mvn -B -q install -DskipTests)" >&2
+    (cd "$ROOT" && mvn -B -q install -DskipTests) || die "the build failed"
+fi
+
+hub_pid=""
+work=""
+cleanup() {
+    local status=$?
+    if [[ -n "$hub_pid" ]] && kill -0 "$hub_pid" 2>/dev/null; then
+        kill "$hub_pid" 2>/dev/null || true
+        for _ in $(seq 1 100); do
+            kill -0 "$hub_pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        if kill -0 "$hub_pid" 2>/dev/null; then
+            echo "bench-ingest: the hub did not stop within 10 s; killing it" >&2
+            kill -9 "$hub_pid" 2>/dev/null || true
+        fi
+        wait "$hub_pid" 2>/dev/null || true
+    fi
+    if [[ -n "$work" ]]; then
+        if [[ "${BENCH_KEEP:-0}" == 1 || $status -ne 0 ]]; then
+            echo "bench-ingest: kept the hub's store and log in $work" >&2
+        else
+            rm -rf "$work"
+        fi
+    fi
+    exit $status
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+extra=()
+if [[ -z "$hub_url" ]]; then
+    [[ $has_password -eq 0 ]] || die "--password/--password-file only go with --hub: the script's own hub generates its password"
+    work="$(mktemp -d "${TMPDIR:-/tmp}/bench-ingest.XXXXXX")"
+    (
+        # The throwaway hub: loopback, any free port, its own store, MQTT off, per-device limits out of the way
+        # (the defaults, 100 readings/s with a burst of 1000, are for real devices, not for a benchmark).
+        unset HUB_ADMIN_PASSWORD
+        export HUB_HTTP_HOST=127.0.0.1 HUB_HTTP_PORT=0 HUB_STORE_DIR="$work/store" HUB_MQTT_MODE=off
+        export HUB_LIMITS_DEVICEREADINGSPERSECOND="${HUB_LIMITS_DEVICEREADINGSPERSECOND:-10000000}"
+        export HUB_LIMITS_DEVICEBURST="${HUB_LIMITS_DEVICEBURST:-10000000}"
+        # shellcheck disable=SC2086 # word splitting of the JVM options is intended
+        exec java ${BENCH_HUB_JVM_OPTS:-} -jar "$HUB_JAR"
+    ) >"$work/hub.log" 2>&1 &
+    hub_pid=$!
+    for _ in $(seq 1 600); do
+        kill -0 "$hub_pid" 2>/dev/null || { tail -n 30 "$work/hub.log" >&2; die "the hub exited during start"; }
+        hub_url="$(grep -oE 'https?://(127\.0\.0\.1|localhost|\[::1\]):[0-9]+' "$work/hub.log" | head -n 1 || true)"
+        [[ -n "$hub_url" ]] && break
+        sleep 0.1
+    done
+    [[ -n "$hub_url" ]] || { tail -n 30 "$work/hub.log" >&2; die "the hub did not report its URL within 60 s"; }
+    echo "bench-ingest: hub pid $hub_pid at $hub_url (store and log in $work)" >&2
+    extra=(--hub "$hub_url" --password-file "$work/store/admin-password")
+fi
+
+for _ in $(seq 1 600); do
+    if curl -fsS -o /dev/null --max-time 2 "$hub_url/health" 2>/dev/null; then
+        ready=1
+        break
+    fi
+    [[ -z "$hub_pid" ]] || kill -0 "$hub_pid" 2>/dev/null || { tail -n 30 "$work/hub.log" >&2; die "the hub exited"; }
+    [[ -n "$hub_pid" ]] || break
+    sleep 0.1
+done
+[[ "${ready:-0}" == 1 ]] || die "$hub_url/health does not answer 200; is the hub running there?"
+if [[ -n "$hub_pid" ]]; then
+    for _ in $(seq 1 100); do
+        [[ -s "$work/store/admin-password" ]] && break
+        sleep 0.1
+    done
+fi
+
+# CPU milliseconds (user + system) of a process, from /proc (Linux); empty elsewhere.
+cpu_millis() {
+    local stat
+    stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 0
+    stat="${stat##*) }"
+    # shellcheck disable=SC2086 # split the fields after the command name
+    set -- $stat
+    echo $(((${12} + ${13}) * 1000 / $(getconf CLK_TCK)))
+}
+
+hub_cpu_start=""
+[[ -z "$hub_pid" ]] || hub_cpu_start="$(cpu_millis "$hub_pid")"
+started_ms="$(date +%s%3N)"
+set +e
+# shellcheck disable=SC2086 # word splitting of the JVM options is intended
+java ${BENCH_JVM_OPTS:-} -jar "$SIM_JAR" bench "${extra[@]}" "$@"
+bench_status=$?
+set -e
+if [[ -n "$hub_cpu_start" ]]; then
+    hub_cpu_end="$(cpu_millis "$hub_pid")"
+    elapsed_ms=$(($(date +%s%3N) - started_ms))
+    if [[ -n "$hub_cpu_end" && $elapsed_ms -gt 0 ]]; then
+        awk -v c=$((hub_cpu_end - hub_cpu_start)) -v t="$elapsed_ms" -v n="$(nproc 2>/dev/null || echo '?')" \
+            'BEGIN { printf "--- hub process CPU during the bench: %.2f cores on average over %.1f s (machine: %s cores) ---\n", c / t, t / 1000, n }'
+    fi
+fi
+
+echo "--- hub /metrics (commit batches, commit time, ack latency) ---"
+if metrics="$(curl -fsS --max-time 10 "$hub_url/metrics")"; then
+    grep -E '^hub_(commit_batch_readings|commit_duration|ack_latency)' <<<"$metrics" || echo "(no such lines)"
+else
+    echo "(could not read $hub_url/metrics)"
+fi
+exit $bench_status
