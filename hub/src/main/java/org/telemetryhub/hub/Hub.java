@@ -2,6 +2,7 @@ package org.telemetryhub.hub;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.OptionalInt;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,9 @@ import org.telemetryhub.hub.ingest.GroupCommitter;
 import org.telemetryhub.hub.ingest.IngestPipeline;
 import org.telemetryhub.hub.ingest.RateGate;
 import org.telemetryhub.hub.ingest.ReadingValidator;
+import org.telemetryhub.hub.mqtt.EmbeddedBroker;
+import org.telemetryhub.hub.mqtt.HubExtension;
+import org.telemetryhub.hub.mqtt.MqttTransport;
 import org.telemetryhub.hub.ops.HubMetrics;
 import org.telemetryhub.hub.store.Database;
 import org.telemetryhub.hub.store.DeviceStore;
@@ -81,6 +85,7 @@ public final class Hub implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final Rooms rooms;
     private final StreamRoutes streams;
+    private final MqttTransport mqtt;
 
     private Hub(HubConfig config, Clock clock) throws Exception {
         this.config = config;
@@ -114,6 +119,7 @@ public final class Hub implements AutoCloseable {
         });
         deviceEndpoint = new DeviceEndpoint(tickets, pipeline, connections,
                 config.ingest().maxPendingPerConnection());
+        mqtt = mqtt(config, tickets, pipeline, connections);
 
         server = new Server(threadPool());
         connector = connector(server, config);
@@ -132,7 +138,7 @@ public final class Hub implements AutoCloseable {
         streams.register(router);
         new TicketRoutes(tickets).register(router);
         new IngestRoutes(tickets, pipeline).register(router);
-        new OpsRoutes(database::isReady, () -> config.mqtt().mode(), metrics).register(router);
+        new OpsRoutes(database::isReady, mqtt::state, metrics).register(router);
         router.setHandler(dashboard(server));
 
         WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, container -> {
@@ -167,11 +173,13 @@ public final class Hub implements AutoCloseable {
         try {
             hub.committer.start();
             hub.server.start();
+            hub.mqtt.start();
         } catch (Exception e) {
             hub.close();
             throw e;
         }
-        log.info("event=hub_started url={} store={}", hub.url(), config.store().url().split(";")[0]);
+        log.info("event=hub_started url={} mqtt={} store={}", hub.url(), config.mqtt().mode(),
+                config.store().url().split(";")[0]);
         return hub;
     }
 
@@ -183,6 +191,11 @@ public final class Hub implements AutoCloseable {
     public String url() {
         String host = config.http().host().contains(":") ? "[" + config.http().host() + "]" : config.http().host();
         return (config.tls().enabled() ? "https" : "http") + "://" + host + ":" + port();
+    }
+
+    /** The embedded MQTT broker's port, when the hub runs one. */
+    public OptionalInt mqttPort() {
+        return mqtt.port();
     }
 
     public ReadingStore readings() {
@@ -197,6 +210,7 @@ public final class Hub implements AutoCloseable {
     public void close() {
         log.info("event=hub_stopping");
         committer.close();
+        mqtt.close();
         deviceEndpoint.closeAll();
         streams.closeAll();
         timers.shutdownNow();
@@ -208,6 +222,18 @@ public final class Hub implements AutoCloseable {
         }
         database.close();
         log.info("event=hub_stopped");
+    }
+
+    /** The MQTT side the settings ask for; the broker's own files live under {@code <store.dir>/mqtt}. */
+    private static MqttTransport mqtt(HubConfig config, Tickets tickets, IngestPipeline pipeline,
+                                      DeviceConnections connections) {
+        return switch (config.mqtt().mode()) {
+            case HubConfig.Mqtt.EMBEDDED -> new EmbeddedBroker(config.store().dir().resolve("mqtt"),
+                    config.http().host(), config.mqtt().port(), config.tls(), config.ingest().maxBodyBytes(),
+                    config.limits().handshakeTimeoutMs(),
+                    new HubExtension(tickets, pipeline, connections, config.ingest().maxBodyBytes()));
+            default -> MqttTransport.NONE;
+        };
     }
 
     /** Runs a periodic task; a failure is logged and the task runs again next time. */

@@ -24,7 +24,8 @@ class HubConfigTest {
 
         assertEquals("127.0.0.1", config.http().host());
         assertEquals(8080, config.http().port());
-        assertEquals("off", config.mqtt().mode());
+        assertEquals("embedded", config.mqtt().mode());
+        assertEquals(1883, config.mqtt().port());
         assertTrue(config.store().url().startsWith("jdbc:h2:file:"));
         assertTrue(config.store().url().endsWith(";WRITE_DELAY=0"), config.store().url());
     }
