@@ -31,6 +31,7 @@ import org.telemetryhub.hub.http.AuthRoutes;
 import org.telemetryhub.hub.http.DeviceRoutes;
 import org.telemetryhub.hub.http.HostGuard;
 import org.telemetryhub.hub.http.IngestRoutes;
+import org.telemetryhub.hub.http.MqttBrokerRoutes;
 import org.telemetryhub.hub.http.OperatorGate;
 import org.telemetryhub.hub.http.OpsRoutes;
 import org.telemetryhub.hub.http.Origins;
@@ -43,6 +44,7 @@ import org.telemetryhub.hub.ingest.IngestPipeline;
 import org.telemetryhub.hub.ingest.RateGate;
 import org.telemetryhub.hub.ingest.ReadingValidator;
 import org.telemetryhub.hub.mqtt.EmbeddedBroker;
+import org.telemetryhub.hub.mqtt.ExternalBridge;
 import org.telemetryhub.hub.mqtt.HubExtension;
 import org.telemetryhub.hub.mqtt.MqttTransport;
 import org.telemetryhub.hub.ops.HubMetrics;
@@ -119,7 +121,7 @@ public final class Hub implements AutoCloseable {
         });
         deviceEndpoint = new DeviceEndpoint(tickets, pipeline, connections,
                 config.ingest().maxPendingPerConnection());
-        mqtt = mqtt(config, tickets, pipeline, connections);
+        mqtt = mqtt(config, tickets, pipeline, connections, devices);
 
         server = new Server(threadPool());
         connector = connector(server, config);
@@ -138,6 +140,9 @@ public final class Hub implements AutoCloseable {
         streams.register(router);
         new TicketRoutes(tickets).register(router);
         new IngestRoutes(tickets, pipeline).register(router);
+        if (config.mqtt().mode().equals(HubConfig.Mqtt.EXTERNAL)) {
+            new MqttBrokerRoutes(tickets, devices::find, config.mqtt()).register(router);
+        }
         new OpsRoutes(database::isReady, mqtt::state, metrics).register(router);
         router.setHandler(dashboard(server));
 
@@ -172,8 +177,9 @@ public final class Hub implements AutoCloseable {
         Hub hub = new Hub(config, clock);
         try {
             hub.committer.start();
-            hub.server.start();
+            // the broker before HTTP: once /health answers, MQTT devices can connect
             hub.mqtt.start();
+            hub.server.start();
         } catch (Exception e) {
             hub.close();
             throw e;
@@ -226,12 +232,14 @@ public final class Hub implements AutoCloseable {
 
     /** The MQTT side the settings ask for; the broker's own files live under {@code <store.dir>/mqtt}. */
     private static MqttTransport mqtt(HubConfig config, Tickets tickets, IngestPipeline pipeline,
-                                      DeviceConnections connections) {
+                                      DeviceConnections connections, DeviceStore devices) {
         return switch (config.mqtt().mode()) {
             case HubConfig.Mqtt.EMBEDDED -> new EmbeddedBroker(config.store().dir().resolve("mqtt"),
                     config.http().host(), config.mqtt().port(), config.tls(), config.ingest().maxBodyBytes(),
                     config.limits().handshakeTimeoutMs(),
                     new HubExtension(tickets, pipeline, connections, config.ingest().maxBodyBytes()));
+            case HubConfig.Mqtt.EXTERNAL -> new ExternalBridge(config.mqtt(), pipeline, devices::find, connections,
+                    config.ingest().maxBodyBytes());
             default -> MqttTransport.NONE;
         };
     }

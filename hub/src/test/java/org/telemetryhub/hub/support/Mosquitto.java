@@ -26,7 +26,6 @@ public final class Mosquitto implements AutoCloseable {
     /** The ACL of the README: the hub reads readings and presence and writes verdicts; a device only its own. */
     public static final String ACL = """
             user hub
-            topic read $share/hub/devices/+/telemetry
             topic read devices/+/telemetry
             topic read devices/+/presence
             topic write devices/+/verdicts

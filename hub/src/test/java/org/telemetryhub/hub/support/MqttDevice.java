@@ -9,6 +9,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
+import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAck;
 import java.io.IOException;
@@ -56,6 +57,21 @@ public final class MqttDevice implements AutoCloseable {
     }
 
     public static MqttDevice connect(int port, String clientId, String username, String ticket) {
+        return connect(port, clientId, username, ticket, false);
+    }
+
+    /**
+     * A device on an external broker as the README describes it: a retained will {@code offline} on its presence
+     * topic, then a retained {@code online} once connected.
+     */
+    public static MqttDevice connectWithPresence(int port, String deviceId, String password) {
+        MqttDevice device = connect(port, deviceId, deviceId, password, true);
+        device.v5.publishWith().topic(Topics.presence(deviceId)).qos(MqttQos.AT_LEAST_ONCE).retain(true)
+                .payload("online".getBytes(StandardCharsets.UTF_8)).send().join();
+        return device;
+    }
+
+    private static MqttDevice connect(int port, String clientId, String username, String ticket, boolean will) {
         CompletableFuture<Throwable> disconnected = new CompletableFuture<>();
         var builder = MqttClient.builder().useMqttVersion5().identifier(clientId).serverHost("127.0.0.1")
                 .serverPort(port).addDisconnectedListener(context -> disconnected.complete(context.getCause()));
@@ -64,6 +80,10 @@ public final class MqttDevice implements AutoCloseable {
         if (username != null) {
             connect = connect.simpleAuth().username(username)
                     .password(ticket.getBytes(StandardCharsets.UTF_8)).applySimpleAuth();
+        }
+        if (will) {
+            connect = connect.willPublish().topic(Topics.presence(username)).qos(MqttQos.AT_LEAST_ONCE).retain(true)
+                    .payload("offline".getBytes(StandardCharsets.UTF_8)).applyWillPublish();
         }
         join(connect.send());
         MqttDevice device = new MqttDevice(username, client, null);
@@ -156,6 +176,11 @@ public final class MqttDevice implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    /** Drops the connection the way a crash or a lost network does, so the broker sends the will. */
+    public void dropWithWill() {
+        join(v5.disconnectWith().reasonCode(Mqtt5DisconnectReasonCode.DISCONNECT_WITH_WILL_MESSAGE).send());
     }
 
     public boolean connected() {
