@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.config.HubConfig;
 
 /**
- * HiveMQ CE inside the hub, started and stopped with it, with the {@link HubExtension} as its only extension. Its
+ * HiveMQ CE inside the hub, started and stopped with it, with the hub's extension as its only extension. Its
  * files live under {@code <store.dir>/mqtt}. It refuses to run without the hub's authenticator in place: an
  * embedded HiveMQ with no authenticator lets anyone in.
  */
@@ -30,12 +30,12 @@ public final class EmbeddedBroker implements MqttTransport {
     private final HubConfig.Tls tls;
     private final int maxPayloadBytes;
     private final long connectTimeoutMs;
-    private final HubExtension extension;
+    private final BrokerExtension extension;
     private EmbeddedHiveMQ broker;
     private volatile int port = -1;
 
     public EmbeddedBroker(Path folder, String host, int port, HubConfig.Tls tls, int maxPayloadBytes,
-                          long connectTimeoutMs, HubExtension extension) {
+                          long connectTimeoutMs, BrokerExtension extension) {
         this.folder = folder;
         this.host = host;
         this.configuredPort = port;

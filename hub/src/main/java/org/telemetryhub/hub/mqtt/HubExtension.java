@@ -1,6 +1,5 @@
 package org.telemetryhub.hub.mqtt;
 
-import com.hivemq.extension.sdk.api.ExtensionMain;
 import com.hivemq.extension.sdk.api.auth.Authorizer;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
@@ -18,7 +17,7 @@ import org.telemetryhub.hub.ingest.IngestPipeline;
  * interceptor and connection lifecycle. The broker is fail-open without an authenticator, so {@link #installed}
  * reports whether all of it is in place, and the broker refuses to run otherwise.
  */
-public final class HubExtension implements ExtensionMain {
+public final class HubExtension implements BrokerExtension {
 
     private static final Logger log = LoggerFactory.getLogger(HubExtension.class);
 
@@ -58,6 +57,7 @@ public final class HubExtension implements ExtensionMain {
     }
 
     /** Whether the authenticator, authorizers, interceptor and lifecycle listener are registered. */
+    @Override
     public boolean installed() {
         return installed;
     }

@@ -24,16 +24,16 @@ import org.telemetryhub.hub.support.StoreFile;
 /**
  * The embedded broker's PUBACK survives {@code kill -9}: a hub in its own process is killed while QoS 1 PUBACKs are
  * flowing, restarted on its store, and the devices resend every reading that got no PUBACK. Then the hub is killed
- * again and its H2 file, read directly, must hold every reading that got a PUBACK, once. The control drill runs
- * against a hub whose H2 store delays its writes and must see PUBACKed readings vanish: proof that the drill can
- * fail.
+ * again and its H2 file, read directly, must hold every reading that got a PUBACK, once, and nothing else. The
+ * control drill kills a hub whose H2 store delays its writes and must find PUBACKed readings missing from its file:
+ * proof that the drill can fail.
  */
 class MqttCrashTest {
 
     static final int DEVICES = 16;
     /** Publishes a device keeps in flight; the broker still handles them one at a time per device. */
     static final int IN_FLIGHT = 10;
-    static final int MIN_ACKED_BEFORE_KILL = 1_000;
+    static final int MIN_ACKED_BEFORE_KILL = 500;
     static final int MIN_ACKS_IN_WINDOW = 100;
     static final long WINDOW_MS = 200;
     static final Map<String, String> FAST_DEVICES = Map.of("limits.deviceReadingsPerSecond", "1000000",
@@ -54,7 +54,7 @@ class MqttCrashTest {
 
     @Test
     void every_reading_that_got_a_puback_is_stored_exactly_once_after_kill_minus_nine() {
-        Drill drill = drill(store, FAST_DEVICES);
+        Drill drill = drill(store, FAST_DEVICES, true);
         System.out.println(drill.summary());
 
         assertTrue(drill.acksInWindow() >= MIN_ACKS_IN_WINDOW, drill.summary());
@@ -67,7 +67,7 @@ class MqttCrashTest {
     void control_hub_with_write_delay_loses_readings_it_pubacked() {
         Map<String, String> settings = new HashMap<>(FAST_DEVICES);
         settings.put("store.url", "jdbc:h2:file:" + store.toAbsolutePath().normalize().resolve("hub"));
-        Drill drill = drill(store, settings);
+        Drill drill = drill(store, settings, false);
         System.out.println(drill.summary());
 
         assertTrue(drill.acksInWindow() >= MIN_ACKS_IN_WINDOW, drill.summary());
@@ -75,8 +75,11 @@ class MqttCrashTest {
                 + drill.summary());
     }
 
-    /** Streams, kills while PUBACKs flow, restarts, resends what got no PUBACK, kills again, reads the H2 file. */
-    static Drill drill(Path store, Map<String, String> hubSettings) {
+    /**
+     * Streams, kills while PUBACKs flow; with {@code resend}, restarts, resends what got no PUBACK and kills again;
+     * then reads the H2 file. (The control does not resend: its hub may have lost the devices themselves.)
+     */
+    static Drill drill(Path store, Map<String, String> hubSettings, boolean resend) {
         int port = freePort();
         Map<String, String> settings = new HashMap<>(hubSettings);
         settings.put("mqtt.mode", "embedded");
@@ -101,12 +104,15 @@ class MqttCrashTest {
             streamers.forEach(MqttStreamer::stop);
             long ackedBeforeKill = MqttStreamer.acked(streamers);
 
-            hub.start();
-            Api restarted = hub.admin();
-            for (MqttStreamer streamer : streamers) {
-                streamer.resend(MqttDevice.connect(port, streamer.identity.id(), restarted.ticket(streamer.identity)));
+            if (resend) {
+                hub.start();
+                Api restarted = hub.admin();
+                for (MqttStreamer streamer : streamers) {
+                    streamer.resend(MqttDevice.connect(port, streamer.identity.id(),
+                            restarted.ticket(streamer.identity)));
+                }
+                hub.kill();
             }
-            hub.kill();
 
             Map<String, Map<Long, Integer>> rows = StoreFile.rows(store);
             List<String> lost = new ArrayList<>();
