@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +71,13 @@ public final class EmbeddedBroker implements MqttTransport {
                         .build())
                 .withoutLoggingBootstrap()
                 .build();
-        broker.start().get(START_TIMEOUT_S, TimeUnit.SECONDS);
+        try {
+            broker.start().get(START_TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            close();
+            throw new IllegalStateException("the embedded MQTT broker could not start on " + host + ":" + configuredPort
+                    + " (mqtt.port; is it in use? the broker's log says why)", e.getCause());
+        }
         if (!extension.installed()) {
             close();
             throw new IllegalStateException("the embedded MQTT broker started without the hub's authenticator, "

@@ -28,6 +28,7 @@ import org.telemetryhub.hub.ingest.DeviceConnections;
 import org.telemetryhub.hub.ingest.IngestPipeline;
 import org.telemetryhub.hub.mqtt.TelemetryIngest.Outcome;
 import org.telemetryhub.hub.store.DeviceRef;
+import org.telemetryhub.protocol.HubMessage;
 import org.telemetryhub.protocol.Wire;
 
 /**
@@ -200,7 +201,7 @@ public final class ExternalBridge implements MqttTransport {
         }
     }
 
-    private void publishVerdict(String deviceId, org.telemetryhub.protocol.HubMessage verdict) {
+    private void publishVerdict(String deviceId, HubMessage verdict) {
         client.publishWith()
                 .topic(Topics.verdicts(deviceId))
                 .qos(MqttQos.AT_LEAST_ONCE)

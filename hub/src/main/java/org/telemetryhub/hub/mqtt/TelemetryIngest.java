@@ -77,7 +77,8 @@ public final class TelemetryIngest {
         accepted.rejectedNow().forEach(rejected -> verdicts.publish(device.id(), rejected));
         return accepted.committed().handle((stored, failure) -> {
             if (failure != null) {
-                log.warn("event=mqtt_commit_failed device={} error={}", device.id(), failure.toString());
+                // the group commit logs its own failure once per batch; this is one of its publishes
+                log.debug("event=mqtt_not_stored device={} error={}", device.id(), failure.toString());
                 return new Outcome.NotStored();
             }
             stored.rejected().forEach(rejected -> verdicts.publish(device.id(), rejected));

@@ -69,6 +69,20 @@ class EmbeddedBrokerTest {
     }
 
     @Test
+    void a_taken_port_stops_the_hub_naming_mqtt_port() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Map<String, String> settings = Map.of("mqtt.mode", "embedded",
+                    "mqtt.port", Integer.toString(taken.getLocalPort()));
+
+            IllegalStateException refused = assertThrows(IllegalStateException.class,
+                    () -> TestHub.start(dir, settings));
+
+            assertEquals("the embedded MQTT broker could not start on 127.0.0.1:" + taken.getLocalPort()
+                    + " (mqtt.port; is it in use? the broker's log says why)", refused.getCause().getMessage());
+        }
+    }
+
+    @Test
     void with_a_keystore_the_broker_speaks_mqtt_over_tls_only() throws Exception {
         Path keystore = TestKeystore.create(dir);
         Map<String, String> settings = new HashMap<>(TestHub.EMBEDDED_MQTT);

@@ -203,6 +203,30 @@ class EmbeddedMqttTest {
     }
 
     @Test
+    void a_device_over_its_rate_or_its_payload_size_gets_quota_exceeded_and_the_frame_error() {
+        Api.Device device = admin.provision("mqtt-quota");
+        long now = hub.clock.millis();
+        try (MqttDevice client = MqttDevice.connect(port, device.id(), admin.ticket(device))) {
+            client.subscribeVerdicts();
+            assertTrue(client.publish(Readings.batch(1, 500, now)).stored());
+            assertTrue(client.publish(Readings.batch(501, 500, now)).stored());
+
+            PubAck limited = client.publish(Readings.batch(1001, 500, now));
+            JsonNode error = client.verdict(v -> v.path("error").asText().equals("rate_limited"));
+            PubAck oversized = client.publish("x".repeat(256 * 1024 + 1));
+            JsonNode tooLarge = client.verdict(v -> v.path("error").asText().equals("body_too_large"));
+
+            assertEquals(new PubAck("QUOTA_EXCEEDED", "rate_limited"), limited);
+            assertEquals(500, error.get("seqs").size());
+            assertTrue(error.get("retryAfterMs").asLong() > 0);
+            assertEquals(new PubAck("QUOTA_EXCEEDED", "body_too_large"), oversized);
+            assertEquals("error", tooLarge.get("type").asText());
+            assertEquals(1000, hub.storedCount("mqtt-quota"));
+            assertTrue(client.connected());
+        }
+    }
+
+    @Test
     void a_resent_reading_is_acked_again_and_stored_once_whether_it_came_over_websocket_or_mqtt() {
         Api.Device device = admin.provision("mqtt-both");
         String frame = Readings.one(7, hub.clock.millis());

@@ -132,6 +132,19 @@ class ExternalBridgeTest {
         assertEquals("deny", aclAs("hub-1", "hub", "publish", "devices/ext-acl/telemetry"));
     }
 
+    @Test
+    void a_broker_outage_leaves_the_hub_degraded_until_the_bridge_is_back() {
+        broker.close();
+        awaitMqtt("down");
+        Api.Answer degraded = hub.anonymous().get("/health");
+        broker.launch();
+        awaitMqtt("up");
+
+        assertEquals(200, degraded.status());
+        assertEquals("degraded", degraded.body().get("status").asText());
+        assertEquals("up", hub.anonymous().get("/health").body().get("status").asText());
+    }
+
     static String auth(String clientId, String username, String password) {
         Api.Answer answer = brokerCall("/api/mqtt/auth", Map.of("clientid", clientId, "username", username,
                 "password", password), SECRET);
