@@ -15,8 +15,9 @@ public final class Topics {
     public static final String TELEMETRY = "telemetry";
     public static final String VERDICTS = "verdicts";
     public static final String PRESENCE = "presence";
+    public static final String ALL_TELEMETRY = "devices/+/telemetry";
     /** What the hub's bridge subscribes to on an external broker: every device's readings, shared among hub nodes. */
-    public static final String SHARED_TELEMETRY = "$share/hub/devices/+/telemetry";
+    public static final String SHARED_TELEMETRY = "$share/hub/" + ALL_TELEMETRY;
     public static final String ALL_PRESENCE = "devices/+/presence";
     public static final String ALL_VERDICTS = "devices/+/verdicts";
 
