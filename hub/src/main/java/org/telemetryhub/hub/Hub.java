@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +40,7 @@ import org.telemetryhub.hub.http.AuthRoutes;
 import org.telemetryhub.hub.http.DeviceRoutes;
 import org.telemetryhub.hub.http.HostGuard;
 import org.telemetryhub.hub.http.IngestRoutes;
+import org.telemetryhub.hub.http.MqttBrokerRoutes;
 import org.telemetryhub.hub.http.OperatorGate;
 import org.telemetryhub.hub.http.OpsRoutes;
 import org.telemetryhub.hub.http.Origins;
@@ -50,6 +52,10 @@ import org.telemetryhub.hub.ingest.GroupCommitter;
 import org.telemetryhub.hub.ingest.IngestPipeline;
 import org.telemetryhub.hub.ingest.RateGate;
 import org.telemetryhub.hub.ingest.ReadingValidator;
+import org.telemetryhub.hub.mqtt.EmbeddedBroker;
+import org.telemetryhub.hub.mqtt.ExternalBridge;
+import org.telemetryhub.hub.mqtt.HubExtension;
+import org.telemetryhub.hub.mqtt.MqttTransport;
 import org.telemetryhub.hub.ops.HubMetrics;
 import org.telemetryhub.hub.store.Database;
 import org.telemetryhub.hub.store.DeviceStore;
@@ -90,6 +96,7 @@ public final class Hub implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final Rooms rooms;
     private final StreamRoutes streams;
+    private final MqttTransport mqtt;
 
     private Hub(HubConfig config, Clock clock) throws Exception {
         this.config = config;
@@ -123,6 +130,7 @@ public final class Hub implements AutoCloseable {
         });
         deviceEndpoint = new DeviceEndpoint(tickets, pipeline, connections,
                 config.ingest().maxPendingPerConnection());
+        mqtt = mqtt(config, tickets, pipeline, connections, devices);
 
         server = new Server(threadPool());
         connector = connector(server, config);
@@ -141,7 +149,10 @@ public final class Hub implements AutoCloseable {
         streams.register(router);
         new TicketRoutes(tickets).register(router);
         new IngestRoutes(tickets, pipeline).register(router);
-        new OpsRoutes(database::isReady, () -> config.mqtt().mode(), metrics).register(router);
+        if (config.mqtt().mode().equals(HubConfig.Mqtt.EXTERNAL)) {
+            new MqttBrokerRoutes(tickets, devices::find, config.mqtt()).register(router);
+        }
+        new OpsRoutes(database::isReady, mqtt::state, metrics).register(router);
         router.setHandler(dashboard(server));
 
         DashboardEndpoint dashboardEndpoint = new DashboardEndpoint(gate, rooms,
@@ -179,12 +190,15 @@ public final class Hub implements AutoCloseable {
         Hub hub = new Hub(config, clock);
         try {
             hub.committer.start();
+            // the broker before HTTP: once /health answers, MQTT devices can connect
+            hub.mqtt.start();
             hub.server.start();
         } catch (Exception e) {
             hub.close();
             throw e;
         }
-        log.info("event=hub_started url={} store={}", hub.url(), config.store().url().split(";")[0]);
+        log.info("event=hub_started url={} mqtt={} store={}", hub.url(), config.mqtt().mode(),
+                config.store().url().split(";")[0]);
         return hub;
     }
 
@@ -196,6 +210,11 @@ public final class Hub implements AutoCloseable {
     public String url() {
         String host = config.http().host().contains(":") ? "[" + config.http().host() + "]" : config.http().host();
         return (config.tls().enabled() ? "https" : "http") + "://" + host + ":" + port();
+    }
+
+    /** The embedded MQTT broker's port, when the hub runs one. */
+    public OptionalInt mqttPort() {
+        return mqtt.port();
     }
 
     public ReadingStore readings() {
@@ -210,6 +229,7 @@ public final class Hub implements AutoCloseable {
     public void close() {
         log.info("event=hub_stopping");
         committer.close();
+        mqtt.close();
         deviceEndpoint.closeAll();
         streams.closeAll();
         timers.shutdownNow();
@@ -221,6 +241,20 @@ public final class Hub implements AutoCloseable {
         }
         database.close();
         log.info("event=hub_stopped");
+    }
+
+    /** The MQTT side the settings ask for; the broker's own files live under {@code <store.dir>/mqtt}. */
+    private static MqttTransport mqtt(HubConfig config, Tickets tickets, IngestPipeline pipeline,
+                                      DeviceConnections connections, DeviceStore devices) {
+        return switch (config.mqtt().mode()) {
+            case HubConfig.Mqtt.EMBEDDED -> new EmbeddedBroker(config.store().dir().resolve("mqtt"),
+                    config.http().host(), config.mqtt().port(), config.tls(), config.ingest().maxBodyBytes(),
+                    config.limits().handshakeTimeoutMs(),
+                    new HubExtension(tickets, pipeline, connections, config.ingest().maxBodyBytes()));
+            case HubConfig.Mqtt.EXTERNAL -> new ExternalBridge(config.mqtt(), pipeline, devices::find, connections,
+                    config.ingest().maxBodyBytes());
+            default -> MqttTransport.NONE;
+        };
     }
 
     /** Runs a periodic task; a failure is logged and the task runs again next time. */

@@ -21,7 +21,16 @@ public final class Main {
             System.exit(2);
             return;
         }
-        Hub hub = Hub.start(config, Clock.systemUTC());
+        Hub hub;
+        try {
+            hub = Hub.start(config, Clock.systemUTC());
+        } catch (Exception e) {
+            // the hub has closed what it had started; threads of a half-started broker must not keep the JVM alive
+            System.err.println("hub: did not start: " + e.getMessage());
+            e.printStackTrace();
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             hub.close();

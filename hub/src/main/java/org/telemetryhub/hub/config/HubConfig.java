@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import org.telemetryhub.protocol.Ids;
 
 /** Every setting of the hub, read and checked once at start; each component receives only its own slice. */
 public record HubConfig(
@@ -34,7 +35,17 @@ public record HubConfig(
 
     public record Store(Path dir, String url, int poolSize) {}
 
-    public record Mqtt(String mode, int port) {}
+    /**
+     * MQTT: {@code embedded} runs a broker inside the hub on {@code http.host:port}; {@code external} bridges a broker
+     * at {@code brokerUrl}, logging in as {@code brokerUsername} with {@code brokerSecret} (which that broker also
+     * presents to the hub's auth and ACL routes) under the client id {@code hub-<nodeId>}; {@code off} has no MQTT.
+     */
+    public record Mqtt(String mode, int port, Optional<URI> brokerUrl, String brokerUsername,
+                       Optional<String> brokerSecret, String nodeId) {
+        public static final String EMBEDDED = "embedded";
+        public static final String EXTERNAL = "external";
+        public static final String OFF = "off";
+    }
 
     public record Ingest(long maxFutureMs, long maxAgeMs, int maxBatch, int maxMetrics, int maxBodyBytes,
                          int commitBatchReadings, int maxPendingPerConnection) {}
@@ -71,9 +82,7 @@ public record HubConfig(
                 s.text("store.url", "jdbc:h2:file:" + dir.toAbsolutePath().normalize().resolve("hub")
                         + ";WRITE_DELAY=0"),
                 s.smallInteger("store.poolSize", 8, 2, 200));
-        Mqtt mqtt = new Mqtt(
-                s.choice("mqtt.mode", "off", Set.of("off")),
-                s.smallInteger("mqtt.port", 1883, 0, 65535));
+        Mqtt mqtt = mqtt(s);
         Ingest ingest = new Ingest(
                 s.integer("ingest.maxFutureMs", 300_000, 0, 365L * 86_400_000),
                 s.integer("ingest.maxAgeMs", 30L * 86_400_000, 1, 100L * 365 * 86_400_000),
@@ -144,6 +153,51 @@ public record HubConfig(
                     Optional.ofNullable(retention.get(namespace))));
         }
         return Map.copyOf(rules);
+    }
+
+    private static Mqtt mqtt(Settings s) {
+        Mqtt mqtt = new Mqtt(
+                s.choice("mqtt.mode", Mqtt.EMBEDDED, Set.of(Mqtt.EMBEDDED, Mqtt.EXTERNAL, Mqtt.OFF)),
+                s.smallInteger("mqtt.port", 1883, 0, 65535),
+                s.text("mqtt.brokerUrl").map(v -> brokerUrl(s, v)),
+                s.text("mqtt.brokerUsername", "hub"),
+                s.text("mqtt.brokerSecret"),
+                s.text("mqtt.nodeId", "1"));
+        if (mqtt.brokerUsername().isBlank()) {
+            throw s.invalid("mqtt.brokerUsername", "must not be blank", mqtt.brokerUsername());
+        }
+        if (mqtt.brokerSecret().isPresent() && mqtt.brokerSecret().get().length() < 16) {
+            // the value is a secret: only its length is shown
+            throw new ConfigException("mqtt.brokerSecret must be at least 16 characters long, but was "
+                    + mqtt.brokerSecret().get().length());
+        }
+        if (!Ids.isValid(mqtt.nodeId())) {
+            throw s.invalid("mqtt.nodeId", "must match " + Ids.RULE, mqtt.nodeId());
+        }
+        if (mqtt.mode().equals(Mqtt.EXTERNAL)) {
+            if (mqtt.brokerUrl().isEmpty()) {
+                throw new ConfigException("mqtt.brokerUrl must be set when mqtt.mode is external, but was missing");
+            }
+            if (mqtt.brokerSecret().isEmpty()) {
+                throw new ConfigException("mqtt.brokerSecret must be set when mqtt.mode is external, but was missing");
+            }
+        }
+        return mqtt;
+    }
+
+    private static URI brokerUrl(Settings s, String value) {
+        try {
+            URI uri = new URI(value.trim());
+            if ((uri.getScheme().equals("mqtt") || uri.getScheme().equals("mqtts")) && uri.getHost() != null
+                    && (uri.getPath() == null || uri.getPath().isEmpty()) && uri.getQuery() == null
+                    && uri.getUserInfo() == null) {
+                return uri;
+            }
+        } catch (Exception ignored) {
+            // reported below with the rule
+        }
+        throw s.invalid("mqtt.brokerUrl", "must be a URL such as mqtt://broker.example.com:1883 or "
+                + "mqtts://broker.example.com:8883", value);
     }
 
     private static URI origin(Settings s, String value) {

@@ -24,7 +24,8 @@ class HubConfigTest {
 
         assertEquals("127.0.0.1", config.http().host());
         assertEquals(8080, config.http().port());
-        assertEquals("off", config.mqtt().mode());
+        assertEquals("embedded", config.mqtt().mode());
+        assertEquals(1883, config.mqtt().port());
         assertTrue(config.store().url().startsWith("jdbc:h2:file:"));
         assertTrue(config.store().url().endsWith(";WRITE_DELAY=0"), config.store().url());
     }
@@ -111,5 +112,49 @@ class HubConfigTest {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
 
         assertTrue(e.getMessage().startsWith("config file " + file + " is not valid YAML"), e.getMessage());
+    }
+
+    @Test
+    void external_mqtt_needs_a_broker_url_and_a_secret() {
+        ConfigException noUrl = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("HUB_MQTT_MODE", "external")));
+        ConfigException noSecret = assertThrows(ConfigException.class, () -> ConfigLoader.load(null,
+                Map.of("HUB_MQTT_MODE", "external", "HUB_MQTT_BROKERURL", "mqtt://broker:1883")));
+
+        assertEquals("mqtt.brokerUrl must be set when mqtt.mode is external, but was missing", noUrl.getMessage());
+        assertEquals("mqtt.brokerSecret must be set when mqtt.mode is external, but was missing",
+                noSecret.getMessage());
+    }
+
+    @Test
+    void mqtt_settings_are_checked_naming_the_key_the_rule_and_the_value() {
+        ConfigException mode = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("HUB_MQTT_MODE", "bridge")));
+        ConfigException url = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("HUB_MQTT_BROKERURL", "http://broker:1883")));
+        ConfigException secret = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("HUB_MQTT_BROKERSECRET", "short")));
+        ConfigException node = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("HUB_MQTT_NODEID", "node/1")));
+
+        assertEquals("mqtt.mode must be one of embedded|external|off, but was \"bridge\" (from HUB_MQTT_MODE)",
+                mode.getMessage());
+        assertEquals("mqtt.brokerUrl must be a URL such as mqtt://broker.example.com:1883 or "
+                + "mqtts://broker.example.com:8883, but was \"http://broker:1883\" (from HUB_MQTT_BROKERURL)",
+                url.getMessage());
+        assertEquals("mqtt.brokerSecret must be at least 16 characters long, but was 5", secret.getMessage());
+        assertEquals("mqtt.nodeId must match [A-Za-z0-9][A-Za-z0-9_.-]{0,63}, but was \"node/1\" "
+                + "(from HUB_MQTT_NODEID)", node.getMessage());
+    }
+
+    @Test
+    void external_mqtt_reads_the_broker_settings() {
+        HubConfig config = ConfigLoader.load(null, Map.of("HUB_MQTT_MODE", "external", "HUB_MQTT_BROKERURL",
+                "mqtts://broker.example.com:8883", "HUB_MQTT_BROKERSECRET", "0123456789abcdef", "HUB_MQTT_NODEID",
+                "eu-1"));
+
+        assertEquals("mqtts://broker.example.com:8883", config.mqtt().brokerUrl().orElseThrow().toString());
+        assertEquals("hub", config.mqtt().brokerUsername());
+        assertEquals("eu-1", config.mqtt().nodeId());
     }
 }

@@ -145,6 +145,7 @@ public final class HubProcess implements AutoCloseable {
         values.put("store.dir", storeDir.toAbsolutePath().toString());
         values.put("admin.password", ADMIN_PASSWORD);
         values.put("admin.passwordIterations", "1000");
+        values.put("mqtt.mode", "off"); // MQTT tests ask for a broker, on a free port
         values.putAll(settings);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(name -> name.startsWith("HUB_"));

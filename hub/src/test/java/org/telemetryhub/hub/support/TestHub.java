@@ -26,6 +26,9 @@ public final class TestHub implements AutoCloseable {
         this.dir = dir;
     }
 
+    /** Settings for a hub with an embedded MQTT broker on a free port. */
+    public static final Map<String, String> EMBEDDED_MQTT = Map.of("mqtt.mode", "embedded", "mqtt.port", "0");
+
     public static TestHub start() {
         return start(Map.of());
     }
@@ -46,6 +49,7 @@ public final class TestHub implements AutoCloseable {
         values.put("store.dir", dir.toString());
         values.put("admin.password", ADMIN_PASSWORD);
         values.put("admin.passwordIterations", "1000");
+        values.put("mqtt.mode", "off"); // a broker takes ~4 s to stop: only MQTT tests ask for one
         values.putAll(settings);
         HubConfig config = HubConfig.from(ConfigLoader.settings(values));
         TestClock clock = new TestClock();
@@ -58,6 +62,11 @@ public final class TestHub implements AutoCloseable {
 
     public String url() {
         return hub.url();
+    }
+
+    /** The embedded MQTT broker's port; the hub must run with mqtt.mode embedded. */
+    public int mqttPort() {
+        return hub.mqttPort().orElseThrow(() -> new IllegalStateException("this hub runs no MQTT broker"));
     }
 
     public URI deviceSocket() {

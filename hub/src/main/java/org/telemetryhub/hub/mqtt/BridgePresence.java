@@ -1,0 +1,76 @@
+package org.telemetryhub.hub.mqtt;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telemetryhub.hub.ingest.DeviceConnections;
+import org.telemetryhub.hub.store.DeviceRef;
+
+/**
+ * Presence of devices on an external broker, from {@code devices/{id}/presence}: a device publishes a retained
+ * {@code online} after connecting and leaves a retained will {@code offline}. Each online device is one Link in the
+ * hub's {@link DeviceConnections}, so presence events are the same as for WebSocket devices. The hub cannot cut a
+ * device off another broker: closing the Link on revocation only takes the device offline here.
+ */
+final class BridgePresence {
+
+    private static final Logger log = LoggerFactory.getLogger(BridgePresence.class);
+    static final String ONLINE = "online";
+    static final String OFFLINE = "offline";
+
+    private final class PresenceLink implements DeviceConnections.Link {
+        private final DeviceRef device;
+
+        PresenceLink(DeviceRef device) {
+            this.device = device;
+        }
+
+        @Override
+        public DeviceRef device() {
+            return device;
+        }
+
+        @Override
+        public void close(String reason) {
+            if (online.remove(device.id(), this)) {
+                connections.closed(this);
+            }
+        }
+    }
+
+    private final Function<String, Optional<DeviceRef>> devices;
+    private final DeviceConnections connections;
+    private final Map<String, PresenceLink> online = new ConcurrentHashMap<>();
+
+    BridgePresence(Function<String, Optional<DeviceRef>> devices, DeviceConnections connections) {
+        this.devices = devices;
+        this.connections = connections;
+    }
+
+    /** Applies one presence message; anything but {@code online} or {@code offline} is ignored. */
+    void update(String deviceId, String state) {
+        if (state.equals(ONLINE) && !online.containsKey(deviceId)) {
+            Optional<DeviceRef> device = devices.apply(deviceId);
+            if (device.isPresent()) {
+                PresenceLink link = new PresenceLink(device.get());
+                online.put(deviceId, link);
+                connections.opened(link);
+            }
+        } else if (state.equals(OFFLINE)) {
+            PresenceLink link = online.remove(deviceId);
+            if (link != null) {
+                connections.closed(link);
+            }
+        } else if (!state.equals(ONLINE)) {
+            log.warn("event=bridge_presence_ignored device={} (payload must be online or offline)", deviceId);
+        }
+    }
+
+    /** Forgets every device: the hub is stopping, and its presence is no longer known. */
+    void clear() {
+        online.values().forEach(link -> link.close("hub stopping"));
+    }
+}

@@ -1,0 +1,216 @@
+package org.telemetryhub.hub.mqtt;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
+import com.hivemq.client.mqtt.mqtt5.lifecycle.Mqtt5ClientDisconnectedContext;
+import com.hivemq.client.mqtt.mqtt5.lifecycle.Mqtt5ClientReconnector;
+import com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5Connect;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telemetryhub.hub.config.HubConfig;
+import org.telemetryhub.hub.ingest.DeviceConnections;
+import org.telemetryhub.hub.ingest.IngestPipeline;
+import org.telemetryhub.hub.mqtt.TelemetryIngest.Outcome;
+import org.telemetryhub.hub.store.DeviceRef;
+import org.telemetryhub.protocol.HubMessage;
+import org.telemetryhub.protocol.Wire;
+
+/**
+ * The bridge to an external broker: the broker acks devices, and the hub acks the broker only after the commit, so
+ * a hub crash means redelivery, never loss. It subscribes as {@code hub-<nodeId>} with a persistent session
+ * ({@code $share/hub/devices/+/telemetry}, QoS 1, so hub nodes share the load) and acknowledges each message by
+ * hand: after the commit, or at once for what is not a reading of a known device. A message that could not be
+ * stored is never acknowledged: the bridge disconnects, and the broker redelivers it on the reconnect (with backoff).
+ * Verdicts go to {@code devices/{id}/verdicts}; presence comes from {@code devices/+/presence}.
+ */
+public final class ExternalBridge implements MqttTransport {
+
+    private static final Logger log = LoggerFactory.getLogger(ExternalBridge.class);
+    /** How long the broker keeps the bridge's session, and queues its readings, while no hub is connected. */
+    static final long SESSION_EXPIRY_S = 24 * 3_600;
+    private static final long MAX_BACKOFF_MS = 10_000;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+    private final HubConfig.Mqtt settings;
+    private final Function<String, Optional<DeviceRef>> devices;
+    private final BridgePresence presence;
+    private final TelemetryIngest ingest;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "mqtt-bridge"));
+    private final AtomicBoolean redelivering = new AtomicBoolean();
+    private final Mqtt5AsyncClient client;
+    private final Mqtt5Connect connect;
+    private volatile boolean subscribed;
+    private volatile boolean closed;
+
+    public ExternalBridge(HubConfig.Mqtt settings, IngestPipeline pipeline,
+                          Function<String, Optional<DeviceRef>> devices, DeviceConnections connections,
+                          int maxPayloadBytes) {
+        this.settings = settings;
+        this.devices = new RecentDevices(devices);
+        this.presence = new BridgePresence(devices, connections);
+        this.ingest = new TelemetryIngest(pipeline, this::publishVerdict, maxPayloadBytes);
+        URI url = settings.brokerUrl().orElseThrow();
+        boolean tls = url.getScheme().equals("mqtts");
+        Mqtt5ClientBuilder builder = MqttClient.builder().useMqttVersion5()
+                .identifier(clientId())
+                .serverHost(url.getHost())
+                .serverPort(url.getPort() > 0 ? url.getPort() : tls ? 8883 : 1883)
+                .addConnectedListener(context -> connected())
+                .addDisconnectedListener(this::disconnected);
+        if (tls) {
+            builder = builder.sslWithDefaultConfig();
+        }
+        client = builder.buildAsync();
+        // The receive maximum stays at MQTT's 65,535: Mosquitto 2.0 sends more than a smaller one once messages are
+        // queued for the bridge (a backlog after a restart), and this client disconnects on that as a protocol error.
+        connect = Mqtt5Connect.builder()
+                .cleanStart(false)
+                .sessionExpiryInterval(SESSION_EXPIRY_S)
+                .keepAlive(30)
+                .simpleAuth()
+                .username(settings.brokerUsername())
+                .password(settings.brokerSecret().orElseThrow().getBytes(StandardCharsets.UTF_8))
+                .applySimpleAuth()
+                .build();
+        // registered before connecting, so that no message of the resumed session arrives without a handler
+        client.publishes(MqttGlobalPublishFilter.ALL, this::received, worker, true);
+    }
+
+    public String clientId() {
+        return "hub-" + settings.nodeId();
+    }
+
+    @Override
+    public void start() {
+        client.connect(connect).whenComplete((connAck, failure) -> { }); // failures reach disconnected()
+        log.info("event=mqtt_started mode=external broker={} client={}", settings.brokerUrl().get(), clientId());
+    }
+
+    @Override
+    public String state() {
+        return client.getState().isConnected() && subscribed ? UP : DOWN;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            client.disconnect().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.debug("event=bridge_disconnect_failed error={}", e.toString());
+        }
+        worker.shutdown();
+        presence.clear();
+        log.info("event=mqtt_stopped mode=external");
+    }
+
+    private void connected() {
+        redelivering.set(false);
+        log.info("event=bridge_connected broker={}", settings.brokerUrl().get());
+        client.subscribeWith()
+                .addSubscription().topicFilter(Topics.SHARED_TELEMETRY).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
+                .addSubscription().topicFilter(Topics.ALL_PRESENCE).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
+                .send()
+                .whenComplete(this::subscribedTo);
+    }
+
+    private void subscribedTo(Mqtt5SubAck subAck, Throwable failure) {
+        if (failure != null) {
+            log.error("event=bridge_subscribe_failed error={}", failure.toString());
+            return;
+        }
+        subscribed = subAck.getReasonCodes().stream().noneMatch(Mqtt5SubAckReasonCode::isError);
+        if (!subscribed) {
+            log.error("event=bridge_subscribe_refused codes={} (the broker's ACL must let {} read {} and {})",
+                    subAck.getReasonCodes(), settings.brokerUsername(), Topics.SHARED_TELEMETRY, Topics.ALL_PRESENCE);
+        }
+    }
+
+    /** Reconnects with backoff, always with the same CONNECT: a default one would start a clean session. */
+    private void disconnected(MqttClientDisconnectedContext context) {
+        subscribed = false;
+        if (closed) {
+            return;
+        }
+        Mqtt5ClientReconnector reconnector = ((Mqtt5ClientDisconnectedContext) context).getReconnector();
+        int attempts = reconnector.getAttempts();
+        long delay = Math.min(MAX_BACKOFF_MS, 100L << Math.min(attempts, 10));
+        log.warn("event=bridge_disconnected attempt={} retry_ms={} cause={}", attempts, delay,
+                context.getCause().toString());
+        reconnector.connect(connect).resubscribeIfSessionPresent(false).resubscribeIfSessionExpired(false)
+                .reconnect(true).delay(delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** Every message ends in an acknowledgement, or in a disconnect that makes the broker redeliver it. */
+    private void received(Mqtt5Publish publish) {
+        try {
+            String topic = publish.getTopic().toString();
+            Optional<String> reading = Topics.deviceOf(topic, Topics.TELEMETRY);
+            if (reading.isPresent()) {
+                ingest(reading.get(), publish);
+                return;
+            }
+            Topics.deviceOf(topic, Topics.PRESENCE).ifPresent(device ->
+                    presence.update(device, StandardCharsets.UTF_8.decode(publish.getPayload().orElse(EMPTY))
+                            .toString().trim()));
+            publish.acknowledge();
+        } catch (Throwable e) {
+            log.error("event=bridge_message_failed", e);
+            redeliver();
+        }
+    }
+
+    private void ingest(String deviceId, Mqtt5Publish publish) {
+        Optional<DeviceRef> device = devices.apply(deviceId);
+        if (device.isEmpty()) {
+            log.warn("event=bridge_unknown_device device={} (not provisioned or revoked; reading dropped)",
+                    deviceId);
+            publish.acknowledge();
+            return;
+        }
+        ingest.ingest(device.get(), publish.getPayload().orElse(EMPTY)).whenComplete((outcome, failure) -> {
+            if (failure == null && (outcome instanceof Outcome.Stored || outcome instanceof Outcome.Rejected)) {
+                publish.acknowledge();
+            } else {
+                redeliver();
+            }
+        });
+    }
+
+    /** Drops the connection without acknowledging, so the broker keeps the unacknowledged messages for later. */
+    private void redeliver() {
+        if (!closed && redelivering.compareAndSet(false, true)) {
+            log.warn("event=bridge_redelivery (a message was not stored; reconnecting so the broker resends it)");
+            client.disconnect().whenComplete((done, failure) -> { });
+        }
+    }
+
+    private void publishVerdict(String deviceId, HubMessage verdict) {
+        client.publishWith()
+                .topic(Topics.verdicts(deviceId))
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .payload(Wire.encode(verdict).getBytes(StandardCharsets.UTF_8))
+                .send()
+                .whenComplete((result, failure) -> {
+                    if (failure != null) {
+                        log.warn("event=bridge_verdict_failed device={} error={}", deviceId, failure.toString());
+                    }
+                });
+    }
+}

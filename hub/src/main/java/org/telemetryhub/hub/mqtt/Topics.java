@@ -1,0 +1,68 @@
+package org.telemetryhub.hub.mqtt;
+
+import java.util.Optional;
+import org.telemetryhub.protocol.Ids;
+
+/**
+ * The MQTT topic layout and who may use which topic. A device publishes readings to {@code devices/{id}/telemetry}
+ * and may publish and subscribe only under {@code devices/{id}/}; retained publishes (but for its own presence on an
+ * external broker) and shared subscriptions are not authorized. No broker types here: the embedded broker's
+ * authorizers and the external broker's ACL route apply the same rules.
+ */
+public final class Topics {
+
+    public static final String PREFIX = "devices/";
+    public static final String TELEMETRY = "telemetry";
+    public static final String VERDICTS = "verdicts";
+    public static final String PRESENCE = "presence";
+    public static final String ALL_TELEMETRY = "devices/+/telemetry";
+    /** What the hub's bridge subscribes to on an external broker: every device's readings, shared among hub nodes. */
+    public static final String SHARED_TELEMETRY = "$share/hub/" + ALL_TELEMETRY;
+    public static final String ALL_PRESENCE = "devices/+/presence";
+    public static final String ALL_VERDICTS = "devices/+/verdicts";
+
+    private Topics() {}
+
+    public static String telemetry(String deviceId) {
+        return PREFIX + deviceId + "/" + TELEMETRY;
+    }
+
+    public static String verdicts(String deviceId) {
+        return PREFIX + deviceId + "/" + VERDICTS;
+    }
+
+    public static String presence(String deviceId) {
+        return PREFIX + deviceId + "/" + PRESENCE;
+    }
+
+    /** The device a {@code devices/{id}/<leaf>} topic names, when it has that leaf and a valid id. */
+    public static Optional<String> deviceOf(String topic, String leaf) {
+        String suffix = "/" + leaf;
+        if (!topic.startsWith(PREFIX) || !topic.endsWith(suffix)) {
+            return Optional.empty();
+        }
+        String id = topic.substring(PREFIX.length(), topic.length() - suffix.length());
+        return Ids.isValid(id) ? Optional.of(id) : Optional.empty();
+    }
+
+    /**
+     * Whether a device may publish to this topic: only under its own prefix, never retained, except its own presence
+     * when {@code retainedPresence} (external brokers keep a device's presence as a retained message and a will).
+     */
+    public static boolean mayPublish(String deviceId, String topic, boolean retain, boolean retainedPresence) {
+        if (!Ids.isValid(deviceId) || !underOwnPrefix(deviceId, topic)) {
+            return false;
+        }
+        return !retain || (retainedPresence && topic.equals(presence(deviceId)));
+    }
+
+    /** Whether a device may subscribe to this filter: only under its own prefix, never as a shared subscription. */
+    public static boolean maySubscribe(String deviceId, String filter) {
+        return Ids.isValid(deviceId) && !filter.startsWith("$share/") && underOwnPrefix(deviceId, filter);
+    }
+
+    private static boolean underOwnPrefix(String deviceId, String topic) {
+        String own = PREFIX + deviceId + "/";
+        return topic.startsWith(own) && topic.length() > own.length();
+    }
+}

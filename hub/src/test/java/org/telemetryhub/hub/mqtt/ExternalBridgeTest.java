@@ -1,0 +1,180 @@
+package org.telemetryhub.hub.mqtt;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.telemetryhub.hub.support.Api;
+import org.telemetryhub.hub.support.DashboardClient;
+import org.telemetryhub.hub.support.Mosquitto;
+import org.telemetryhub.hub.support.MqttDevice;
+import org.telemetryhub.hub.support.Readings;
+import org.telemetryhub.hub.support.TestHub;
+
+/**
+ * The hub bridged to a real Mosquitto: readings the broker accepted are stored and reach dashboards, verdicts and
+ * presence travel over the broker's topics, and the EMQX-style auth and ACL routes apply the hub's rules.
+ */
+class ExternalBridgeTest {
+
+    static final String SECRET = "bridge-secret-for-tests";
+    static final List<String> DEVICES = List.of("ext-outside", "ext-rejected", "ext-presence");
+
+    @TempDir
+    static Path dir;
+    static Mosquitto broker;
+    static TestHub hub;
+    static Api admin;
+
+    @BeforeAll
+    static void start() {
+        Map<String, String> users = new java.util.HashMap<>(Map.of("hub", SECRET));
+        DEVICES.forEach(id -> users.put(id, password(id)));
+        broker = Mosquitto.start(dir.resolve("mosquitto"), users);
+        hub = TestHub.start(dir.resolve("hub"), Map.of("mqtt.mode", "external", "mqtt.brokerUrl", broker.url(),
+                "mqtt.brokerSecret", SECRET));
+        admin = hub.admin();
+        DEVICES.forEach(admin::provision);
+        awaitMqtt("up");
+    }
+
+    @AfterAll
+    static void stop() {
+        hub.close();
+        broker.close();
+    }
+
+    @Test
+    void a_reading_mosquitto_pub_published_is_stored_and_reaches_the_dashboard() {
+        try (DashboardClient dashboard = hub.dashboard()) {
+            dashboard.subscribe("ext-outside", null);
+            dashboard.next("subscribed");
+
+            Mosquitto.Result published = Mosquitto.pub(broker.port, List.of("-V", "mqttv5", "-q", "1",
+                    "-i", "ext-outside", "-u", "ext-outside", "-P", password("ext-outside"),
+                    "-t", Topics.telemetry("ext-outside"), "-m", Readings.one(1, hub.clock.millis())));
+
+            assertEquals(0, published.exit(), published.output());
+            assertEquals(1, dashboard.next("reading").get("seq").asLong());
+            assertEquals(1, hub.storedCount("ext-outside"));
+        }
+    }
+
+    @Test
+    void a_rejected_reading_is_published_to_the_device_verdict_topic() {
+        try (MqttDevice device = MqttDevice.connect(broker.port, "ext-rejected", "ext-rejected",
+                password("ext-rejected"))) {
+            device.subscribeVerdicts();
+
+            device.publish("{\"type\":\"reading\",\"seq\":1,\"ts\":" + hub.clock.millis() + ",\"metrics\":{}}");
+            JsonNode verdict = device.verdict(v -> true);
+
+            assertEquals("rejected", verdict.get("type").asText());
+            assertEquals("missing_metrics", verdict.get("error").asText());
+            assertEquals(0, hub.storedCount("ext-rejected"));
+        }
+    }
+
+    @Test
+    void presence_follows_the_retained_online_message_and_the_will() {
+        try (DashboardClient dashboard = hub.dashboard()) {
+            dashboard.subscribe("ext-presence", null);
+            dashboard.next("subscribed");
+
+            MqttDevice device = MqttDevice.connectWithPresence(broker.port, "ext-presence", password("ext-presence"));
+            JsonNode online = dashboard.next("presence");
+            device.dropWithWill();
+            JsonNode offline = dashboard.next("presence");
+
+            assertEquals("online", online.get("state").asText());
+            assertEquals("offline", offline.get("state").asText());
+        }
+    }
+
+    @Test
+    void the_auth_route_lets_a_ticket_in_once_and_only_as_its_device() {
+        Api.Device device = admin.provision("ext-auth");
+        String ticket = admin.ticket(device);
+        String other = admin.ticket(device);
+
+        assertEquals(401, brokerCall("/api/mqtt/auth", Map.of("clientid", "ext-auth"), "wrong-secret-1234567").status());
+        assertEquals("deny", auth("someone", "ext-auth", ticket));
+        assertEquals("allow", auth("ext-auth", "ext-auth", ticket));
+        assertEquals("deny", auth("ext-auth", "ext-auth", ticket));
+        assertEquals("deny", auth("ext-auth", "ext-auth", "not-a-ticket"));
+        assertEquals("allow", auth("ext-auth", "ext-auth", other));
+        assertEquals("allow", auth("hub-1", "hub", SECRET));
+        assertEquals("deny", auth("hub-1", "hub", "not-the-secret"));
+    }
+
+    @Test
+    void the_acl_route_keeps_devices_under_their_own_topics_and_lets_the_bridge_read_and_write_verdicts() {
+        admin.provision("ext-acl");
+
+        assertEquals("allow", acl("ext-acl", "publish", "devices/ext-acl/telemetry", false));
+        assertEquals("deny", acl("ext-acl", "publish", "devices/ext-acl/telemetry", true));
+        assertEquals("allow", acl("ext-acl", "publish", "devices/ext-acl/presence", true));
+        assertEquals("deny", acl("ext-acl", "publish", "devices/ext-other/telemetry", false));
+        assertEquals("allow", acl("ext-acl", "subscribe", "devices/ext-acl/verdicts", false));
+        assertEquals("deny", acl("ext-acl", "subscribe", "devices/+/verdicts", false));
+        assertEquals("deny", acl("ext-acl", "subscribe", "$share/g/devices/ext-acl/verdicts", false));
+        assertEquals("deny", acl("ext-gone", "publish", "devices/ext-gone/telemetry", false));
+        assertEquals("allow", aclAs("hub-1", "hub", "subscribe", Topics.SHARED_TELEMETRY));
+        assertEquals("allow", aclAs("hub-1", "hub", "publish", "devices/ext-acl/verdicts"));
+        assertEquals("deny", aclAs("hub-1", "hub", "publish", "devices/ext-acl/telemetry"));
+    }
+
+    @Test
+    void a_broker_outage_leaves_the_hub_degraded_until_the_bridge_is_back() {
+        broker.close();
+        awaitMqtt("down");
+        Api.Answer degraded = hub.anonymous().get("/health");
+        broker.launch();
+        awaitMqtt("up");
+
+        assertEquals(200, degraded.status());
+        assertEquals("degraded", degraded.body().get("status").asText());
+        assertEquals("up", hub.anonymous().get("/health").body().get("status").asText());
+    }
+
+    static String auth(String clientId, String username, String password) {
+        Api.Answer answer = brokerCall("/api/mqtt/auth", Map.of("clientid", clientId, "username", username,
+                "password", password), SECRET);
+        assertEquals(200, answer.status(), answer.body().toString());
+        return answer.body().get("result").asText();
+    }
+
+    static String acl(String device, String action, String topic, boolean retain) {
+        Api.Answer answer = brokerCall("/api/mqtt/acl", Map.of("clientid", device, "username", device,
+                "action", action, "topic", topic, "retain", retain), SECRET);
+        assertEquals(200, answer.status(), answer.body().toString());
+        return answer.body().get("result").asText();
+    }
+
+    static String aclAs(String clientId, String username, String action, String topic) {
+        Api.Answer answer = brokerCall("/api/mqtt/acl", Map.of("clientid", clientId, "username", username,
+                "action", action, "topic", topic), SECRET);
+        return answer.body().get("result").asText();
+    }
+
+    static Api.Answer brokerCall(String path, Map<String, Object> body, String secret) {
+        return hub.anonymous().postRaw(path, Api.encode(body), Map.of("Authorization", "Bearer " + secret));
+    }
+
+    static void awaitMqtt(String state) {
+        await().atMost(Duration.ofSeconds(15)).until(() ->
+                hub.anonymous().get("/health").body().path("components").path("mqtt").asText().equals(state));
+    }
+
+    static String password(String deviceId) {
+        return "broker-password-" + deviceId;
+    }
+}
