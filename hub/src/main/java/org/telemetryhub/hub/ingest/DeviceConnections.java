@@ -51,6 +51,8 @@ public final class DeviceConnections implements DeviceRegistry.Disconnector {
     private final AtomicInteger total = new AtomicInteger();
     private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
     private final Map<Long, Set<Link>> byDevice = new ConcurrentHashMap<>();
+    /** When each device's connections were last cut (revoke, re-key). */
+    private final Map<Long, Long> cutAt = new ConcurrentHashMap<>();
 
     private final Listener listener;
 
@@ -81,9 +83,17 @@ public final class DeviceConnections implements DeviceRegistry.Disconnector {
         return new Slot(address);
     }
 
-    public void opened(Link link) {
+    /**
+     * Registers an open connection whose credential was granted at {@code grantedNanos}. A revoke or re-key that came
+     * after the grant but before this registration still closes it: no connection slips through that race.
+     */
+    public void opened(Link link, long grantedNanos) {
         byDevice.computeIfAbsent(link.device().key(), k -> ConcurrentHashMap.newKeySet()).add(link);
         listener.opened(link.device());
+        Long cut = cutAt.get(link.device().key());
+        if (cut != null && cut - grantedNanos >= 0) {
+            link.close("device revoked or re-keyed while connecting");
+        }
     }
 
     public void closed(Link link) {
@@ -103,6 +113,7 @@ public final class DeviceConnections implements DeviceRegistry.Disconnector {
 
     @Override
     public void disconnect(long deviceKey, String reason) {
+        cutAt.put(deviceKey, System.nanoTime());
         Set<Link> links = byDevice.get(deviceKey);
         if (links != null) {
             links.forEach(link -> link.close(reason));

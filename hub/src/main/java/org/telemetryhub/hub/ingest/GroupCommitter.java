@@ -16,7 +16,8 @@ import org.telemetryhub.hub.store.ReadingStore.Write;
 /**
  * One writer thread that stores whatever writes have queued up, from every connection, in one transaction: while a
  * commit runs the next batch gathers, so durability costs one sync per batch, not per reading. A write's future
- * completes only after the commit that holds it, and fails (acking nothing) when the commit fails.
+ * completes only after the commit that holds it, and fails (acking nothing) when the commit fails. Completing the
+ * futures and the fan-out run on a second thread, in commit order, so they do not hold up the next commit.
  */
 public final class GroupCommitter implements AutoCloseable {
 
@@ -36,6 +37,9 @@ public final class GroupCommitter implements AutoCloseable {
     private final Listener listener;
     private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
+    /** Sends what a commit decided, so the writer can start the next commit meanwhile; one thread keeps the order. */
+    private final java.util.concurrent.ExecutorService verdicts =
+            java.util.concurrent.Executors.newSingleThreadExecutor(r -> new Thread(r, "commit-verdicts"));
     private boolean accepting = true;
     private volatile boolean running = true;
 
@@ -101,6 +105,12 @@ public final class GroupCommitter implements AutoCloseable {
             return;
         }
         metrics.commit(readings, System.nanoTime() - started);
+        List<Job> committed = List.copyOf(batch);
+        verdicts.execute(() -> announce(committed, writes, outcomes));
+    }
+
+    /** After a commit, on the verdict thread (in commit order): acks and rejections, then the rooms' fan-out. */
+    private void announce(List<Job> batch, List<Write> writes, List<List<Outcome>> outcomes) {
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).done().complete(outcomes.get(i));
         }
@@ -120,6 +130,8 @@ public final class GroupCommitter implements AutoCloseable {
         running = false;
         try {
             writer.join(30_000);
+            verdicts.shutdown();
+            verdicts.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

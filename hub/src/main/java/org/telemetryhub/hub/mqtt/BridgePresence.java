@@ -57,7 +57,7 @@ final class BridgePresence {
             if (device.isPresent()) {
                 PresenceLink link = new PresenceLink(device.get());
                 online.put(deviceId, link);
-                connections.opened(link);
+                connections.opened(link, System.nanoTime());
             }
         } else if (state.equals(OFFLINE)) {
             PresenceLink link = online.remove(deviceId);

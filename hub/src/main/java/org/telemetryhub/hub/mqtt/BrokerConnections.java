@@ -69,7 +69,7 @@ final class BrokerConnections implements ClientLifecycleEventListener {
         BrokerLink link = new BrokerLink(device.get(), clientId, slot);
         links.put(id, link);
         connection.getConnectionAttributeStore().putAsString(LINK, Long.toString(id));
-        connections.opened(link);
+        connections.opened(link, System.nanoTime());
         log.debug("event=mqtt_device_connected device={}", clientId);
     }
 

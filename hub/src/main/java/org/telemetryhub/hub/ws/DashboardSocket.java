@@ -19,6 +19,7 @@ import org.telemetryhub.protocol.Wire;
  */
 public final class DashboardSocket implements Session.Listener.AutoDemanding, DashboardSession.Sink {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DashboardSocket.class);
     private static final int HOPELESS_SECONDS = 10;
 
     private final Rooms rooms;
@@ -111,6 +112,11 @@ public final class DashboardSocket implements Session.Listener.AutoDemanding, Da
     /** Pings, or cuts a dashboard that has been silent for two ping intervals. */
     void keepAlive(long now, long intervalNanos) {
         heartbeat.check(session, now, intervalNanos);
+    }
+
+    @Override
+    public void onWebSocketError(Throwable cause) {
+        log.debug("event=dashboard_socket_error operator={} error={}", operator.username(), cause.toString());
     }
 
     @Override

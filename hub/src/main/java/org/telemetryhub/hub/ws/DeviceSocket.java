@@ -33,6 +33,8 @@ public final class DeviceSocket implements Session.Listener, DeviceConnections.L
     private final int maxPending;
     private final AtomicInteger pending = new AtomicInteger();
     private final Heartbeat heartbeat = new Heartbeat();
+    /** When the ticket that opened this socket was taken. */
+    private final long grantedNanos = System.nanoTime();
     private final Consumer<DeviceSocket> onClosed;
     private volatile Session session;
     private boolean demanding;
@@ -56,7 +58,7 @@ public final class DeviceSocket implements Session.Listener, DeviceConnections.L
     @Override
     public void onWebSocketOpen(Session session) {
         this.session = session;
-        connections.opened(this);
+        connections.opened(this, grantedNanos);
         log.debug("event=device_connected device={}", device.id());
         demand();
     }
