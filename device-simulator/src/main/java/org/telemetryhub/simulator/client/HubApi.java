@@ -209,7 +209,7 @@ public final class HubApi {
     private Answer call(String method, String path, Object body, boolean authenticated, String what) {
         HttpResponse<String> response;
         try {
-            response = http.send(request(method, path, body, authenticated), HttpResponse.BodyHandlers.ofString());
+            response = send(request(method, path, body, authenticated), method.equals("GET"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SimulatorException(what + " was interrupted");
@@ -217,6 +217,22 @@ public final class HubApi {
             throw unreachable(what, e);
         }
         return answer(response);
+    }
+
+    /**
+     * Sends a request; a GET goes once more when the first attempt failed on a pooled connection the hub had closed
+     * (after a restart, or idle), since a GET that never arrived may safely be repeated.
+     */
+    private HttpResponse<String> send(HttpRequest request, boolean repeatable) throws IOException,
+            InterruptedException {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            if (!repeatable) {
+                throw e;
+            }
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        }
     }
 
     private CompletableFuture<Answer> callAsync(String method, String path, Object body, boolean authenticated,

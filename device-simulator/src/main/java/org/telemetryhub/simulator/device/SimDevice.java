@@ -210,6 +210,7 @@ public final class SimDevice {
             releaseHeldBack();
         } else if (!draining && random.nextDouble() < settings.faults().outOfOrderShare()) {
             heldBack = seq;
+            stats.heldBack();
         } else {
             queue.add(seq);
         }
@@ -327,6 +328,11 @@ public final class SimDevice {
             requeue(frame.seqs());
             executor.schedule(() -> tick(System.nanoTime()), refused.retryAfterMs() + 1, TimeUnit.MILLISECONDS);
         } else {
+            // the link cannot deliver any more: stop sending on it at once, before its own notice arrives
+            if (gen == generation && link != null) {
+                dropLink(((FrameVerdict.Lost) verdict).why());
+                reconnectLater();
+            }
             requeue(frame.seqs());
         }
         flush(now);

@@ -21,6 +21,7 @@ public final class TransportStats {
     private final LongAdder sent = new LongAdder();
     private final LongAdder resent = new LongAdder();
     private final LongAdder duplicateSends = new LongAdder();
+    private final LongAdder outOfOrder = new LongAdder();
     private final LongAdder frames = new LongAdder();
     private final LongAdder acked = new LongAdder();
     private final LongAdder rejected = new LongAdder();
@@ -60,6 +61,11 @@ public final class TransportStats {
         made.increment();
     }
 
+    /** A reading was held back to go after the next one. */
+    void heldBack() {
+        outOfOrder.increment();
+    }
+
     void frameSent(int readings, int firstSends, boolean duplicate) {
         frames.increment();
         if (duplicate) {
@@ -91,13 +97,13 @@ public final class TransportStats {
         Map<String, Long> downs = new TreeMap<>();
         linkDowns.forEach((k, v) -> downs.put(k, v.sum()));
         return new Snapshot(transport, devices.get(), connected.get(), made.sum(), sent.sum(), resent.sum(),
-                duplicateSends.sum(), frames.sum(), acked.sum(), rejected.sum(), refused.sum(), connects.sum(), downs,
+                duplicateSends.sum(), outOfOrder.sum(), frames.sum(), acked.sum(), rejected.sum(), refused.sum(), connects.sum(), downs,
                 ackLatency.copy());
     }
 
     /** Counters at one moment; latencies in microseconds. */
     public record Snapshot(String transport, int devices, int connected, long made, long sent, long resent,
-                           long duplicateSends, long frames, long acked, long rejected, long refused, long connects,
+                           long duplicateSends, long outOfOrder, long frames, long acked, long rejected, long refused, long connects,
                            Map<String, Long> linkDowns, Histogram ackLatency) {
 
         public double ackMillis(double percentile) {

@@ -17,11 +17,11 @@ final class Summary {
                         VerifyReport verify) {
         StringBuilder text = new StringBuilder();
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"transport", "devices", "made", "sent", "acked", "rejected", "resent", "dup sends",
+        rows.add(new String[] {"transport", "devices", "made", "sent", "acked", "rejected", "resent", "dup sends", "reordered",
             "refused", "reconnects", "ack p50 ms", "ack p99 ms"});
         for (TransportStats.Snapshot s : stats) {
             rows.add(new String[] {s.transport(), n(s.devices()), n(s.made()), n(s.sent()), n(s.acked()),
-                n(s.rejected()), n(s.resent()), n(s.duplicateSends()), n(s.refused()), n(s.reconnects()),
+                n(s.rejected()), n(s.resent()), n(s.duplicateSends()), n(s.outOfOrder()), n(s.refused()), n(s.reconnects()),
                 ms(s.ackMillis(50)), ms(s.ackMillis(99))});
         }
         render(text, rows);
@@ -61,6 +61,7 @@ final class Summary {
             row.put("rejected", s.rejected());
             row.put("resent", s.resent());
             row.put("duplicateSends", s.duplicateSends());
+            row.put("outOfOrder", s.outOfOrder());
             row.put("refused", s.refused());
             row.put("reconnects", s.reconnects());
             row.put("ackP50Ms", s.ackMillis(50));

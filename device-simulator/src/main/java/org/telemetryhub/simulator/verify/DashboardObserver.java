@@ -127,8 +127,9 @@ final class DashboardObserver implements WebSocket.Listener {
     void stop() {
         running = false;
         WebSocket ws = socket;
-        if (ws != null) {
-            ws.abort();
+        if (ws != null && !ws.isOutputClosed()) {
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "check done").orTimeout(2, TimeUnit.SECONDS)
+                    .whenComplete((w, failure) -> ws.abort());
         }
     }
 }
