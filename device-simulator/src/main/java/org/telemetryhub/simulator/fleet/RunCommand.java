@@ -184,6 +184,7 @@ public final class RunCommand implements Callable<Integer> {
         long runSeed = seed != null ? seed : new SecureRandom().nextLong();
         Fleet fleet = null;
         Observers observers = null;
+        List<Transport> transports = Transports.forChoice(transport, http, api);
         try {
             if (credentialsFile == null || verify) {
                 hubOptions.signIn(api);
@@ -193,7 +194,6 @@ public final class RunCommand implements Callable<Integer> {
             if (saveCredentials != null) {
                 Credentials.write(saveCredentials, credentials);
             }
-            List<Transport> transports = Transports.forChoice(transport, http, api);
             fleet = Fleet.of(credentials, transports, settings, api, executor, runSeed);
             out.printf(Locale.ROOT, "Simulating %d devices over %s against %s: %s readings/s each, batches of up to "
                             + "%d, %s; faults: %s%n", credentials.size(), String.join("+", fleet.transports()),

@@ -104,8 +104,4 @@ public final class InFlightFrames {
         pending.forEach(p -> p.verdict.complete(new FrameVerdict.Lost(why)));
         pending.clear();
     }
-
-    public synchronized int size() {
-        return pending.size();
-    }
 }

@@ -3,10 +3,15 @@ package org.telemetryhub.hub.simulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.telemetryhub.hub.support.TestHub;
+import org.telemetryhub.simulator.Main;
+import picocli.CommandLine;
 
 /**
  * Fifty simulated devices, half over WebSocket and half over HTTP, run for 20 s against a real hub, and the
@@ -58,6 +63,42 @@ class SimulatorTest {
                 assertTrue(result.transport(transport).path("outOfOrder").asLong() > 0, result.output());
             }
         }
+    }
+
+    @Test
+    void wrong_operator_password_is_one_clear_line_and_exit_code_one() {
+        try (TestHub hub = TestHub.start()) {
+            StringWriter err = new StringWriter();
+
+            int exitCode = execute(err, "run", "--hub", hub.url(), "--password", "not-the-password");
+
+            assertEquals(Main.EXIT_FAILED, exitCode, err.toString());
+            assertTrue(err.toString().contains("answered 401 bad_credentials (wrong username or password); check "
+                    + "--user and --password / --password-file"), err.toString());
+        }
+    }
+
+    @Test
+    void device_with_a_wrong_secret_in_the_credentials_file_is_named_in_one_clear_line() throws Exception {
+        try (TestHub hub = TestHub.start()) {
+            hub.admin().provision("sensor-1");
+            Path credentials = dir.resolve("fleet.csv");
+            Files.writeString(credentials, "sensor-1,not-its-secret\n");
+            StringWriter err = new StringWriter();
+
+            int exitCode = execute(err, "run", "--hub", hub.url(), "--credentials", credentials.toString());
+
+            assertEquals(Main.EXIT_FAILED, exitCode, err.toString());
+            assertTrue(err.toString().contains("device sensor-1 cannot connect: get a ticket for device sensor-1 "
+                    + "failed: 401 bad_credentials: the device id or secret is wrong"), err.toString());
+        }
+    }
+
+    private static int execute(StringWriter err, String... args) {
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(new StringWriter(), true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
     }
 
     private static String[] withFaults(String... faults) {
