@@ -327,13 +327,19 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** Up to --observe devices, spread evenly over the fleet (and so over its transports). */
+    /** Up to --observe devices: as many per transport as can be, spread evenly over each transport's devices. */
     private List<String> sample(Fleet fleet) {
-        int n = fleet.devices().size();
-        int k = Math.min(observe, n);
+        Map<String, List<String>> byTransport = new LinkedHashMap<>();
+        fleet.devices().forEach(d -> byTransport.computeIfAbsent(d.transport(), t -> new ArrayList<>()).add(d.id()));
+        int k = Math.min(observe, fleet.devices().size());
+        int transports = byTransport.size();
         List<String> ids = new ArrayList<>(k);
-        for (int i = 0; i < k; i++) {
-            ids.add(fleet.devices().get((int) ((long) i * n / k)).id());
+        int t = 0;
+        for (List<String> group : byTransport.values()) {
+            int share = Math.min(group.size(), k / transports + (t++ < k % transports ? 1 : 0));
+            for (int i = 0; i < share; i++) {
+                ids.add(group.get((int) ((long) i * group.size() / share)));
+            }
         }
         return ids;
     }

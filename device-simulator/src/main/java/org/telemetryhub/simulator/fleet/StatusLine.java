@@ -7,8 +7,8 @@ import org.HdrHistogram.Histogram;
 import org.telemetryhub.simulator.device.TransportStats;
 
 /**
- * Live progress on one line: devices connected, readings sent, acked, rejected and resent, the ack rate over the
- * last second and the ack latency so far. On a terminal the line updates in place every second; otherwise (a pipe,
+ * Live progress on one line: devices connected, readings sent, acked, rejected and resent, and the ack rate and ack
+ * latency since the previous line. On a terminal the line updates in place every second; otherwise (a pipe,
  * a log, a test) a full line goes out every five seconds.
  */
 final class StatusLine implements Runnable {
@@ -21,6 +21,7 @@ final class StatusLine implements Runnable {
     private final long startNanos = System.nanoTime();
     private long lastAcked;
     private long lastNanos = startNanos;
+    private Histogram lastLatency = new Histogram(3);
     private int calls;
     private int width;
 
@@ -76,10 +77,13 @@ final class StatusLine implements Runnable {
         double rate = (acked - lastAcked) / ((now - lastNanos) / 1e9);
         lastAcked = acked;
         lastNanos = now;
+        Histogram recent = latency.copy();
+        recent.subtract(lastLatency);
+        lastLatency = latency;
         return String.format(Locale.ROOT, "[%4.0fs] connected %d/%d  sent %,d  acked %,d  rejected %,d  resent %,d"
                         + "  %,.0f acks/s  ack p50 %.1f ms p99 %.1f ms",
                 (now - startNanos) / 1e9, connected, devices, sent, acked, rejected, resent, rate,
-                millis(latency, 50), millis(latency, 99));
+                millis(recent, 50), millis(recent, 99));
     }
 
     private static double millis(Histogram h, double percentile) {

@@ -45,7 +45,7 @@ final class HttpLink implements Link {
     public CompletableFuture<FrameVerdict> send(Frame frame) {
         CompletableFuture<FrameVerdict> verdict = new CompletableFuture<>();
         if (System.nanoTime() - renewAtNanos > 0) {
-            end("the ticket is about to expire; renewing it");
+            retire("the ticket is about to expire; renewing it");
         }
         CompletableFuture<HttpResponse<String>> request;
         synchronized (this) {
@@ -121,6 +121,17 @@ final class HttpLink implements Link {
         }
         open.forEach(request -> request.cancel(true));
         end("cut by the device");
+    }
+
+    /** Takes no more frames, but lets the requests on their way get their answers; the listener hears of it once. */
+    private void retire(String why) {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+        }
+        listener.down(why);
     }
 
     /** Unanswered frames end Lost; the listener hears of it once. */
