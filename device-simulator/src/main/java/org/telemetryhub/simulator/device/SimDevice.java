@@ -1,23 +1,17 @@
 package org.telemetryhub.simulator.device;
 
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.telemetryhub.simulator.client.HubApi;
 import org.telemetryhub.simulator.faults.Faults;
-import org.telemetryhub.simulator.faults.InvalidReading;
-import org.telemetryhub.simulator.profile.SensorProfile;
+import org.telemetryhub.simulator.faults.FaultTimer;
 import org.telemetryhub.simulator.transport.Frame;
 import org.telemetryhub.simulator.transport.FrameVerdict;
 import org.telemetryhub.simulator.transport.Link;
@@ -44,21 +38,13 @@ public final class SimDevice {
     private final ScheduledExecutorService executor;
     private final TransportStats stats;
     private final Random random;
-    private final SensorProfile profile;
-    private final long clockOffsetMs;
+    private final Sensor sensor;
     private final boolean slow;
     private final Ledger ledger = new Ledger();
 
     private State state = State.NEW;
     private String failure;
-    private long firstSeq;
-    private long nextSeq;
-    private long lastTs;
-    private long made;
-    private final TreeMap<Long, DeviceReading> unacked = new TreeMap<>();
-    private Set<Long> queue = new LinkedHashSet<>();
-    private final Set<Long> sentBefore = new HashSet<>();
-    private Long heldBack;
+    private final Outbox outbox = new Outbox();
 
     private Link link;
     private int generation;
@@ -71,11 +57,7 @@ public final class SimDevice {
 
     private boolean generating;
     private boolean draining;
-    private long startNanos;
-    private double phaseReadings;
-    private long nextDropNanos;
-    private long nextCutNanos;
-    private long nextBurstNanos;
+    private FaultTimer faultTimer;
 
     public SimDevice(String id, String secret, Transport transport, DeviceSettings settings, HubApi api,
                      ScheduledExecutorService executor, TransportStats stats, long seed) {
@@ -87,10 +69,9 @@ public final class SimDevice {
         this.executor = executor;
         this.stats = stats;
         this.random = new Random(seed);
-        this.profile = SensorProfile.draw(random);
         Faults faults = settings.faults();
-        this.clockOffsetMs = faults.clockSkewMs() == 0 ? 0
-                : (long) ((random.nextDouble() * 2 - 1) * faults.clockSkewMs());
+        this.sensor = new Sensor(new Random(random.nextLong()), faults.clockSkewMs(), settings.ratePerSecond(),
+                faults.invalidShare());
         this.slow = random.nextDouble() < faults.slowShare();
         stats.deviceAdded();
     }
@@ -118,11 +99,11 @@ public final class SimDevice {
 
     /** The first seq of this run: one above what the hub had stored when the first ticket came. */
     public synchronized long firstSeq() {
-        return firstSeq;
+        return sensor.firstSeq();
     }
 
     public synchronized int unackedCount() {
-        return unacked.size();
+        return outbox.size();
     }
 
     /** Gets a ticket and opens the first link. */
@@ -134,25 +115,16 @@ public final class SimDevice {
 
     /** Starts making readings at the fleet's start time; each device has its own phase within a reading period. */
     public synchronized void startGenerating(long startNanos) {
-        this.startNanos = startNanos;
-        this.phaseReadings = -random.nextDouble();
-        this.generating = true;
-        Faults faults = settings.faults();
-        nextDropNanos = startNanos + firstPeriod(faults.dropEverySeconds());
-        nextCutNanos = startNanos + firstPeriod(faults.cutEverySeconds());
-        nextBurstNanos = startNanos + firstPeriod(faults.burstEverySeconds());
-    }
-
-    /** A random first occurrence within the period, so a fleet's faults spread out; MAX_VALUE for never. */
-    private long firstPeriod(double seconds) {
-        return seconds <= 0 ? Long.MAX_VALUE / 2 : (long) (random.nextDouble() * seconds * 1e9) + 1;
+        sensor.start(startNanos);
+        faultTimer = new FaultTimer(settings.faults(), random, startNanos);
+        generating = true;
     }
 
     /** Stops making readings and sends what is left at once; faults stop too. */
     public synchronized void drain() {
         generating = false;
         draining = true;
-        releaseHeldBack();
+        outbox.releaseHeldBack();
         flush(System.nanoTime());
     }
 
@@ -174,70 +146,38 @@ public final class SimDevice {
         if (state == State.STOPPED || state == State.FAILED) {
             return;
         }
-        if (generating && nextSeq > 0) {
-            double due = (now - startNanos) / 1e9 * settings.ratePerSecond() + phaseReadings;
-            long target = (long) Math.floor(due) + 1;
-            while (made < target) {
-                make();
-            }
+        if (generating && sensor.numbered()) {
+            sensor.due(now).forEach(this::keep);
             runFaults(now);
         }
-        if (heldBack != null && now - lastFrameNanos > TimeUnit.MILLISECONDS.toNanos(settings.lingerMs())) {
-            releaseHeldBack();
+        if (outbox.holdsBack() && now - lastFrameNanos > TimeUnit.MILLISECONDS.toNanos(settings.lingerMs())) {
+            outbox.releaseHeldBack();
         }
         flush(now);
         checkAckTimeout(now);
     }
 
-    private void make() {
-        long deviceTime = Math.max(System.currentTimeMillis() + clockOffsetMs, lastTs + 1);
-        lastTs = deviceTime;
-        long seq = nextSeq++;
-        Map<String, Double> metrics = profile.metrics(deviceTime, made, random);
-        made++;
-        DeviceReading reading;
-        if (random.nextDouble() < settings.faults().invalidShare()) {
-            InvalidReading kind = InvalidReading.draw(random);
-            reading = DeviceReading.of(seq, kind.ts(deviceTime), kind.metrics(metrics), kind.expectedError());
-        } else {
-            reading = DeviceReading.of(seq, deviceTime, metrics, null);
+    /** Keeps a new reading until it is acked or rejected; now and then one goes after the next (out of order). */
+    private void keep(DeviceReading reading) {
+        boolean holdBack = !draining && !outbox.holdsBack()
+                && random.nextDouble() < settings.faults().outOfOrderShare();
+        if (holdBack) {
+            stats.heldBack();
         }
-        unacked.put(seq, reading);
+        outbox.keep(reading, holdBack);
         ledger.made(reading);
         stats.made();
-        if (heldBack != null) {
-            queue.add(seq);
-            releaseHeldBack();
-        } else if (!draining && random.nextDouble() < settings.faults().outOfOrderShare()) {
-            heldBack = seq;
-            stats.heldBack();
-        } else {
-            queue.add(seq);
-        }
-    }
-
-    private void releaseHeldBack() {
-        if (heldBack != null) {
-            queue.add(heldBack);
-            heldBack = null;
-        }
     }
 
     private void runFaults(long now) {
-        Faults faults = settings.faults();
-        if (now >= nextBurstNanos) {
-            nextBurstNanos += (long) (faults.burstEverySeconds() * 1e9);
-            for (int i = 0; i < faults.burstSize(); i++) {
-                make();
-            }
-            phaseReadings -= faults.burstSize();
+        Set<FaultTimer.Fault> due = faultTimer.due(now);
+        if (due.contains(FaultTimer.Fault.BURST)) {
+            sensor.burst(settings.faults().burstSize()).forEach(this::keep);
         }
-        if (now >= nextDropNanos) {
-            nextDropNanos += (long) (faults.dropEverySeconds() * 1e9);
+        if (due.contains(FaultTimer.Fault.DROP)) {
             replaceLink(false);
         }
-        if (now >= nextCutNanos) {
-            nextCutNanos += (long) (faults.cutEverySeconds() * 1e9);
+        if (due.contains(FaultTimer.Fault.CUT)) {
             replaceLink(true);
         }
     }
@@ -263,25 +203,16 @@ public final class SimDevice {
         }
         int window = slow ? 1 : settings.window();
         long linger = TimeUnit.MILLISECONDS.toNanos(settings.lingerMs());
-        while (inFlight < window && !queue.isEmpty()) {
-            if (queue.size() < settings.batch() && !draining && now - lastFrameNanos < linger) {
+        while (inFlight < window && outbox.queued() > 0) {
+            if (outbox.queued() < settings.batch() && !draining && now - lastFrameNanos < linger) {
                 return;
             }
-            List<Long> seqs = new ArrayList<>(Math.min(queue.size(), settings.batch()));
-            List<String> json = new ArrayList<>(seqs.size());
-            for (Iterator<Long> it = queue.iterator(); it.hasNext() && seqs.size() < settings.batch(); ) {
-                long seq = it.next();
-                it.remove();
-                DeviceReading reading = unacked.get(seq);
-                if (reading != null) {
-                    seqs.add(seq);
-                    json.add(reading.json());
-                }
-            }
-            if (seqs.isEmpty()) {
+            List<DeviceReading> readings = outbox.take(settings.batch());
+            if (readings.isEmpty()) {
                 continue;
             }
-            Frame frame = Frame.of(seqs, json);
+            Frame frame = Frame.of(readings.stream().map(DeviceReading::seq).toList(),
+                    readings.stream().map(DeviceReading::json).toList());
             lastFrameNanos = now;
             send(frame, now, false);
             if (random.nextDouble() < settings.faults().duplicateShare()) {
@@ -291,13 +222,7 @@ public final class SimDevice {
     }
 
     private void send(Frame frame, long now, boolean duplicate) {
-        int firstSends = 0;
-        for (long seq : frame.seqs()) {
-            if (sentBefore.add(seq)) {
-                firstSends++;
-            }
-        }
-        stats.frameSent(frame.seqs().size(), firstSends, duplicate);
+        stats.frameSent(frame.seqs().size(), outbox.sent(frame.seqs()), duplicate);
         inFlight++;
         long frameId = ++frameIds;
         outstanding.put(frameId, now);
@@ -321,11 +246,11 @@ public final class SimDevice {
             stats.answered(now - sentNanos);
             answered.acked().forEach(this::settleAcked);
             answered.rejected().forEach(r -> settleRejected(r.seq(), r.error()));
-            requeue(frame.seqs());
+            outbox.requeue(frame.seqs());
         } else if (verdict instanceof FrameVerdict.Refused refused) {
             stats.refused();
             holdUntilNanos = Math.max(holdUntilNanos, now + TimeUnit.MILLISECONDS.toNanos(refused.retryAfterMs()));
-            requeue(frame.seqs());
+            outbox.requeue(frame.seqs());
             executor.schedule(() -> tick(System.nanoTime()), refused.retryAfterMs() + 1, TimeUnit.MILLISECONDS);
         } else {
             // the link cannot deliver any more: stop sending on it at once, before its own notice arrives
@@ -333,40 +258,22 @@ public final class SimDevice {
                 dropLink(((FrameVerdict.Lost) verdict).why());
                 reconnectLater();
             }
-            requeue(frame.seqs());
+            outbox.requeue(frame.seqs());
         }
         flush(now);
     }
 
     private void settleAcked(long seq) {
-        if (unacked.remove(seq) != null) {
-            queue.remove(seq);
-            sentBefore.remove(seq);
+        if (outbox.settle(seq)) {
             ledger.acked(seq);
             stats.acked();
         }
     }
 
     private void settleRejected(long seq, String error) {
-        if (unacked.remove(seq) != null) {
-            queue.remove(seq);
-            sentBefore.remove(seq);
+        if (outbox.settle(seq)) {
             ledger.rejected(seq, error);
             stats.rejected();
-        }
-    }
-
-    /** Readings of a frame that are still neither acked nor rejected go back to the front of the queue. */
-    private void requeue(List<Long> seqs) {
-        Set<Long> again = new LinkedHashSet<>();
-        for (long seq : seqs) {
-            if (unacked.containsKey(seq) && !queue.contains(seq)) {
-                again.add(seq);
-            }
-        }
-        if (!again.isEmpty()) {
-            again.addAll(queue);
-            queue = again;
         }
     }
 
@@ -397,10 +304,7 @@ public final class SimDevice {
     }
 
     private synchronized void numberFrom(HubApi.Ticket ticket) {
-        if (nextSeq == 0) {
-            firstSeq = ticket.lastSeq() + 1;
-            nextSeq = firstSeq;
-        }
+        sensor.numberFrom(ticket.lastSeq());
     }
 
     private synchronized void linkOpened(int gen, Link opened, Throwable error) {
@@ -431,12 +335,7 @@ public final class SimDevice {
         failures = 0;
         inFlight = 0;
         stats.connected();
-        // everything not acked goes again on the new link, in seq order, then what waits already
-        Set<Long> all = new LinkedHashSet<>(unacked.keySet());
-        if (heldBack != null) {
-            all.remove(heldBack);
-        }
-        queue = all;
+        outbox.requeueAll();
         lastFrameNanos = 0;
         flush(System.nanoTime());
     }
@@ -474,7 +373,7 @@ public final class SimDevice {
 
     /** A short view for the status line and failure messages. */
     public synchronized String progress() {
-        return id + " (" + transport.name() + ", " + state + "): made " + made + ", unacked " + unacked.size()
+        return id + " (" + transport.name() + ", " + state + "): made " + sensor.made() + ", unacked " + outbox.size()
                 + (failure == null ? "" : ", failed: " + failure);
     }
 }
