@@ -1,7 +1,7 @@
 package org.telemetryhub.simulator;
 
-import org.telemetryhub.simulator.bench.BenchException;
 import org.telemetryhub.simulator.bench.IngestBench;
+import org.telemetryhub.simulator.fleet.RunCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
         versionProvider = Main.Version.class,
         description = "Simulated devices and load tools for the telemetry hub (wire protocol only).",
         subcommands = {
+            RunCommand.class,
             IngestBench.class,
             CommandLine.HelpCommand.class,
         })
@@ -40,7 +41,7 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof BenchException) {
+            if (e instanceof SimulatorException) {
                 commandLine.getErr().println(commandLine.getCommandName() + ": " + e.getMessage());
                 return EXIT_FAILED;
             }

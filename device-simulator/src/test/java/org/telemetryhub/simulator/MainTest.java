@@ -44,4 +44,50 @@ class MainTest {
         assertEquals(Main.EXIT_FAILED, run("bench", "--hub", "http://127.0.0.1:" + port, "--password", "x"));
         assertTrue(err.toString().contains("not reachable (the connection was refused)"), err.toString());
     }
+
+    @Test
+    void run_help_explains_the_fleet_the_check_and_the_faults() {
+        assertEquals(0, run("run", "--help"));
+
+        for (String option : new String[] {"--devices", "--rate", "--transport", "--namespace", "--duration",
+            "--batch", "--credentials", "--verify", "--drop-every", "--cut-every", "--duplicates", "--out-of-order",
+            "--invalid", "--clock-skew", "--burst-every", "--slow"}) {
+            assertTrue(out.toString().contains(option), option + " in " + out);
+        }
+    }
+
+    @Test
+    void run_with_a_bad_option_is_a_usage_error_naming_the_option_rule_and_value() {
+        assertEquals(2, run("run", "--out-of-order", "2"));
+
+        assertTrue(err.toString().contains("--out-of-order must be a share in [0, 1], but was 2.0"), err.toString());
+    }
+
+    @Test
+    void run_over_mqtt_says_it_is_not_in_this_build_before_touching_the_network() {
+        assertEquals(Main.EXIT_FAILED, run("run", "--transport", "mqtt", "--hub", "http://127.0.0.1:9"));
+
+        assertTrue(err.toString().contains("--transport mqtt is not in this build yet"), err.toString());
+    }
+
+    @Test
+    void run_against_an_unreachable_hub_is_one_clear_line() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+
+        assertEquals(Main.EXIT_FAILED, run("run", "--hub", "http://127.0.0.1:" + port, "--password", "x"));
+
+        assertTrue(err.toString().contains("is not reachable (the connection was refused); is it running, and is "
+                + "--hub right?"), err.toString());
+    }
+
+    @Test
+    void run_with_a_url_that_is_not_a_base_url_is_one_clear_line() {
+        assertEquals(Main.EXIT_FAILED, run("run", "--hub", "127.0.0.1:8080", "--password", "x"));
+
+        assertTrue(err.toString().contains("--hub must be the hub's base URL such as http://127.0.0.1:8080"),
+                err.toString());
+    }
 }

@@ -1,16 +1,11 @@
 package org.telemetryhub.simulator.bench;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocketHandshakeException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,8 +22,12 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.telemetryhub.protocol.Wire;
+import org.telemetryhub.simulator.SimulatorException;
+import org.telemetryhub.simulator.client.HubApi;
+import org.telemetryhub.simulator.client.HubOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -60,22 +59,8 @@ public final class IngestBench implements java.util.concurrent.Callable<Integer>
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--hub", paramLabel = "URL", defaultValue = "http://127.0.0.1:8080",
-            description = "The hub's base URL (default: ${DEFAULT-VALUE}).")
-    String hub;
-
-    @Option(names = "--user", paramLabel = "NAME", defaultValue = "admin",
-            description = "Operator (role admin) that provisions the devices (default: ${DEFAULT-VALUE}).")
-    String user;
-
-    @Option(names = "--password", paramLabel = "PASSWORD",
-            description = "The operator's password (visible in the process list: prefer --password-file).")
-    String password;
-
-    @Option(names = "--password-file", paramLabel = "FILE",
-            description = "File holding the operator's password, e.g. <store.dir>/admin-password. Without this "
-                + "or --password, the environment variable HUB_ADMIN_PASSWORD is used.")
-    Path passwordFile;
+    @Mixin
+    HubOptions hubOptions;
 
     @Option(names = "--devices", paramLabel = "N", defaultValue = "50",
             description = "Devices (WebSocket connections) (default: ${DEFAULT-VALUE}).")
@@ -125,16 +110,12 @@ public final class IngestBench implements java.util.concurrent.Callable<Integer>
     @Override
     public Integer call() throws Exception {
         checkOptions();
-        URI base = HubApi.hubUrl(hub);
-        String secret = password();
+        URI base = hubOptions.base();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
 
         ExecutorService setup = Executors.newFixedThreadPool(SETUP_CONCURRENCY, daemon("bench-setup"));
-        HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
+        HttpClient http = HubOptions.httpClient();
         HubApi api = new HubApi(http, base);
         BenchStats stats = new BenchStats();
         boolean rateMode = rate > 0;
@@ -144,7 +125,7 @@ public final class IngestBench implements java.util.concurrent.Callable<Integer>
                     devices, batch, rateMode ? String.format(Locale.ROOT, "offered %,.0f readings/s", rate)
                             : "as fast as acks allow (window " + window + " frames/device)");
             out.flush();
-            api.login(user, secret);
+            hubOptions.signIn(api);
             long setupStarted = System.nanoTime();
             fleet = connectFleet(api, http, stats, rateMode, setup, err);
             double setupSeconds = (System.nanoTime() - setupStarted) / 1e9;
@@ -185,34 +166,6 @@ public final class IngestBench implements java.util.concurrent.Callable<Integer>
         if (window < 1 || window > 10_000) {
             throw new CommandLine.ParameterException(cli, "--window must be 1 … 10000, but was " + window);
         }
-        if (password != null && passwordFile != null) {
-            throw new CommandLine.ParameterException(cli, "give --password or --password-file, not both");
-        }
-    }
-
-    private String password() {
-        if (password != null) {
-            return password;
-        }
-        if (passwordFile != null) {
-            try {
-                String text = Files.readString(passwordFile, StandardCharsets.UTF_8).strip();
-                if (text.isEmpty()) {
-                    throw new BenchException("--password-file " + passwordFile + " is empty");
-                }
-                return text;
-            } catch (IOException e) {
-                throw new BenchException("cannot read --password-file " + passwordFile + ": "
-                        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
-            }
-        }
-        String fromEnv = System.getenv("HUB_ADMIN_PASSWORD");
-        if (fromEnv != null && !fromEnv.isEmpty()) {
-            return fromEnv;
-        }
-        throw new BenchException("the operator's password is needed: give --password-file FILE (a hub that "
-                + "generated its admin password keeps it in <store.dir>/admin-password), --password, or set "
-                + "HUB_ADMIN_PASSWORD");
     }
 
     /** Provisions, tickets and connects every device, several at a time; fails on the first device that fails. */
@@ -234,7 +187,7 @@ public final class IngestBench implements java.util.concurrent.Callable<Integer>
                 } catch (ExecutionException e) {
                     throw refusedSocket(id, socketUri, e.getCause());
                 } catch (TimeoutException e) {
-                    throw new BenchException("connecting device " + id + " to " + socketUri + " timed out");
+                    throw new SimulatorException("connecting device " + id + " to " + socketUri + " timed out");
                 }
                 return device;
             }));
@@ -251,22 +204,22 @@ public final class IngestBench implements java.util.concurrent.Callable<Integer>
             pending.forEach(f -> f.cancel(true));
             fleet.forEach(BenchDevice::abort);
             Throwable cause = e.getCause();
-            if (cause instanceof BenchException b) {
+            if (cause instanceof SimulatorException b) {
                 throw b;
             }
-            throw new BenchException("setting up the devices failed: " + cause, cause);
+            throw new SimulatorException("setting up the devices failed: " + cause, cause);
         }
         return fleet;
     }
 
-    private static BenchException refusedSocket(String id, URI uri, Throwable cause) {
+    private static SimulatorException refusedSocket(String id, URI uri, Throwable cause) {
         if (cause instanceof WebSocketHandshakeException handshake) {
             int status = handshake.getResponse().statusCode();
             Object body = handshake.getResponse().body();
-            return new BenchException("the hub refused the WebSocket of device " + id + " at " + uri + " with HTTP "
+            return new SimulatorException("the hub refused the WebSocket of device " + id + " at " + uri + " with HTTP "
                     + status + (body instanceof String s && !s.isBlank() ? ": " + s.strip() : ""));
         }
-        return new BenchException("connecting device " + id + " to " + uri + " failed: " + cause, cause);
+        return new SimulatorException("connecting device " + id + " to " + uri + " failed: " + cause, cause);
     }
 
     /** With --rate 0 every finished frame makes room for the next one. */

@@ -60,13 +60,25 @@ public final class HubProcess implements AutoCloseable {
 
     /** (Re)starts the hub on the same store, on a new free port. */
     public void start() {
+        start(false);
+    }
+
+    /**
+     * Starts the hub again on the same store and the same port, so clients that know its URL (a device fleet) find
+     * it again by themselves.
+     */
+    public void restartOnSamePort() {
+        start(true);
+    }
+
+    private void start(boolean samePort) {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("the hub is still running (pid " + process.pid() + ")");
         }
         // A free port can be taken between probing and binding: a child that dies before it is healthy is retried.
         for (int attempt = 1; ; attempt++) {
             starts++;
-            port = freePort();
+            port = samePort ? port : freePort();
             process = launch();
             try {
                 awaitHealthy();

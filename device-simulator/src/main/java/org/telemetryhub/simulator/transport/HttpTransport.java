@@ -1,0 +1,37 @@
+package org.telemetryhub.simulator.transport;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.util.concurrent.CompletableFuture;
+import org.telemetryhub.simulator.client.HubApi;
+
+/**
+ * Devices that post their frames to {@code POST /api/devices/{id}/readings} with a ticket as bearer. A ticket used
+ * this way serves any number of requests until it expires, so a link is one ticket's lifetime: nothing to open.
+ */
+public final class HttpTransport implements Transport {
+
+    private final HttpClient http;
+    private final URI base;
+
+    public HttpTransport(HttpClient http, URI base) {
+        this.http = http;
+        this.base = base;
+    }
+
+    @Override
+    public String name() {
+        return "http";
+    }
+
+    @Override
+    public CompletableFuture<Link> open(String deviceId, HubApi.Ticket ticket, LinkListener listener) {
+        return CompletableFuture.completedFuture(new HttpLink(http, base.resolve("/api/devices/" + deviceId
+                + "/readings"), ticket.ticket(), listener));
+    }
+
+    @Override
+    public void close() {
+        // the HttpClient is shared and owned by the fleet
+    }
+}

@@ -1,0 +1,107 @@
+package org.telemetryhub.simulator.transport;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import org.telemetryhub.simulator.transport.FrameVerdict.Rejection;
+
+/**
+ * The frames sent on one link that wait for the hub's answer, for protocols whose answers name seqs rather than
+ * frames (the device WebSocket; MQTT verdict topics). The hub answers a link's frames in the order it received them;
+ * a rejection names one seq and comes before its frame's ack; the ack names the highest seq of the frame that was
+ * not rejected; a frame whose every reading is rejected gets no ack. So each answer belongs to the oldest frame it
+ * fits, even when a frame was sent twice or holds seqs out of order.
+ */
+public final class InFlightFrames {
+
+    private static final class Pending {
+        final Frame frame;
+        final CompletableFuture<FrameVerdict> verdict = new CompletableFuture<>();
+        final TreeSet<Long> open;
+        final List<Rejection> rejected = new ArrayList<>();
+
+        Pending(Frame frame) {
+            this.frame = frame;
+            this.open = new TreeSet<>(frame.seqs());
+        }
+    }
+
+    private final LinkedList<Pending> pending = new LinkedList<>();
+
+    /** Registers a frame about to be sent; its future completes with the hub's verdict. */
+    public synchronized CompletableFuture<FrameVerdict> add(Frame frame) {
+        Pending p = new Pending(frame);
+        pending.addLast(p);
+        return p.verdict;
+    }
+
+    /** A {@code rejected} verdict; returns false when no frame in flight holds that seq. */
+    public synchronized boolean rejected(Rejection rejection) {
+        for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
+            Pending p = it.next();
+            if (p.open.remove(rejection.seq())) {
+                p.rejected.add(rejection);
+                if (p.open.isEmpty()) {
+                    it.remove();
+                    p.verdict.complete(new FrameVerdict.Answered(List.of(), p.rejected));
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An ack naming {@code seq}; returns false when no frame in flight has it as its highest open seq. */
+    public synchronized boolean acked(long seq) {
+        for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
+            Pending p = it.next();
+            if (!p.open.isEmpty() && p.open.last() == seq) {
+                it.remove();
+                p.verdict.complete(new FrameVerdict.Answered(new ArrayList<>(p.open), p.rejected));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The hub acknowledged this very frame (an MQTT PUBACK): its open readings are stored. */
+    public synchronized boolean acked(Frame frame) {
+        for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
+            Pending p = it.next();
+            if (p.frame == frame) {
+                it.remove();
+                p.verdict.complete(new FrameVerdict.Answered(new ArrayList<>(p.open), p.rejected));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A frame refused whole: the oldest one holding exactly {@code seqs}, or, when the hub names none (a failed
+     * commit), the oldest frame still waiting. Returns false when none fits.
+     */
+    public synchronized boolean refused(List<Long> seqs, String error, long retryAfterMs) {
+        Set<Long> named = seqs == null ? Set.of() : new HashSet<>(seqs);
+        for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
+            Pending p = it.next();
+            if (named.isEmpty() || new HashSet<>(p.frame.seqs()).equals(named)) {
+                it.remove();
+                p.verdict.complete(new FrameVerdict.Refused(error, retryAfterMs));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The link is gone: every frame still waiting ends Lost. */
+    public synchronized void lostAll(String why) {
+        pending.forEach(p -> p.verdict.complete(new FrameVerdict.Lost(why)));
+        pending.clear();
+    }
+}

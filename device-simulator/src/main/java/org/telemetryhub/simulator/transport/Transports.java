@@ -1,0 +1,34 @@
+package org.telemetryhub.simulator.transport;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.util.List;
+import org.telemetryhub.simulator.SimulatorException;
+import org.telemetryhub.simulator.client.HubApi;
+
+/** The transports this build has, by the name {@code --transport} uses, and the rotation {@code mixed} assigns. */
+public final class Transports {
+
+    /** What {@code --transport mixed} rotates through, device by device. */
+    public static final List<String> MIXED = List.of("ws", "http");
+
+    private Transports() {}
+
+    /** The transports a fleet needs for {@code --transport choice}, in the order devices are assigned to them. */
+    public static List<Transport> forChoice(String choice, HttpClient http, HubApi api) {
+        List<String> names = choice.equals("mixed") ? MIXED : List.of(choice);
+        return names.stream().map(name -> create(name, http, api)).toList();
+    }
+
+    private static Transport create(String name, HttpClient http, HubApi api) {
+        URI base = api.base();
+        return switch (name) {
+            case "ws" -> new WsTransport(http, api.deviceSocket());
+            case "http" -> new HttpTransport(http, base);
+            case "mqtt" -> throw new SimulatorException("--transport mqtt is not in this build yet: the hub's MQTT "
+                    + "listener lands on another branch; use ws, http or mixed (ws+http)");
+            default -> throw new SimulatorException("--transport must be ws, mqtt, http or mixed, but was '"
+                    + name + "'");
+        };
+    }
+}

@@ -1,0 +1,63 @@
+package org.telemetryhub.simulator.transport;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.telemetryhub.simulator.SimulatorException;
+import org.telemetryhub.simulator.client.HubApi;
+
+/** Devices on {@code /ws/device}: one WebSocket per ticket, the ticket as a bearer header, sub-protocol hub.v1. */
+public final class WsTransport implements Transport {
+
+    static final String SUBPROTOCOL = "hub.v1";
+
+    private final HttpClient http;
+    private final URI socket;
+
+    public WsTransport(HttpClient http, URI socket) {
+        this.http = http;
+        this.socket = socket;
+    }
+
+    @Override
+    public String name() {
+        return "ws";
+    }
+
+    @Override
+    public CompletableFuture<Link> open(String deviceId, HubApi.Ticket ticket, LinkListener listener) {
+        WsLink link = new WsLink(listener);
+        return http.newWebSocketBuilder()
+                .header("Authorization", "Bearer " + ticket.ticket())
+                .subprotocols(SUBPROTOCOL)
+                .connectTimeout(Duration.ofSeconds(10))
+                .buildAsync(socket, link)
+                .handle((ws, failure) -> {
+                    if (failure != null) {
+                        throw new CompletionException(refused(deviceId, failure));
+                    }
+                    return link;
+                });
+    }
+
+    private SimulatorException refused(String deviceId, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof WebSocketHandshakeException handshake) {
+            Object body = handshake.getResponse().body();
+            return new SimulatorException("the hub refused the WebSocket of device " + deviceId + " with HTTP "
+                    + handshake.getResponse().statusCode()
+                    + (body instanceof String s && !s.isBlank() ? ": " + s.strip() : ""));
+        }
+        return new SimulatorException("connecting device " + deviceId + " to " + socket + " failed: "
+                + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + cause.getMessage()));
+    }
+
+    @Override
+    public void close() {
+        // the HttpClient is shared and owned by the fleet
+    }
+}

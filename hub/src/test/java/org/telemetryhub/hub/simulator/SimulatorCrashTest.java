@@ -1,0 +1,86 @@
+package org.telemetryhub.hub.simulator;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.telemetryhub.hub.support.Api;
+import org.telemetryhub.hub.support.HubProcess;
+
+/**
+ * The hub, in its own process, is killed with SIGKILL in the middle of a simulator run and started again on the same
+ * store and port. The simulator must find it again by itself, resend what was not acked, and its check must find
+ * nothing lost and nothing duplicated. The control runs the same drill against a hub whose H2 store acks before its
+ * write is on disk (H2's default write delay), and the check must report loss: proof that it can.
+ */
+class SimulatorCrashTest {
+
+    private static final String[] FLEET = {"--devices", "50", "--transport", "mixed", "--rate", "5",
+        "--duration", "20", "--batch", "5"};
+    /** Readings the hub must have stored before the kill, so it falls mid-run with acks flowing. */
+    private static final long STORED_BEFORE_KILL = 1_000;
+
+    @TempDir
+    Path store;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void simulator_reconnects_by_itself_after_kill_minus_nine_and_loses_nothing() throws Exception {
+        SimulatorRun.Result result = runWithKill(Map.of(), "durable");
+
+        assertEquals(0, result.exitCode(), result.output());
+        assertEquals(0, result.verified("lost"), result.output());
+        assertEquals(0, result.verified("duplicated"), result.output());
+        assertEquals(0, result.verified("unacked"), result.output());
+        for (String transport : new String[] {"ws", "http"}) {
+            assertTrue(result.transport(transport).path("reconnects").asLong() >= 25, result.output());
+        }
+    }
+
+    @Test
+    void control_hub_that_acks_before_its_write_is_durable_makes_verify_report_loss() throws Exception {
+        String delayedWrites = "jdbc:h2:file:" + store.toAbsolutePath().normalize().resolve("hub");
+
+        SimulatorRun.Result result = runWithKill(Map.of("store.url", delayedWrites), "write-delay-control");
+
+        assertEquals(3, result.exitCode(), result.output());
+        assertTrue(result.verified("lost") > 0, "the check must catch a hub that acks before its data is on disk:\n"
+                + result.output());
+    }
+
+    private SimulatorRun.Result runWithKill(Map<String, String> settings, String name) throws Exception {
+        Path log = Path.of("target", "simulator-crash", name + ".log");
+        try (HubProcess hub = HubProcess.start(store, settings, log)) {
+            Api admin = hub.admin();
+            CompletableFuture<SimulatorRun.Result> run = SimulatorRun.start(hub.url(), dir, FLEET);
+
+            await("readings stored before the kill").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> run.isDone() || stored(admin) >= STORED_BEFORE_KILL);
+            assertTrue(!run.isDone(), () -> "the run ended before the kill:\n" + run.join().output());
+            hub.kill();
+            hub.restartOnSamePort();
+
+            return run.get(3, TimeUnit.MINUTES);
+        }
+    }
+
+    /** Readings the hub holds over all devices: the highest seq per device less its holes. */
+    private static long stored(Api admin) {
+        long stored = 0;
+        for (JsonNode device : admin.get("/api/devices").body().path("devices")) {
+            stored += device.path("lastSeq").asLong() - device.path("holes").asLong();
+        }
+        return stored;
+    }
+}
