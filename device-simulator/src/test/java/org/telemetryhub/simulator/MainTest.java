@@ -64,10 +64,12 @@ class MainTest {
     }
 
     @Test
-    void run_over_mqtt_says_it_is_not_in_this_build_before_touching_the_network() {
-        assertEquals(Main.EXIT_FAILED, run("run", "--transport", "mqtt", "--hub", "http://127.0.0.1:9"));
+    void run_with_a_bad_mqtt_address_says_so_before_touching_the_network() {
+        assertEquals(Main.EXIT_FAILED, run("run", "--transport", "mixed", "--mqtt", "broker", "--hub",
+                "http://127.0.0.1:9"));
 
-        assertTrue(err.toString().contains("--transport mqtt is not in this build yet"), err.toString());
+        assertTrue(err.toString().contains("--mqtt must be HOST:PORT such as 127.0.0.1:1883, but was 'broker'"),
+                err.toString());
     }
 
     @Test

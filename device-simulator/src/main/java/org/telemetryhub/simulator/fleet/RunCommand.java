@@ -49,7 +49,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Runs N simulated devices against a hub over WebSocket, HTTP or both (mixed).",
+            "Runs N simulated devices against a hub over WebSocket, HTTP, MQTT or all three (mixed).",
             "",
             "Provisions fresh devices (ids sim-<run>-<n>) through the operator API, or takes them from "
                 + "--credentials. Each device gets a ticket, numbers its readings on from the ticket's lastSeq, and "
@@ -87,8 +87,12 @@ public final class RunCommand implements Callable<Integer> {
     double rate;
 
     @Option(names = "--transport", paramLabel = "T", defaultValue = "ws",
-            description = "ws, http, mqtt or mixed (devices take turns: ws, http) (default: ${DEFAULT-VALUE}).")
+            description = "ws, http, mqtt or mixed (devices take turns: ws, http, mqtt) (default: ${DEFAULT-VALUE}).")
     String transport;
+
+    @Option(names = "--mqtt", paramLabel = "HOST:PORT",
+            description = "The hub's MQTT listener (default: the host of --hub, port 1883; TLS when --hub is https).")
+    String mqtt;
 
     @Option(names = "--namespace", paramLabel = "NS", defaultValue = "sim",
             description = "Namespace of provisioned devices (default: ${DEFAULT-VALUE}).")
@@ -184,7 +188,7 @@ public final class RunCommand implements Callable<Integer> {
         long runSeed = seed != null ? seed : new SecureRandom().nextLong();
         Fleet fleet = null;
         Observers observers = null;
-        List<Transport> transports = Transports.forChoice(transport, http, api);
+        List<Transport> transports = Transports.forChoice(transport, http, api, mqtt);
         try {
             if (credentialsFile == null || verify) {
                 hubOptions.signIn(api);

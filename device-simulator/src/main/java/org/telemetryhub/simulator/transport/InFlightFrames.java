@@ -71,15 +71,36 @@ public final class InFlightFrames {
 
     /** The hub acknowledged this very frame (an MQTT PUBACK): its open readings are stored. */
     public synchronized boolean acked(Frame frame) {
+        Pending p = take(frame);
+        return p != null && p.verdict.complete(new FrameVerdict.Answered(new ArrayList<>(p.open), p.rejected));
+    }
+
+    /** An MQTT PUBACK error for this very frame: its readings not yet settled are rejected with {@code error}. */
+    public synchronized boolean rejectedRest(Frame frame, String error, String message) {
+        Pending p = take(frame);
+        if (p == null) {
+            return false;
+        }
+        p.open.forEach(seq -> p.rejected.add(new Rejection(seq, error, message)));
+        return p.verdict.complete(new FrameVerdict.Answered(List.of(), p.rejected));
+    }
+
+    /** The hub refused this very frame whole for now (an MQTT PUBACK error): resend after the wait. */
+    public synchronized boolean refusedWhole(Frame frame, String error, long retryAfterMs) {
+        Pending p = take(frame);
+        return p != null && p.verdict.complete(new FrameVerdict.Refused(error, retryAfterMs));
+    }
+
+    /** Removes the oldest entry for this very frame (a frame sent twice is answered twice, in order). */
+    private Pending take(Frame frame) {
         for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
             Pending p = it.next();
             if (p.frame == frame) {
                 it.remove();
-                p.verdict.complete(new FrameVerdict.Answered(new ArrayList<>(p.open), p.rejected));
-                return true;
+                return p;
             }
         }
-        return false;
+        return null;
     }
 
     /**

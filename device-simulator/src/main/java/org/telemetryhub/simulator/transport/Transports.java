@@ -10,23 +10,22 @@ import org.telemetryhub.simulator.client.HubApi;
 public final class Transports {
 
     /** What {@code --transport mixed} rotates through, device by device. */
-    public static final List<String> MIXED = List.of("ws", "http");
+    public static final List<String> MIXED = List.of("ws", "http", "mqtt");
 
     private Transports() {}
 
     /** The transports a fleet needs for {@code --transport choice}, in the order devices are assigned to them. */
-    public static List<Transport> forChoice(String choice, HttpClient http, HubApi api) {
+    public static List<Transport> forChoice(String choice, HttpClient http, HubApi api, String mqtt) {
         List<String> names = choice.equals("mixed") ? MIXED : List.of(choice);
-        return names.stream().map(name -> create(name, http, api)).toList();
+        return names.stream().map(name -> create(name, http, api, mqtt)).toList();
     }
 
-    private static Transport create(String name, HttpClient http, HubApi api) {
+    private static Transport create(String name, HttpClient http, HubApi api, String mqtt) {
         URI base = api.base();
         return switch (name) {
             case "ws" -> new WsTransport(http, api.deviceSocket());
             case "http" -> new HttpTransport(http, base);
-            case "mqtt" -> throw new SimulatorException("--transport mqtt is not in this build yet: the hub's MQTT "
-                    + "listener lands on another branch; use ws, http or mixed (ws+http)");
+            case "mqtt" -> MqttTransport.of(mqtt, base);
             default -> throw new SimulatorException("--transport must be ws, mqtt, http or mixed, but was '"
                     + name + "'");
         };

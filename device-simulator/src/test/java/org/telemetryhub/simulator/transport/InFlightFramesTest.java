@@ -76,6 +76,28 @@ class InFlightFramesTest {
     }
 
     @Test
+    void puback_answers_settle_that_very_frame_around_what_the_verdict_topic_settled() {
+        Frame sent = frame(1L, 2L, 3L);
+        CompletableFuture<FrameVerdict> first = frames.add(sent);
+        CompletableFuture<FrameVerdict> copy = frames.add(sent);
+        Frame other = frame(4L);
+        CompletableFuture<FrameVerdict> refused = frames.add(other);
+
+        frames.rejected(new Rejection(2, "invalid_ts", "ts is a day ahead"));
+        assertTrue(frames.rejectedRest(sent, "missing_metrics", "PUBACK PAYLOAD_FORMAT_INVALID"));
+        assertTrue(frames.acked(sent));
+        assertTrue(frames.refusedWhole(other, "store_unavailable", 1000));
+
+        assertEquals(new FrameVerdict.Answered(List.of(), List.of(
+                new Rejection(2, "invalid_ts", "ts is a day ahead"),
+                new Rejection(1, "missing_metrics", "PUBACK PAYLOAD_FORMAT_INVALID"),
+                new Rejection(3, "missing_metrics", "PUBACK PAYLOAD_FORMAT_INVALID"))), first.join());
+        assertEquals(new FrameVerdict.Answered(List.of(1L, 2L, 3L), List.of()), copy.join());
+        assertEquals(new FrameVerdict.Refused("store_unavailable", 1000), refused.join());
+        assertFalse(frames.acked(sent));
+    }
+
+    @Test
     void frames_still_waiting_end_lost_when_the_link_goes() {
         CompletableFuture<FrameVerdict> verdict = frames.add(frame(1L));
 

@@ -1,0 +1,159 @@
+package org.telemetryhub.simulator.transport;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
+import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
+import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAck;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.telemetryhub.protocol.ErrorCode;
+import org.telemetryhub.protocol.HubMessage;
+import org.telemetryhub.protocol.Wire;
+
+/**
+ * One MQTT 5 session. The hub publishes a frame's verdicts ({@code rejected}, and {@code error} for a frame refused
+ * whole) to the verdict topic before it answers the publish, so they settle readings through {@link InFlightFrames}
+ * first; the PUBACK then settles the frame itself: success acks its open readings, {@code store_unavailable} and
+ * {@code rate_limited} refuse it (resend), any other reason string is the verdict code of its open readings.
+ */
+final class MqttLink implements Link {
+
+    /** A PUBACK refusal names no wait; this is how long the device waits before it resends. */
+    static final long RETRY_AFTER_MS = 1_000;
+
+    private final Mqtt5AsyncClient client;
+    private final String deviceId;
+    private final LinkListener listener;
+    private final InFlightFrames inFlight = new InFlightFrames();
+    private boolean up;
+    private boolean ended;
+
+    MqttLink(Mqtt5ClientBuilder builder, String deviceId, LinkListener listener) {
+        this.client = builder.identifier(deviceId)
+                .addDisconnectedListener(context -> end("disconnected: " + describe(context.getCause())))
+                .buildAsync();
+        this.deviceId = deviceId;
+        this.listener = listener;
+    }
+
+    /** Connects with the ticket and subscribes to the verdict topic; the link is up once both are granted. */
+    CompletableFuture<Link> connect(String ticket) {
+        return client.connectWith().cleanStart(true)
+                .simpleAuth().username(deviceId).password(ticket.getBytes(StandardCharsets.UTF_8)).applySimpleAuth()
+                .send()
+                .thenCompose(connAck -> client.subscribeWith().topicFilter("devices/" + deviceId + "/verdicts")
+                        .qos(MqttQos.AT_LEAST_ONCE).callback(this::verdict).send())
+                .thenApply(subAck -> {
+                    synchronized (this) {
+                        if (ended || subAck.getReasonCodes().get(0).isError()) {
+                            throw new CompletionException(new IOException("subscribing to the verdicts failed: "
+                                    + subAck.getReasonCodes().get(0)));
+                        }
+                        up = true;
+                    }
+                    return (Link) this;
+                })
+                .whenComplete((link, failure) -> {
+                    if (failure != null) {
+                        disconnect(Mqtt5DisconnectReasonCode.NORMAL_DISCONNECTION);
+                    }
+                });
+    }
+
+    @Override
+    public CompletableFuture<FrameVerdict> send(Frame frame) {
+        CompletableFuture<FrameVerdict> verdict = inFlight.add(frame);
+        synchronized (this) {
+            if (ended) {
+                inFlight.lostAll("the link was closed");
+                return verdict;
+            }
+        }
+        client.publishWith().topic("devices/" + deviceId + "/telemetry").qos(MqttQos.AT_LEAST_ONCE)
+                .payload(frame.json().getBytes(StandardCharsets.UTF_8)).send()
+                .whenComplete((result, failure) -> pubAck(frame, result, failure));
+        return verdict;
+    }
+
+    private void pubAck(Frame frame, Mqtt5PublishResult result, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+        if (cause == null) {
+            cause = result.getError().orElse(null);
+        }
+        Mqtt5PubAck ack = cause instanceof Mqtt5PubAckException refused ? refused.getMqttMessage()
+                : cause == null ? ((Mqtt5PublishResult.Mqtt5Qos1Result) result).getPubAck() : null;
+        if (ack == null) {
+            end("publish failed: " + describe(cause));
+        } else if (!ack.getReasonCode().isError()) {
+            inFlight.acked(frame);
+        } else {
+            String code = ack.getReasonString().map(Object::toString).orElse(ack.getReasonCode().name());
+            if (code.equals(ErrorCode.STORE_UNAVAILABLE.wire()) || code.equals(ErrorCode.RATE_LIMITED.wire())) {
+                inFlight.refusedWhole(frame, code, RETRY_AFTER_MS);
+            } else {
+                inFlight.rejectedRest(frame, code, "PUBACK " + ack.getReasonCode());
+            }
+        }
+    }
+
+    /** A message on the verdict topic: the same JSON as the WebSocket's {@code rejected} and {@code error}. */
+    private void verdict(Mqtt5Publish publish) {
+        HubMessage message;
+        try {
+            message = Wire.decodeHubMessage(new String(publish.getPayloadAsBytes(), StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            return; // the PUBACK settles the frame
+        }
+        if (message instanceof HubMessage.Rejected rejected) {
+            inFlight.rejected(new FrameVerdict.Rejection(rejected.seq(), rejected.error(), rejected.message()));
+        } else if (message instanceof HubMessage.Error error && error.seqs() != null && !error.seqs().isEmpty()) {
+            inFlight.refused(error.seqs(), error.error(), error.retryAfterMs() == null ? 0 : error.retryAfterMs());
+        }
+    }
+
+    @Override
+    public void close() {
+        end("closed by the device");
+        disconnect(Mqtt5DisconnectReasonCode.NORMAL_DISCONNECTION);
+    }
+
+    /** The client has no way to drop its socket unannounced; a disconnect with the will is the nearest to a cut. */
+    @Override
+    public void cut() {
+        end("cut by the device");
+        disconnect(Mqtt5DisconnectReasonCode.DISCONNECT_WITH_WILL_MESSAGE);
+    }
+
+    private void disconnect(Mqtt5DisconnectReasonCode reason) {
+        if (client.getState().isConnectedOrReconnect()) {
+            client.disconnectWith().reasonCode(reason).send().exceptionally(failure -> null);
+        }
+    }
+
+    /** The link is over: unanswered frames end Lost, and the listener hears it once if the link was ever up. */
+    private void end(String why) {
+        boolean tell;
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            tell = up;
+        }
+        inFlight.lostAll(why);
+        if (tell) {
+            listener.down(why);
+        }
+    }
+
+    private static String describe(Throwable failure) {
+        return failure == null ? "unknown cause" : failure.getClass().getSimpleName()
+                + (failure.getMessage() == null ? "" : " " + failure.getMessage());
+    }
+}
