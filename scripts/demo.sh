@@ -81,7 +81,7 @@ cat <<EOF
 
   Dashboard: $url/
   Sign in $sign_in.
-  Namespace "demo" fills with ${DEMO_DEVICES:-12} simulated devices (WebSocket and HTTP). Ctrl-C stops the fleet and the hub.
+  Namespace "demo" fills with ${DEMO_DEVICES:-12} simulated devices (WebSocket, HTTP and MQTT). Ctrl-C stops the fleet and the hub.
   Hub log: $log
 
 EOF
