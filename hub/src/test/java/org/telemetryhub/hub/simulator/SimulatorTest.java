@@ -7,6 +7,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.telemetryhub.hub.support.TestHub;
@@ -14,7 +16,7 @@ import org.telemetryhub.simulator.Main;
 import picocli.CommandLine;
 
 /**
- * Fifty simulated devices, half over WebSocket and half over HTTP, run for 20 s against a real hub, and the
+ * Fifty simulated devices, a third each over WebSocket, HTTP and MQTT, run for 20 s against a real hub, and the
  * simulator's own end-to-end check (store paged by offset, a dashboard and an SSE stream per device) must find
  * nothing lost, nothing duplicated and every invalid reading rejected, with and without connection trouble.
  */
@@ -28,12 +30,13 @@ class SimulatorTest {
 
     @Test
     void mixed_fleet_loses_nothing_duplicates_nothing_and_every_invalid_reading_is_rejected() {
-        try (TestHub hub = TestHub.start()) {
-            SimulatorRun.Result result = SimulatorRun.run(hub.url(), dir, MIXED_FLEET);
+        try (TestHub hub = TestHub.start(TestHub.EMBEDDED_MQTT)) {
+            SimulatorRun.Result result = SimulatorRun.run(hub.url(), dir, withFaults(hub));
 
             assertEquals(0, result.exitCode(), result.output());
-            assertEquals(25, result.transport("ws").path("devices").asInt(), result.output());
-            assertEquals(25, result.transport("http").path("devices").asInt(), result.output());
+            assertEquals(17, result.transport("ws").path("devices").asInt(), result.output());
+            assertEquals(17, result.transport("http").path("devices").asInt(), result.output());
+            assertEquals(16, result.transport("mqtt").path("devices").asInt(), result.output());
             assertEquals(50, result.verified("observed"), result.output());
             assertEquals(0, result.verified("lost"), result.output());
             assertEquals(0, result.verified("duplicated"), result.output());
@@ -48,8 +51,8 @@ class SimulatorTest {
 
     @Test
     void connection_drops_duplicate_and_out_of_order_sends_lose_nothing_and_duplicate_nothing() {
-        try (TestHub hub = TestHub.start()) {
-            SimulatorRun.Result result = SimulatorRun.run(hub.url(), dir, withFaults("--drop-every", "2",
+        try (TestHub hub = TestHub.start(TestHub.EMBEDDED_MQTT)) {
+            SimulatorRun.Result result = SimulatorRun.run(hub.url(), dir, withFaults(hub, "--drop-every", "2",
                     "--duplicates", "0.1", "--out-of-order", "0.1"));
 
             assertEquals(0, result.exitCode(), result.output());
@@ -57,8 +60,8 @@ class SimulatorTest {
             assertEquals(0, result.verified("duplicated"), result.output());
             assertEquals(0, result.verified("unacked"), result.output());
             assertEquals(result.verified("invalid"), result.verified("rejectedAsExpected"), result.output());
-            for (String transport : new String[] {"ws", "http"}) {
-                assertTrue(result.transport(transport).path("reconnects").asLong() >= 25 * 8, result.output());
+            for (String transport : new String[] {"ws", "http", "mqtt"}) {
+                assertTrue(result.transport(transport).path("reconnects").asLong() >= 16 * 8, result.output());
                 assertTrue(result.transport(transport).path("duplicateSends").asLong() > 0, result.output());
                 assertTrue(result.transport(transport).path("outOfOrder").asLong() > 0, result.output());
             }
@@ -101,10 +104,11 @@ class SimulatorTest {
         return cli.execute(args);
     }
 
-    private static String[] withFaults(String... faults) {
-        String[] args = new String[MIXED_FLEET.length + faults.length];
-        System.arraycopy(MIXED_FLEET, 0, args, 0, MIXED_FLEET.length);
-        System.arraycopy(faults, 0, args, MIXED_FLEET.length, faults.length);
-        return args;
+    /** The mixed fleet's options for this hub's MQTT port, then {@code faults}. */
+    private static String[] withFaults(TestHub hub, String... faults) {
+        List<String> args = new ArrayList<>(List.of(MIXED_FLEET));
+        args.addAll(List.of("--mqtt", "127.0.0.1:" + hub.mqttPort()));
+        args.addAll(List.of(faults));
+        return args.toArray(String[]::new);
     }
 }
