@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
 import org.telemetryhub.protocol.HubMessage;
 import org.telemetryhub.protocol.Wire;
 
@@ -41,7 +40,13 @@ final class BenchDevice implements WebSocket.Listener {
     private final int batch;
     private final int maxInFlight;
     private final BenchStats stats;
-    private final Consumer<BenchDevice> onFrameDone;
+    private final FrameDone onFrameDone;
+
+    /** A frame ended (acked, rejected whole or refused); the next may go after {@code delayMs}. */
+    @FunctionalInterface
+    interface FrameDone {
+        void done(BenchDevice device, long delayMs);
+    }
     private final TreeMap<Long, Frame> inFlight = new TreeMap<>();
     private final ArrayDeque<String> queued = new ArrayDeque<>();
     private long nextSeq;
@@ -52,7 +57,7 @@ final class BenchDevice implements WebSocket.Listener {
     private StringBuilder partial;
 
     BenchDevice(String id, long firstSeq, int batch, int maxInFlight, BenchStats stats,
-                Consumer<BenchDevice> onFrameDone) {
+                FrameDone onFrameDone) {
         this.id = id;
         this.nextSeq = firstSeq;
         this.batch = batch;
@@ -181,7 +186,7 @@ final class BenchDevice implements WebSocket.Listener {
                 return;
             }
             stats.acked(frame.count - frame.rejected, frame.sentNanos, now);
-            onFrameDone.accept(this);
+            onFrameDone.done(this, 0);
         } else if (decoded instanceof HubMessage.Rejected rejected) {
             stats.rejected(rejected.error());
             boolean done = false;
@@ -198,7 +203,7 @@ final class BenchDevice implements WebSocket.Listener {
             }
             if (done) {
                 stats.endedWithoutAck();
-                onFrameDone.accept(this);
+                onFrameDone.done(this, 0);
             }
         } else if (decoded instanceof HubMessage.Error error) {
             stats.error(error.error());
@@ -213,7 +218,8 @@ final class BenchDevice implements WebSocket.Listener {
             }
             if (refused != null) {
                 stats.endedWithoutAck();
-                onFrameDone.accept(this);
+                // a rate-limited device sends again only after retryAfterMs, or the hub closes it
+                onFrameDone.done(this, error.retryAfterMs() == null ? 0 : error.retryAfterMs());
             }
         }
     }

@@ -106,6 +106,8 @@ public final class IngestBench implements java.util.concurrent.Callable<Integer>
     boolean quiet;
 
     private volatile boolean sending;
+    private final ScheduledExecutorService retries =
+            Executors.newSingleThreadScheduledExecutor(daemon("bench-retry"));
 
     @Override
     public Integer call() throws Exception {
@@ -144,6 +146,7 @@ public final class IngestBench implements java.util.concurrent.Callable<Integer>
             throw e;
         } finally {
             setup.shutdownNow();
+            retries.shutdownNow();
         }
     }
 
@@ -222,10 +225,19 @@ public final class IngestBench implements java.util.concurrent.Callable<Integer>
         return new SimulatorException("connecting device " + id + " to " + uri + " failed: " + cause, cause);
     }
 
-    /** With --rate 0 every finished frame makes room for the next one. */
-    private void frameDone(BenchDevice device) {
-        if (sending && rate <= 0) {
+    /** With --rate 0 every finished frame makes room for the next one (after a rate-limit refusal, later). */
+    private void frameDone(BenchDevice device, long delayMs) {
+        if (!sending || rate > 0) {
+            return;
+        }
+        if (delayMs <= 0) {
             device.send(System.nanoTime());
+        } else {
+            retries.schedule(() -> {
+                if (sending) {
+                    device.send(System.nanoTime());
+                }
+            }, delayMs, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -510,7 +522,8 @@ public final class IngestBench implements java.util.concurrent.Callable<Integer>
             line(text, "load generator", String.format(Locale.ROOT, "%.2f cores; machine CPU load %.0f%%",
                     run.benchCpuCores(), run.systemCpuLoad() * 100));
             if (errors.containsKey("rate_limited")) {
-                text.append("note: the hub rate-limited frames; raise limits.deviceReadingsPerSecond and "
+                text.append("note: the hub rate-limited frames (frames already in flight count as early resends, "
+                        + "so windowed devices get closed); raise limits.deviceReadingsPerSecond and "
                         + "limits.deviceBurst (HUB_LIMITS_DEVICEREADINGSPERSECOND, HUB_LIMITS_DEVICEBURST) for "
                         + "a benchmark\n");
             }

@@ -80,7 +80,7 @@ public record HubConfig(
         Store store = new Store(
                 dir,
                 s.text("store.url", "jdbc:h2:file:" + dir.toAbsolutePath().normalize().resolve("hub")
-                        + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE"),
+                        + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=1024"),
                 s.smallInteger("store.poolSize", 8, 2, 200));
         Mqtt mqtt = mqtt(s);
         Ingest ingest = new Ingest(

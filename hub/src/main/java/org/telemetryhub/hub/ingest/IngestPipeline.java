@@ -66,9 +66,9 @@ public final class IngestPipeline {
             return refuse(ErrorCode.BATCH_TOO_LARGE, b.message());
         }
         List<FrameParser.Candidate> candidates = ((FrameParser.Parsed.Readings) parsed).candidates();
-        if (rates.admit(device.key(), candidates.size()) instanceof RateGate.Admission.Limited limited) {
+        List<Long> seqs = candidates.stream().map(FrameParser.Candidate::seq).toList();
+        if (rates.admit(device.key(), seqs) instanceof RateGate.Admission.Limited limited) {
             metrics.refusedFrame(ErrorCode.RATE_LIMITED.wire());
-            List<Long> seqs = candidates.stream().map(FrameParser.Candidate::seq).toList();
             String message = "device " + device.id() + " must stay under its reading rate, so this frame ("
                     + (seqs.size() == 1 ? "1 reading" : seqs.size() + " readings") + ") is not stored; resend it after "
                     + limited.retryAfterMs() + " ms";

@@ -13,7 +13,8 @@ import org.telemetryhub.hub.config.HubConfig;
 
 /**
  * A device's reading rate: a token bucket per device (rate per second, with a burst), where a frame passes whole or
- * not at all. A device that sends again before its {@code retryAfterMs} has passed resends early; the third early
+ * not at all. A device that resends refused readings before its {@code retryAfterMs} has passed resends early (other
+ * frames it had in flight when it was refused do not count); the third early
  * resend within 10 s asks the transport to close it.
  */
 public final class RateGate {
@@ -30,6 +31,7 @@ public final class RateGate {
     private static final class DeviceRate {
         final Bucket bucket;
         long notBefore;
+        java.util.Set<Long> refused = java.util.Set.of();
         final Deque<Long> early = new ArrayDeque<>();
 
         DeviceRate(Bucket bucket) {
@@ -58,7 +60,8 @@ public final class RateGate {
         };
     }
 
-    public Admission admit(long deviceKey, int readings) {
+    public Admission admit(long deviceKey, java.util.List<Long> seqs) {
+        int readings = seqs.size();
         DeviceRate rate = devices.computeIfAbsent(deviceKey, k -> new DeviceRate(Bucket.builder()
                 .addLimit(b -> b.capacity(limits.deviceBurst())
                         .refillGreedy(limits.deviceReadingsPerSecond(), Duration.ofSeconds(1)))
@@ -72,7 +75,7 @@ public final class RateGate {
         long retryAfterMs = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999) / 1_000_000);
         synchronized (rate) {
             boolean close = false;
-            if (now < rate.notBefore) {
+            if (now < rate.notBefore && seqs.stream().anyMatch(rate.refused::contains)) {
                 while (!rate.early.isEmpty() && rate.early.peekFirst() <= now - EARLY_WINDOW_MS) {
                     rate.early.removeFirst();
                 }
@@ -80,6 +83,7 @@ public final class RateGate {
                 close = rate.early.size() >= EARLY_LIMIT;
             }
             rate.notBefore = now + retryAfterMs;
+            rate.refused = java.util.Set.copyOf(seqs);
             return new Admission.Limited(retryAfterMs, close);
         }
     }

@@ -220,8 +220,13 @@ public final class DashboardSession {
                 }
             });
         } else if (event instanceof FeedEvent.PresenceChanged presence) {
+            long readingsBefore = cursor.target();
             submit(() -> {
-                drain();
+                if (cursors.get(cursor.device.key()) != cursor) {
+                    return;
+                }
+                flushControl();
+                drain(cursor, readingsBefore);
                 control(Rooms.presence(presence));
             });
         }
@@ -230,12 +235,13 @@ public final class DashboardSession {
     private void drain() {
         flushControl();
         for (Cursor cursor : cursors.values()) {
-            drain(cursor);
+            drain(cursor, Long.MAX_VALUE);
         }
     }
 
-    private void drain(Cursor cursor) {
-        while (!closed) {
+    /** Delivers the cursor's readings in offset order up to {@code limit}, as far as the outbox allows. */
+    private void drain(Cursor cursor, long limit) {
+        while (!closed && cursor.sent < limit) {
             if (outstanding.get() >= rooms.outboxLimit() - 1) {
                 if (!cursor.lagging && cursor.target() > cursor.sent) {
                     cursor.lagging = true;
@@ -253,7 +259,8 @@ public final class DashboardSession {
                 cursor.lagging = false;
                 return;
             }
-            int room = Math.min(PAGE, rooms.outboxLimit() - 1 - outstanding.get());
+            int room = (int) Math.min(Math.min(PAGE, rooms.outboxLimit() - 1 - outstanding.get()),
+                    limit - cursor.sent);
             List<StoredReading> page = rooms.store().after(cursor.device.key(), cursor.sent, room);
             if (page.isEmpty()) {
                 return;

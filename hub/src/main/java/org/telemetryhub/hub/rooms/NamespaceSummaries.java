@@ -121,18 +121,17 @@ public final class NamespaceSummaries {
     }
 
     private Live live(DeviceStore.DeviceState state) {
-        return live.computeIfAbsent(state.ref().key(), k -> new Live(state.ref().id(), state.ref().namespace(),
-                state.presence().state(), state.lastSeenAt(), state.lastSeq(),
-                readings.rejectionCount(state.ref().key())));
+        return live.computeIfAbsent(state.ref().key(), k -> summary(state));
     }
 
     private Live load(FeedEvent event) {
-        return devices.list().stream()
-                .filter(state -> state.ref().key() == event.device().key())
-                .findFirst()
-                .map(state -> new Live(state.ref().id(), state.ref().namespace(), state.presence().state(),
-                        state.lastSeenAt(), state.lastSeq(), readings.rejectionCount(state.ref().key())))
+        return devices.state(event.device().key()).map(this::summary)
                 .orElseGet(() -> new Live(event.device().id(), event.device().namespace(), "offline", null, 0, 0));
+    }
+
+    private Live summary(DeviceStore.DeviceState state) {
+        return new Live(state.ref().id(), state.ref().namespace(), state.presence().state(), state.lastSeenAt(),
+                state.lastSeq(), readings.rejectionCount(state.ref().key()));
     }
 
     private void emit(String namespace, DashboardMessage message) {

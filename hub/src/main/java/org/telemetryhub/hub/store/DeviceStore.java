@@ -36,9 +36,10 @@ public final class DeviceStore {
     private static final String SQL_CREDENTIALS =
             "SELECT " + COLUMNS + ", secret_hash, max_seq FROM devices WHERE active_id = ?";
     private static final String SQL_FIND = "SELECT " + COLUMNS + " FROM devices WHERE active_id = ?";
-    private static final String SQL_LIST = "SELECT " + COLUMNS + ", max_seq, stored_count, last_seen_at, "
-            + "presence_state, presence_version, presence_at "
-            + "FROM devices WHERE active_id IS NOT NULL ORDER BY fleet, device_id";
+    private static final String STATE = "SELECT " + COLUMNS + ", max_seq, stored_count, last_seen_at, "
+            + "presence_state, presence_version, presence_at FROM devices ";
+    private static final String SQL_LIST = STATE + "WHERE active_id IS NOT NULL ORDER BY fleet, device_id";
+    private static final String SQL_STATE = STATE + "WHERE device_key = ? AND active_id IS NOT NULL";
     private static final String SQL_PRESENCE = "UPDATE devices SET presence_state = ?, presence_at = ?, "
             + "presence_version = presence_version + 1 WHERE device_key = ?";
     private static final String SQL_PRESENCE_VERSION = "SELECT presence_version FROM devices WHERE device_key = ?";
@@ -90,9 +91,17 @@ public final class DeviceStore {
     }
 
     public List<DeviceState> list() {
-        return jdbc.query(SQL_LIST, rs -> new DeviceState(ref(rs), rs.getLong(5), rs.getLong(6),
-                (Long) rs.getObject(7, Long.class),
-                new Presence(rs.getString(8), rs.getLong(9), (Long) rs.getObject(10, Long.class))));
+        return jdbc.query(SQL_LIST, DeviceStore::state);
+    }
+
+    /** One provisioned device's state; empty once it is deleted. */
+    public Optional<DeviceState> state(long deviceKey) {
+        return jdbc.one(SQL_STATE, DeviceStore::state, deviceKey);
+    }
+
+    private static DeviceState state(ResultSet rs) throws SQLException {
+        return new DeviceState(ref(rs), rs.getLong(5), rs.getLong(6), (Long) rs.getObject(7, Long.class),
+                new Presence(rs.getString(8), rs.getLong(9), (Long) rs.getObject(10, Long.class)));
     }
 
     /** Records a presence change and returns its version, one higher than any before it for this device. */

@@ -86,6 +86,29 @@ class LimitsTest {
     }
 
     @Test
+    void frames_that_were_in_flight_when_the_device_was_refused_do_not_count_as_early_resends() {
+        Api.Device device = admin.provision("pipelining");
+        long now = hub.clock.millis();
+        try (DeviceClient client = DeviceClient.connect(hub.deviceSocket(), admin.ticket(device))) {
+            client.send(Readings.batch(1, 20, now));
+            client.ack(20);
+            for (long seq = 21; seq <= 25; seq++) {
+                client.send(Readings.one(seq, now));
+            }
+            for (long seq = 21; seq <= 25; seq++) {
+                long refused = seq;
+                client.next(m -> m.path("error").asText().equals("rate_limited")
+                        && m.get("seqs").get(0).asLong() == refused);
+            }
+
+            hub.clock.advance(1_000);
+            client.send(Readings.batch(21, 5, now));
+            client.ack(25);
+        }
+        assertEquals(25, hub.storedCount("pipelining"));
+    }
+
+    @Test
     void http_ingest_over_the_rate_gets_429_with_retry_after() {
         Api.Device device = admin.provision("http-chatty");
         String ticket = admin.ticket(device);

@@ -53,6 +53,23 @@ class PresenceTest {
     }
 
     @Test
+    void a_device_that_sends_as_soon_as_it_connects_shows_online_before_its_first_reading() {
+        for (int round = 0; round < 30; round++) {
+            Api.Device device = admin.provision("eager-" + round);
+            try (DashboardClient dashboard = watching(device.id());
+                 DeviceClient client = DeviceClient.connect(hub.deviceSocket(), admin.ticket(device))) {
+                client.send(Readings.one(1, hub.clock.millis()));
+
+                JsonNode first = dashboard.next(message -> message.get("type").asText().matches("presence|reading"));
+
+                assertEquals("presence", first.get("type").asText(), "round " + round + ": " + first);
+                assertEquals("online", first.get("state").asText());
+                assertEquals(1, dashboard.next("reading").get("seq").asLong());
+            }
+        }
+    }
+
+    @Test
     void a_late_close_of_an_old_connection_does_not_take_a_newer_one_offline() {
         Api.Device device = admin.provision("overlapping");
         try (DashboardClient dashboard = watching("overlapping")) {
