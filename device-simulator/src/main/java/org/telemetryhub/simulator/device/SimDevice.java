@@ -203,11 +203,12 @@ public final class SimDevice {
         }
         int window = slow ? 1 : settings.window();
         long linger = TimeUnit.MILLISECONDS.toNanos(settings.lingerMs());
+        int batch = Math.min(settings.batch(), transport.maxBatch());
         while (inFlight < window && outbox.queued() > 0) {
-            if (outbox.queued() < settings.batch() && !draining && now - lastFrameNanos < linger) {
+            if (outbox.queued() < batch && !draining && now - lastFrameNanos < linger) {
                 return;
             }
-            List<DeviceReading> readings = outbox.take(settings.batch());
+            List<DeviceReading> readings = outbox.take(batch);
             if (readings.isEmpty()) {
                 continue;
             }

@@ -103,8 +103,8 @@ public final class RunCommand implements Callable<Integer> {
     double duration;
 
     @Option(names = "--batch", paramLabel = "B", defaultValue = "10",
-            description = "Readings per frame at most; a partial frame leaves after 1 s (default: "
-                + "${DEFAULT-VALUE}).")
+            description = "Readings per frame at most; a partial frame leaves after 1 s; MQTT devices publish "
+                + "one reading per message (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--window", paramLabel = "W", defaultValue = "8",

@@ -11,8 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import org.telemetryhub.simulator.transport.FrameVerdict.Rejection;
 
 /**
- * The frames sent on one link that wait for the hub's answer, for protocols whose answers name seqs rather than
- * frames (the device WebSocket; MQTT verdict topics). The hub answers a link's frames in the order it received them;
+ * The frames sent on one link that wait for the hub's answer. An MQTT PUBACK answers its very frame. The device
+ * WebSocket's answers name seqs rather than frames: the hub answers a link's frames in the order it received them;
  * a rejection names one seq and comes before its frame's ack; the ack names the highest seq of the frame that was
  * not rejected; a frame whose every reading is rejected gets no ack. So each answer belongs to the oldest frame it
  * fits, even when a frame was sent twice or holds seqs out of order.
@@ -75,8 +75,8 @@ public final class InFlightFrames {
         return p != null && p.verdict.complete(new FrameVerdict.Answered(new ArrayList<>(p.open), p.rejected));
     }
 
-    /** An MQTT PUBACK error for this very frame: its readings not yet settled are rejected with {@code error}. */
-    public synchronized boolean rejectedRest(Frame frame, String error, String message) {
+    /** An MQTT PUBACK error for this very frame: its readings are rejected with {@code error}. */
+    public synchronized boolean rejected(Frame frame, String error, String message) {
         Pending p = take(frame);
         if (p == null) {
             return false;
@@ -86,7 +86,7 @@ public final class InFlightFrames {
     }
 
     /** The hub refused this very frame whole for now (an MQTT PUBACK error): resend after the wait. */
-    public synchronized boolean refusedWhole(Frame frame, String error, long retryAfterMs) {
+    public synchronized boolean refused(Frame frame, String error, long retryAfterMs) {
         Pending p = take(frame);
         return p != null && p.verdict.complete(new FrameVerdict.Refused(error, retryAfterMs));
     }
@@ -108,7 +108,7 @@ public final class InFlightFrames {
      * commit), the oldest frame still waiting. Returns false when none fits.
      */
     public synchronized boolean refused(List<Long> seqs, String error, long retryAfterMs) {
-        Set<Long> named = seqs == null ? Set.of() : new HashSet<>(seqs);
+        Set<Long> named = new HashSet<>(seqs);
         for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
             Pending p = it.next();
             if (named.isEmpty() || new HashSet<>(p.frame.seqs()).equals(named)) {

@@ -5,7 +5,6 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
-import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAck;
 import java.io.IOException;
@@ -13,14 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.telemetryhub.protocol.ErrorCode;
-import org.telemetryhub.protocol.HubMessage;
-import org.telemetryhub.protocol.Wire;
 
 /**
- * One MQTT 5 session. The hub publishes a frame's verdicts ({@code rejected}, and {@code error} for a frame refused
- * whole) to the verdict topic before it answers the publish, so they settle readings through {@link InFlightFrames}
- * first; the PUBACK then settles the frame itself: success acks its open readings, {@code store_unavailable} and
- * {@code rate_limited} refuse it (resend), any other reason string is the verdict code of its open readings.
+ * One MQTT 5 session. Each frame is one publish holding one reading, settled by its own PUBACK: success means
+ * stored, {@code store_unavailable} and {@code rate_limited} refuse it for now (resend after a wait), and any other
+ * reason string is the verdict code that rejects it for good.
  */
 final class MqttLink implements Link {
 
@@ -42,18 +38,15 @@ final class MqttLink implements Link {
         this.listener = listener;
     }
 
-    /** Connects with the ticket and subscribes to the verdict topic; the link is up once both are granted. */
+    /** Connects with the ticket; the link is up once the hub accepts the session. */
     CompletableFuture<Link> connect(String ticket) {
         return client.connectWith().cleanStart(true)
                 .simpleAuth().username(deviceId).password(ticket.getBytes(StandardCharsets.UTF_8)).applySimpleAuth()
                 .send()
-                .thenCompose(connAck -> client.subscribeWith().topicFilter("devices/" + deviceId + "/verdicts")
-                        .qos(MqttQos.AT_LEAST_ONCE).callback(this::verdict).send())
-                .thenApply(subAck -> {
+                .thenApply(connAck -> {
                     synchronized (this) {
-                        if (ended || subAck.getReasonCodes().get(0).isError()) {
-                            throw new CompletionException(new IOException("subscribing to the verdicts failed: "
-                                    + subAck.getReasonCodes().get(0)));
+                        if (ended) {
+                            throw new CompletionException(new IOException("the session closed as it opened"));
                         }
                         up = true;
                     }
@@ -95,25 +88,10 @@ final class MqttLink implements Link {
         } else {
             String code = ack.getReasonString().map(Object::toString).orElse(ack.getReasonCode().name());
             if (code.equals(ErrorCode.STORE_UNAVAILABLE.wire()) || code.equals(ErrorCode.RATE_LIMITED.wire())) {
-                inFlight.refusedWhole(frame, code, RETRY_AFTER_MS);
+                inFlight.refused(frame, code, RETRY_AFTER_MS);
             } else {
-                inFlight.rejectedRest(frame, code, "PUBACK " + ack.getReasonCode());
+                inFlight.rejected(frame, code, "PUBACK " + ack.getReasonCode());
             }
-        }
-    }
-
-    /** A message on the verdict topic: the same JSON as the WebSocket's {@code rejected} and {@code error}. */
-    private void verdict(Mqtt5Publish publish) {
-        HubMessage message;
-        try {
-            message = Wire.decodeHubMessage(new String(publish.getPayloadAsBytes(), StandardCharsets.UTF_8));
-        } catch (IOException | RuntimeException e) {
-            return; // the PUBACK settles the frame
-        }
-        if (message instanceof HubMessage.Rejected rejected) {
-            inFlight.rejected(new FrameVerdict.Rejection(rejected.seq(), rejected.error(), rejected.message()));
-        } else if (message instanceof HubMessage.Error error && error.seqs() != null && !error.seqs().isEmpty()) {
-            inFlight.refused(error.seqs(), error.error(), error.retryAfterMs() == null ? 0 : error.retryAfterMs());
         }
     }
 

@@ -12,8 +12,9 @@ import org.telemetryhub.simulator.client.HubApi;
 
 /**
  * Devices over MQTT 5: one session per ticket (client id = username = device id, the ticket as password, clean start,
- * no automatic reconnect), readings published QoS 1 to {@code devices/{id}/telemetry}, verdicts read from
- * {@code devices/{id}/verdicts}. TLS (mqtts) when the hub's base URL is https.
+ * no automatic reconnect), one reading per QoS 1 publish to {@code devices/{id}/telemetry}, so that each PUBACK is
+ * that reading's verdict. (A batch's PUBACK cannot name which of its readings were rejected, and the hub's messages on
+ * the verdict topic are not ordered with it.) TLS (mqtts) when the hub's base URL is https.
  */
 public final class MqttTransport implements Transport {
 
@@ -77,6 +78,11 @@ public final class MqttTransport implements Transport {
         return new SimulatorException("connecting device " + deviceId + " to mqtt://" + host + ":" + port
                 + " failed: " + cause.getClass().getSimpleName()
                 + (cause.getMessage() == null ? "" : " " + cause.getMessage()));
+    }
+
+    @Override
+    public int maxBatch() {
+        return 1;
     }
 
     @Override

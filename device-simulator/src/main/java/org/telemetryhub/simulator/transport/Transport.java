@@ -19,6 +19,11 @@ public interface Transport extends AutoCloseable {
      */
     CompletableFuture<Link> open(String deviceId, HubApi.Ticket ticket, LinkListener listener);
 
+    /** The most readings one frame may carry on this transport, whatever {@code --batch} asks. */
+    default int maxBatch() {
+        return Integer.MAX_VALUE;
+    }
+
     @Override
     void close();
 }

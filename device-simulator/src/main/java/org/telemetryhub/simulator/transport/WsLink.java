@@ -3,6 +3,7 @@ package org.telemetryhub.simulator.transport;
 import java.io.IOException;
 import java.net.http.WebSocket;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -121,7 +122,7 @@ final class WsLink implements Link, WebSocket.Listener {
                 inFlight.refused(error.seqs(), error.error(), retryAfterMs);
             } else if ("store_unavailable".equals(error.error())) {
                 // sent in place of the ack of the oldest frame waiting for its commit
-                inFlight.refused(null, error.error(), retryAfterMs);
+                inFlight.refused(List.of(), error.error(), retryAfterMs);
             } else {
                 // bad_message or batch_too_large: a frame this simulator should never send
                 cut("the hub answered " + error.error() + ": " + error.message());

@@ -69,32 +69,29 @@ class InFlightFramesTest {
         CompletableFuture<FrameVerdict> limited = frames.add(frame(2L, 3L));
 
         frames.refused(List.of(3L, 2L), "rate_limited", 1000);
-        frames.refused(null, "store_unavailable", 0);
+        frames.refused(List.of(), "store_unavailable", 0);
 
         assertEquals(new FrameVerdict.Refused("rate_limited", 1000), limited.join());
         assertEquals(new FrameVerdict.Refused("store_unavailable", 0), oldest.join());
     }
 
     @Test
-    void puback_answers_settle_that_very_frame_around_what_the_verdict_topic_settled() {
-        Frame sent = frame(1L, 2L, 3L);
-        CompletableFuture<FrameVerdict> first = frames.add(sent);
-        CompletableFuture<FrameVerdict> copy = frames.add(sent);
-        Frame other = frame(4L);
-        CompletableFuture<FrameVerdict> refused = frames.add(other);
+    void a_puback_answers_its_very_frame_and_a_frame_sent_twice_oldest_copy_first() {
+        Frame rejected = frame(1L);
+        CompletableFuture<FrameVerdict> first = frames.add(rejected);
+        CompletableFuture<FrameVerdict> copy = frames.add(rejected);
+        Frame busy = frame(2L);
+        CompletableFuture<FrameVerdict> refused = frames.add(busy);
 
-        frames.rejected(new Rejection(2, "invalid_ts", "ts is a day ahead"));
-        assertTrue(frames.rejectedRest(sent, "missing_metrics", "PUBACK PAYLOAD_FORMAT_INVALID"));
-        assertTrue(frames.acked(sent));
-        assertTrue(frames.refusedWhole(other, "store_unavailable", 1000));
+        assertTrue(frames.refused(busy, "store_unavailable", 1000));
+        assertTrue(frames.rejected(rejected, "missing_metrics", "PUBACK PAYLOAD_FORMAT_INVALID"));
+        assertTrue(frames.acked(rejected));
 
-        assertEquals(new FrameVerdict.Answered(List.of(), List.of(
-                new Rejection(2, "invalid_ts", "ts is a day ahead"),
-                new Rejection(1, "missing_metrics", "PUBACK PAYLOAD_FORMAT_INVALID"),
-                new Rejection(3, "missing_metrics", "PUBACK PAYLOAD_FORMAT_INVALID"))), first.join());
-        assertEquals(new FrameVerdict.Answered(List.of(1L, 2L, 3L), List.of()), copy.join());
+        assertEquals(new FrameVerdict.Answered(List.of(),
+                List.of(new Rejection(1, "missing_metrics", "PUBACK PAYLOAD_FORMAT_INVALID"))), first.join());
+        assertEquals(new FrameVerdict.Answered(List.of(1L), List.of()), copy.join());
         assertEquals(new FrameVerdict.Refused("store_unavailable", 1000), refused.join());
-        assertFalse(frames.acked(sent));
+        assertFalse(frames.acked(rejected));
     }
 
     @Test
