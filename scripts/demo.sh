@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The hub with live data in one command: starts the hub on its embedded defaults and a small mixed fleet of simulated
-# devices (WebSocket and HTTP), prints the dashboard URL and how to sign in, and runs until Ctrl-C, which stops both.
+# devices (WebSocket, HTTP and MQTT), prints the dashboard URL and how to sign in, and runs until Ctrl-C, which stops both.
 #
 #   scripts/demo.sh
 #
