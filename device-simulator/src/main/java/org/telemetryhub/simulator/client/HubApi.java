@@ -66,6 +66,8 @@ public final class HubApi {
     private final HttpClient http;
     private final URI base;
     private volatile String token;
+    private volatile String username;
+    private volatile String password;
 
     public HubApi(HttpClient http, URI base) {
         this.http = http;
@@ -119,6 +121,12 @@ public final class HubApi {
     }
 
     public void login(String username, String password) {
+        signIn(username, password);
+        this.username = username;
+        this.password = password;
+    }
+
+    private void signIn(String username, String password) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("username", username);
         body.put("password", password);
@@ -206,7 +214,20 @@ public final class HubApi {
 
     private record Answer(int status, JsonNode json, String raw, long retryAfterMs) {}
 
+    /**
+     * One call; an authenticated one that finds the session gone (it expired, or a hub restarted from a store that had
+     * not kept it) signs in again once and repeats.
+     */
     private Answer call(String method, String path, Object body, boolean authenticated, String what) {
+        Answer answer = callOnce(method, path, body, authenticated, what);
+        if (authenticated && answer.status() == 401 && password != null) {
+            signIn(username, password);
+            answer = callOnce(method, path, body, true, what);
+        }
+        return answer;
+    }
+
+    private Answer callOnce(String method, String path, Object body, boolean authenticated, String what) {
         HttpResponse<String> response;
         try {
             response = send(request(method, path, body, authenticated), method.equals("GET"));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,15 +24,19 @@ import org.telemetryhub.hub.support.HubProcess;
 /**
  * The hub, in its own process, is killed with SIGKILL in the middle of a simulator run and started again on the same
  * store and port. The simulator must find it again by itself, resend what was not acked, and its check must find
- * nothing lost and nothing duplicated. The control runs the same drill against a hub whose H2 store acks before its
- * write is on disk (H2's default write delay), and the check must report loss: proof that it can.
+ * nothing lost and nothing duplicated. The control runs the same drill against a hub whose H2 store acks long before
+ * its writes reach the disk (a write delay longer than the run before the kill), and the check must report loss:
+ * proof that it can. Both runs provision their devices and restart the hub cleanly before the fleet starts, so a
+ * kill can take readings and never the devices.
  */
 class SimulatorCrashTest {
 
-    private static final String[] FLEET = {"--devices", "50", "--transport", "mixed", "--rate", "5",
-        "--duration", "20", "--batch", "5"};
+    private static final int DEVICES = 50;
+    private static final String[] FLEET = {"--transport", "mixed", "--rate", "5", "--duration", "20", "--batch", "5"};
     /** Readings the hub must have stored before the kill, so it falls mid-run with acks flowing. */
     private static final long STORED_BEFORE_KILL = 1_000;
+    /** Far longer than the control runs before its kill, so none of its acked readings is on disk by then. */
+    private static final long CONTROL_WRITE_DELAY_MS = 60_000;
 
     @TempDir
     Path store;
@@ -54,7 +59,8 @@ class SimulatorCrashTest {
 
     @Test
     void control_hub_that_acks_before_its_write_is_durable_makes_verify_report_loss() throws Exception {
-        String delayedWrites = "jdbc:h2:file:" + store.toAbsolutePath().normalize().resolve("hub");
+        String delayedWrites = "jdbc:h2:file:" + store.toAbsolutePath().normalize().resolve("hub")
+                + ";WRITE_DELAY=" + CONTROL_WRITE_DELAY_MS;
 
         SimulatorRun.Result result = runWithKill(Map.of("store.url", delayedWrites), "write-delay-control");
 
@@ -71,6 +77,9 @@ class SimulatorCrashTest {
         List<String> fleet = new ArrayList<>(List.of(FLEET));
         fleet.addAll(List.of("--mqtt", "127.0.0.1:" + mqttPort));
         try (HubProcess hub = HubProcess.start(store, withMqtt, log)) {
+            fleet.addAll(List.of("--credentials", provisioned(hub.admin()).toString()));
+            hub.stop();
+            hub.start();
             Api admin = hub.admin();
             CompletableFuture<SimulatorRun.Result> run = SimulatorRun.start(hub.url(), dir,
                     fleet.toArray(String[]::new));
@@ -84,6 +93,16 @@ class SimulatorCrashTest {
 
             return run.get(3, TimeUnit.MINUTES);
         }
+    }
+
+    /** Provisions the fleet's devices and writes them to a credentials file for {@code --credentials}. */
+    private Path provisioned(Api admin) throws IOException {
+        StringBuilder lines = new StringBuilder();
+        for (int i = 1; i <= DEVICES; i++) {
+            Api.Device device = admin.provision("sim-" + i);
+            lines.append(device.id()).append(',').append(device.secret()).append('\n');
+        }
+        return Files.writeString(dir.resolve("credentials.csv"), lines);
     }
 
     private static int freePort() throws IOException {
