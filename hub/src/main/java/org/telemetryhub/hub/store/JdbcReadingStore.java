@@ -45,7 +45,10 @@ public final class JdbcReadingStore implements ReadingStore {
     private static final String SQL_REJECTIONS = "SELECT seq, code, message, rejected_at FROM rejections "
             + "WHERE device_key = ? ORDER BY rejection_id DESC LIMIT ?";
     private static final String SQL_REJECTION_COUNT = "SELECT COUNT(*) FROM rejections WHERE device_key = ?";
-    private static final String SQL_EXPIRE = "DELETE FROM readings WHERE device_key = ? AND stored_at < ?";
+    private static final String SQL_STORED_AT = "SELECT offset_no, stored_at FROM readings "
+            + "WHERE device_key = ? AND offset_no > ? ORDER BY offset_no LIMIT ?";
+    private static final String SQL_EXPIRE = "DELETE FROM readings WHERE device_key = ? AND offset_no <= ?";
+    private static final int EXPIRY_PAGE = 1_000;
     private static final int ATTEMPTS = 3;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, Double>> METRICS = new TypeReference<>() {};
@@ -302,9 +305,27 @@ public final class JdbcReadingStore implements ReadingStore {
         return jdbc.one(SQL_REJECTION_COUNT, rs -> rs.getLong(1), deviceKey).orElse(0L);
     }
 
+    /**
+     * Offsets follow commit order, so the readings stored before the cutoff are a prefix of the log: this walks it
+     * from the oldest reading and deletes up to the last one that expired. The log never gets a hole in the middle,
+     * even if the clock stepped back, and writes need no index on {@code stored_at}.
+     */
     @Override
     public int deleteStoredBefore(long deviceKey, long cutoff) {
-        return jdbc.update(SQL_EXPIRE, deviceKey, cutoff);
+        long expiredUpTo = 0;
+        while (true) {
+            List<long[]> page = jdbc.query(SQL_STORED_AT, rs -> new long[] {rs.getLong(1), rs.getLong(2)},
+                    deviceKey, expiredUpTo, EXPIRY_PAGE);
+            for (long[] reading : page) {
+                if (reading[1] >= cutoff) {
+                    return expiredUpTo == 0 ? 0 : jdbc.update(SQL_EXPIRE, deviceKey, expiredUpTo);
+                }
+                expiredUpTo = reading[0];
+            }
+            if (page.size() < EXPIRY_PAGE) {
+                return expiredUpTo == 0 ? 0 : jdbc.update(SQL_EXPIRE, deviceKey, expiredUpTo);
+            }
+        }
     }
 
     private static StoredReading stored(ResultSet rs) throws SQLException {

@@ -61,6 +61,6 @@ public interface ReadingStore {
     /** How many readings of a device were ever rejected (as far as the store keeps them). */
     long rejectionCount(long deviceKey);
 
-    /** Removes a device's readings stored before {@code cutoff}; returns how many. */
+    /** Removes the oldest readings of a device, up to the last one stored before {@code cutoff}; returns how many. */
     int deleteStoredBefore(long deviceKey, long cutoff);
 }

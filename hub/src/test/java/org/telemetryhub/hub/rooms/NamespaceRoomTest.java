@@ -76,6 +76,34 @@ class NamespaceRoomTest {
     }
 
     @Test
+    void retention_deletes_the_expired_prefix_of_the_log_and_keeps_what_came_after() {
+        try (TestHub hub = TestHub.start(Map.of("namespaces.short-lived.retentionMs", "60000",
+                "retention.checkIntervalMs", "100", "limits.deviceReadingsPerSecond", "100000",
+                "limits.deviceBurst", "100000"))) {
+            Api admin = hub.admin();
+            Api.Device device = admin.provision("long-log", "short-lived");
+            try (DeviceClient client = DeviceClient.connect(hub.deviceSocket(), admin.ticket(device))) {
+                for (long seq = 1; seq <= 2_500; seq += 500) {
+                    client.send(Readings.batch(seq, 500, hub.clock.millis()));
+                    client.ack(seq + 499);
+                }
+                hub.clock.advance(30_000);
+                client.send(Readings.batch(2_501, 5, hub.clock.millis()));
+                client.ack(2_505);
+                hub.clock.advance(31_000);
+                await().atMost(Duration.ofSeconds(5)).until(() -> hub.storedCount("long-log") == 5);
+            }
+
+            try (DashboardClient dashboard = hub.dashboard()) {
+                dashboard.subscribe("long-log", 0L);
+
+                assertEquals(2_501, dashboard.next("truncated").get("firstOffset").asLong());
+                assertEquals(5, dashboard.next("subscribed").get("readings").size());
+            }
+        }
+    }
+
+    @Test
     void a_dashboard_over_its_frame_rate_is_answered_rate_limited() {
         try (TestHub hub = TestHub.start(Map.of("dashboard.framesPerSecond", "5"));
              DashboardClient dashboard = hub.dashboard()) {
