@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestInstance;
 import org.telemetryhub.hub.support.TestHub;
 
 /**
@@ -22,20 +24,28 @@ import org.telemetryhub.hub.support.TestHub;
  * document's own settings, so the protocol reference cannot drift from the code. One dynamic test per example; once
  * an example fails, the later ones are skipped (they build on it), and the last test checks that all of them ran.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProtocolExamplesTest {
 
     static final Path DOCUMENT = Path.of(System.getProperty("project.root", ".."), "docs", "protocol.md");
 
-    static String markdown;
-    static ProtocolDoc doc;
-    static TestHub hub;
-    static ExampleRunner runner;
+    String markdown;
+    ProtocolDoc doc;
+    TestHub hub;
+    ExampleRunner runner;
+
+    /** Settings added to the document's own: where the store is (here the default, H2). */
+    Map<String, String> storeSettings() {
+        return Map.of();
+    }
 
     @BeforeAll
-    static void start() throws IOException {
+    void start() throws IOException {
         markdown = Files.readString(DOCUMENT);
         doc = ProtocolDoc.parse(markdown);
-        hub = TestHub.start(doc.settings());
+        Map<String, String> settings = new HashMap<>(doc.settings());
+        settings.putAll(storeSettings());
+        hub = TestHub.start(settings);
         // <now> is a whole minute, so time buckets in the examples start at <now>
         hub.clock.advance(60_000 - hub.clock.millis() % 60_000);
         Placeholders placeholders = new Placeholders(hub.clock.millis(), hub.hub.port(),
@@ -44,7 +54,7 @@ class ProtocolExamplesTest {
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         if (runner != null) {
             runner.close();
         }
