@@ -87,4 +87,4 @@ cat <<EOF
 EOF
 
 java -jar "$SIM_JAR" run --hub "$url" "${password_args[@]}" --namespace demo --transport mixed \
-    --devices "${DEMO_DEVICES:-12}" --rate "${DEMO_RATE:-1}" --batch 1 --duration 0 --invalid 0.02
+    --mqtt "127.0.0.1:${HUB_MQTT_PORT:-1883}" --devices "${DEMO_DEVICES:-12}" --rate "${DEMO_RATE:-1}" --batch 1 --duration 0 --invalid 0.02

@@ -221,15 +221,15 @@ public final class RunCommand implements Callable<Integer> {
 
     private int run(Fleet fleet, HubApi api, Observers observers, PrintWriter out, PrintWriter err, long runSeed)
             throws InterruptedException, IOException {
-        fleet.connect(60_000);
         StatusLine status = new StatusLine(fleet, err, System.console() != null);
         var ticker = Executors.newSingleThreadScheduledExecutor(daemon("sim-status"));
         if (!quiet) {
-            ticker.scheduleAtFixedRate(status, 1, 1, TimeUnit.SECONDS);
+            ticker.scheduleAtFixedRate(status, 1, 1, TimeUnit.SECONDS); // shows the first connections come up too
         }
         CpuClock cpu = new CpuClock();
         long unacked;
         try {
+            fleet.connect(60_000);
             fleet.start();
             if (duration > 0) {
                 TimeUnit.MILLISECONDS.sleep((long) (duration * 1000));
