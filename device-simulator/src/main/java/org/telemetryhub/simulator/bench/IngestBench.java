@@ -5,7 +5,6 @@ import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocketHandshakeException;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +21,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.telemetryhub.protocol.Wire;
+import org.telemetryhub.simulator.DaemonThreads;
 import org.telemetryhub.simulator.SimulatorException;
+import org.telemetryhub.simulator.client.FreshDeviceIds;
 import org.telemetryhub.simulator.client.HubApi;
 import org.telemetryhub.simulator.client.HubOptions;
 import picocli.CommandLine;
@@ -107,7 +108,7 @@ public final class IngestBench implements java.util.concurrent.Callable<Integer>
 
     private volatile boolean sending;
     private final ScheduledExecutorService retries =
-            Executors.newSingleThreadScheduledExecutor(daemon("bench-retry"));
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("bench-retry"));
 
     @Override
     public Integer call() throws Exception {
@@ -116,7 +117,7 @@ public final class IngestBench implements java.util.concurrent.Callable<Integer>
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
 
-        ExecutorService setup = Executors.newFixedThreadPool(SETUP_CONCURRENCY, daemon("bench-setup"));
+        ExecutorService setup = Executors.newFixedThreadPool(SETUP_CONCURRENCY, DaemonThreads.named("bench-setup"));
         HttpClient http = HubOptions.httpClient();
         HubApi api = new HubApi(http, base);
         BenchStats stats = new BenchStats();
@@ -174,12 +175,12 @@ public final class IngestBench implements java.util.concurrent.Callable<Integer>
     /** Provisions, tickets and connects every device, several at a time; fails on the first device that fails. */
     private List<BenchDevice> connectFleet(HubApi api, HttpClient http, BenchStats stats, boolean rateMode,
                                            ExecutorService setup, PrintWriter err) throws InterruptedException {
-        String runId = runId();
+        FreshDeviceIds ids = FreshDeviceIds.forRun("bench");
         URI socketUri = api.deviceSocket();
         int maxInFlight = rateMode ? RATE_MODE_MAX_IN_FLIGHT : window;
         List<Future<BenchDevice>> pending = new ArrayList<>();
         for (int i = 1; i <= devices; i++) {
-            String id = String.format(Locale.ROOT, "bench-%s-%05d", runId, i);
+            String id = ids.id(i);
             pending.add(setup.submit(() -> {
                 String deviceSecret = api.provision(id, namespace, 60_000);
                 HubApi.Ticket ticket = api.ticket(id, deviceSecret);
@@ -252,7 +253,8 @@ public final class IngestBench implements java.util.concurrent.Callable<Integer>
         long windowEnd = windowStart + (long) (duration * 1e9);
         stats.openWindow(windowStart, windowEnd);
         CpuProbe cpu = new CpuProbe();
-        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("bench-progress"));
+        ScheduledExecutorService ticker =
+                Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("bench-progress"));
         Thread pacer = null;
         sending = true;
         try {
@@ -546,23 +548,5 @@ public final class IngestBench implements java.util.concurrent.Callable<Integer>
         private static double round(double value) {
             return Math.round(value * 100) / 100.0;
         }
-    }
-
-    private static String runId() {
-        String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-        SecureRandom random = new SecureRandom();
-        StringBuilder id = new StringBuilder();
-        for (int i = 0; i < 6; i++) {
-            id.append(alphabet.charAt(random.nextInt(alphabet.length())));
-        }
-        return id.toString();
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

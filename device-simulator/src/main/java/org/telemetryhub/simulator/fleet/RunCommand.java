@@ -20,11 +20,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.telemetryhub.protocol.Ids;
 import org.telemetryhub.protocol.Wire;
+import org.telemetryhub.simulator.DaemonThreads;
 import org.telemetryhub.simulator.SimulatorException;
+import org.telemetryhub.simulator.client.FreshDeviceIds;
 import org.telemetryhub.simulator.client.HubApi;
 import org.telemetryhub.simulator.client.HubOptions;
 import org.telemetryhub.simulator.device.Backoff;
@@ -222,7 +223,7 @@ public final class RunCommand implements Callable<Integer> {
     private int run(Fleet fleet, HubApi api, Observers observers, PrintWriter out, PrintWriter err, long runSeed)
             throws InterruptedException, IOException {
         StatusLine status = new StatusLine(fleet, err, System.console() != null);
-        var ticker = Executors.newSingleThreadScheduledExecutor(daemon("sim-status"));
+        var ticker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("sim-status"));
         if (!quiet) {
             ticker.scheduleAtFixedRate(status, 1, 1, TimeUnit.SECONDS); // shows the first connections come up too
         }
@@ -306,13 +307,13 @@ public final class RunCommand implements Callable<Integer> {
 
     /** Fresh devices for this run, provisioned a few at a time. */
     private List<Credentials> provision(HubApi api) throws InterruptedException {
-        String runId = runId();
+        FreshDeviceIds ids = FreshDeviceIds.forRun("sim");
         long reportIntervalMs = Math.min(86_400_000, Math.max(1_000, Math.round(1000 / rate)));
-        ExecutorService setup = Executors.newFixedThreadPool(SETUP_CONCURRENCY, daemon("sim-provision"));
+        ExecutorService setup = Executors.newFixedThreadPool(SETUP_CONCURRENCY, DaemonThreads.named("sim-provision"));
         try {
             List<Future<Credentials>> pending = new ArrayList<>();
             for (int i = 1; i <= devices; i++) {
-                String id = String.format(Locale.ROOT, "sim-%s-%05d", runId, i);
+                String id = ids.id(i);
                 pending.add(setup.submit(() -> new Credentials(id, api.provision(id, namespace, reportIntervalMs))));
             }
             List<Credentials> provisioned = new ArrayList<>(devices);
@@ -363,31 +364,14 @@ public final class RunCommand implements Callable<Integer> {
 
     private static ScheduledExecutorService executor() {
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(threads, daemon("sim-device"));
+        ScheduledThreadPoolExecutor executor =
+                new ScheduledThreadPoolExecutor(threads, DaemonThreads.named("sim-device"));
         executor.setRemoveOnCancelPolicy(true);
         return executor;
     }
 
     private static String number(double value) {
         return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
-    }
-
-    private static String runId() {
-        String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-        SecureRandom random = new SecureRandom();
-        StringBuilder id = new StringBuilder();
-        for (int i = 0; i < 6; i++) {
-            id.append(alphabet.charAt(random.nextInt(alphabet.length())));
-        }
-        return id.toString();
-    }
-
-    private static ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** CPU this process burns from now on, in cores on average. */

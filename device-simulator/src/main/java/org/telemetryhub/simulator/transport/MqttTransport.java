@@ -5,7 +5,6 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.telemetryhub.simulator.SimulatorException;
 import org.telemetryhub.simulator.client.HubApi;
@@ -60,24 +59,17 @@ public final class MqttTransport implements Transport {
         if (tls) {
             builder = builder.sslWithDefaultConfig();
         }
-        return new MqttLink(builder, deviceId, listener).connect(ticket.ticket()).handle((link, failure) -> {
-            if (failure != null) {
-                throw new CompletionException(refused(deviceId, failure));
-            }
-            return link;
-        });
+        return OpenFailure.explained(new MqttLink(builder, deviceId, listener).connect(ticket.ticket()),
+                cause -> refused(deviceId, cause));
     }
 
-    private SimulatorException refused(String deviceId, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+    private SimulatorException refused(String deviceId, Throwable cause) {
         if (cause instanceof Mqtt5ConnAckException refused) {
             return new SimulatorException("the hub refused the MQTT session of device " + deviceId + " with "
                     + refused.getMqttMessage().getReasonCode());
         }
         return new SimulatorException("connecting device " + deviceId + " to mqtt://" + host + ":" + port
-                + " failed: " + cause.getClass().getSimpleName()
-                + (cause.getMessage() == null ? "" : " " + cause.getMessage()));
+                + " failed: " + OpenFailure.describe(cause));
     }
 
     @Override

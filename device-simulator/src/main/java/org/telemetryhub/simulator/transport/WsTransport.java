@@ -5,7 +5,6 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.telemetryhub.simulator.SimulatorException;
 import org.telemetryhub.simulator.client.HubApi;
 
@@ -30,22 +29,16 @@ public final class WsTransport implements Transport {
     @Override
     public CompletableFuture<Link> open(String deviceId, HubApi.Ticket ticket, LinkListener listener) {
         WsLink link = new WsLink(listener);
-        return http.newWebSocketBuilder()
+        CompletableFuture<WsLink> opening = http.newWebSocketBuilder()
                 .header("Authorization", "Bearer " + ticket.ticket())
                 .subprotocols(SUBPROTOCOL)
                 .connectTimeout(Duration.ofSeconds(10))
                 .buildAsync(socket, link)
-                .handle((ws, failure) -> {
-                    if (failure != null) {
-                        throw new CompletionException(refused(deviceId, failure));
-                    }
-                    return link;
-                });
+                .thenApply(ws -> link);
+        return OpenFailure.explained(opening, cause -> refused(deviceId, cause));
     }
 
-    private SimulatorException refused(String deviceId, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+    private SimulatorException refused(String deviceId, Throwable cause) {
         if (cause instanceof WebSocketHandshakeException handshake) {
             Object body = handshake.getResponse().body();
             return new SimulatorException("the hub refused the WebSocket of device " + deviceId + " with HTTP "
@@ -53,7 +46,7 @@ public final class WsTransport implements Transport {
                     + (body instanceof String s && !s.isBlank() ? ": " + s.strip() : ""));
         }
         return new SimulatorException("connecting device " + deviceId + " to " + socket + " failed: "
-                + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + cause.getMessage()));
+                + OpenFailure.describe(cause));
     }
 
     @Override

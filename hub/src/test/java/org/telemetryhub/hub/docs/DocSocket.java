@@ -17,10 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A device's or a dashboard's WebSocket as the examples drive it: every text frame and the close (with its reason) land in one
@@ -41,7 +38,7 @@ final class DocSocket implements WebSocket.Listener, AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final EventQueue<Event> events = new EventQueue<>("nothing");
     private final StringBuilder partial = new StringBuilder();
     private WebSocket socket;
 
@@ -79,21 +76,12 @@ final class DocSocket implements WebSocket.Listener, AutoCloseable {
 
     /** The next event, or an error after 10 s. */
     Event next() {
-        try {
-            Event event = events.poll(10, TimeUnit.SECONDS);
-            if (event == null) {
-                throw new AssertionError("the hub sent nothing within 10 s");
-            }
-            return event;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return events.next();
     }
 
     /** An event that arrived and was not expected yet, if any. */
     Event unread() {
-        return events.peek();
+        return events.unread();
     }
 
     @Override

@@ -11,9 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.telemetryhub.hub.docs.ProtocolDoc.Field;
@@ -31,7 +29,7 @@ final class DocStream implements AutoCloseable {
     record Ended(String why) implements Event {}
 
     private final HttpResponse<InputStream> response;
-    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final EventQueue<Event> events = new EventQueue<>("no event");
     private volatile boolean closed;
 
     private DocStream(HttpResponse<InputStream> response) {
@@ -66,21 +64,12 @@ final class DocStream implements AutoCloseable {
 
     /** The next event, or an error after 10 s. */
     Event next() {
-        try {
-            Event event = events.poll(10, TimeUnit.SECONDS);
-            if (event == null) {
-                throw new AssertionError("the hub sent no event within 10 s");
-            }
-            return event;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return events.next();
     }
 
     /** An event that arrived and was not expected yet, if any. */
     Event unread() {
-        return events.peek();
+        return events.unread();
     }
 
     private void read() {
