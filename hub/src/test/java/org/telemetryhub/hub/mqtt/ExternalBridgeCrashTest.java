@@ -2,7 +2,6 @@ package org.telemetryhub.hub.mqtt;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,8 +27,9 @@ import org.telemetryhub.hub.support.StoreFile;
 /**
  * The bridge acks the broker only after the commit: devices stream into a real Mosquitto while the hub (its own
  * process, external mode) is killed with SIGKILL mid-stream and restarted. Every reading the broker accepted must
- * end up stored exactly once, the broker's redeliveries of readings stored before the kill counted as absorbed
- * duplicates rather than stored again.
+ * end up stored exactly once: the broker's redeliveries of readings stored before the kill are absorbed as
+ * duplicates (the summary counts them; how many depends on where the kill falls, so {@code ExternalBridgeTest}
+ * checks the absorption itself with a delivery made twice on purpose).
  */
 class ExternalBridgeCrashTest {
 
@@ -107,8 +107,6 @@ class ExternalBridgeCrashTest {
             assertEquals(List.of(), twice, summary);
             assertEquals(count(rows), storedBeforeRestart + (long) accepted, summary);
             assertEquals(brokerAccepted, count(rows), summary);
-            assertTrue(duplicates > 0, "the broker redelivers what the killed hub stored but had not acked: "
-                    + summary);
         }
     }
 

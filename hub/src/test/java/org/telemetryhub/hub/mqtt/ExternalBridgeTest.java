@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +28,7 @@ import org.telemetryhub.hub.support.TestHub;
 class ExternalBridgeTest {
 
     static final String SECRET = "bridge-secret-for-tests";
-    static final List<String> DEVICES = List.of("ext-outside", "ext-rejected", "ext-presence");
+    static final List<String> DEVICES = List.of("ext-outside", "ext-rejected", "ext-presence", "ext-again");
 
     @TempDir
     static Path dir;
@@ -65,6 +67,21 @@ class ExternalBridgeTest {
             assertEquals(0, published.exit(), published.output());
             assertEquals(1, dashboard.next("reading").get("seq").asLong());
             assertEquals(1, hub.storedCount("ext-outside"));
+        }
+    }
+
+    @Test
+    void a_reading_the_broker_delivers_again_is_stored_once_and_counted_as_an_absorbed_duplicate() {
+        String reading = Readings.one(1, hub.clock.millis());
+        try (MqttDevice device = MqttDevice.connect(broker.port, "ext-again", "ext-again", password("ext-again"))) {
+            double duplicates = duplicates();
+            device.publish(reading);
+            await().atMost(Duration.ofSeconds(10)).until(() -> hub.storedCount("ext-again") == 1);
+
+            device.publish(reading); // to the hub, the same payload again is what a broker's redelivery looks like
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> duplicates() == duplicates + 1);
+            assertEquals(1, hub.storedCount("ext-again"));
         }
     }
 
@@ -172,6 +189,12 @@ class ExternalBridgeTest {
     static void awaitMqtt(String state) {
         await().atMost(Duration.ofSeconds(15)).until(() ->
                 hub.anonymous().get("/health").body().path("components").path("mqtt").asText().equals(state));
+    }
+
+    static double duplicates() {
+        Matcher sample = Pattern.compile("(?m)^hub_readings_duplicate_total(?:\\{[^}]*})? ([0-9.eE+-]+)$")
+                .matcher(hub.anonymous().get("/metrics").raw().body());
+        return sample.find() ? Double.parseDouble(sample.group(1)) : 0;
     }
 
     static String password(String deviceId) {
