@@ -206,7 +206,7 @@ final class CrashHarness {
         }
     }
 
-    /** Opens the hub's H2 file directly (as the hub does: no user, so H2's default "" / "") and checks every row. */
+    /** Opens the hub's store directly and checks every row. */
     private static Report inspect(Plan plan, Path storeDir, List<CrashDevice> devices, List<Kill> kills,
                                   List<Long> startsMs, long tookMs, Path log) {
         List<String> lost = new ArrayList<>();
@@ -216,8 +216,8 @@ final class CrashHarness {
         int acked = 0;
         long resent = 0;
         int rows = 0;
-        String url = "jdbc:h2:file:" + storeDir.toAbsolutePath().normalize().resolve("hub") + ";IFEXISTS=TRUE";
-        try (Connection db = DriverManager.getConnection(url, "", "")) {
+        String url = plan.hubSettings().getOrDefault("store.url", "");
+        try (Connection db = open(url, storeDir)) {
             for (CrashDevice device : devices) {
                 String id = device.credentials.id();
                 NavigableMap<Long, Reading> sent = device.made();
@@ -287,6 +287,18 @@ final class CrashHarness {
         }
         return new Report(plan.name(), List.copyOf(kills), made, acked, resent, rows, lost, problems, anomalies,
                 List.copyOf(startsMs), tookMs, log);
+    }
+
+    /**
+     * The store the hub used: a PostgreSQL URL as it is (it names its user), otherwise the hub's H2 file, opened as
+     * the hub opens it (no user, so H2's default "" / "").
+     */
+    private static Connection open(String storeUrl, Path storeDir) throws SQLException {
+        if (storeUrl.startsWith("jdbc:postgresql:")) {
+            return DriverManager.getConnection(storeUrl);
+        }
+        return DriverManager.getConnection("jdbc:h2:file:" + storeDir.toAbsolutePath().normalize().resolve("hub")
+                + ";IFEXISTS=TRUE", "", "");
     }
 
     /** device_key, last_offset, max_seq, stored_count of the active device with this id, or null. */

@@ -2,18 +2,21 @@ package org.telemetryhub.hub.durability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.telemetryhub.hub.support.PostgresSchema;
 
 /**
  * A hub in its own process is killed with SIGKILL twice while acks are flowing, restarted on its store, and the
  * devices resend what was not acked: every acked reading must be in the store afterwards, once, with its content, and
- * each device's offsets must run 1..N without a gap. The control runs the same drill against a hub whose H2 store
+ * each device's offsets must run 1..N without a gap, on the H2 store and on PostgreSQL. The control runs the same drill against a hub whose H2 store
  * delays its writes (H2's default WRITE_DELAY of 500 ms instead of the hub's 0), and must see acked readings vanish:
  * proof that the drill can fail.
  */
@@ -37,6 +40,25 @@ class CrashTest {
         assertEquals(List.of(), report.problems(), report.summary());
         assertEquals(report.readingsMade(), report.readingsAcked(), report.summary());
         assertEquals(report.readingsMade(), report.rowsStored(), report.summary());
+    }
+
+    @Test
+    void every_acked_reading_survives_kill_minus_nine_on_a_postgresql_store() {
+        Optional<PostgresSchema> schema = PostgresSchema.create();
+        assumeTrue(schema.isPresent(), "no PostgreSQL server: set " + PostgresSchema.URL_VARIABLE);
+        try (PostgresSchema postgres = schema.get()) {
+            Map<String, String> settings = new HashMap<>(FAST_DEVICES);
+            settings.put("store.url", postgres.storeUrl());
+            CrashHarness.Report report = CrashHarness.run(CrashHarness.Plan.of("durable-postgresql", settings), store);
+            System.out.println(report.summary());
+
+            assertKilledTwiceWhileAcksFlowed(report);
+            assertEquals(List.of(), report.anomalies(), report.summary());
+            assertEquals(List.of(), report.lost(), report.summary());
+            assertEquals(List.of(), report.problems(), report.summary());
+            assertEquals(report.readingsMade(), report.readingsAcked(), report.summary());
+            assertEquals(report.readingsMade(), report.rowsStored(), report.summary());
+        }
     }
 
     @Test
