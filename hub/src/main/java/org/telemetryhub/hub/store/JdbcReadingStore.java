@@ -10,17 +10,20 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.telemetryhub.protocol.Reading;
 import org.telemetryhub.protocol.Wire;
 
 /**
  * The reading log in portable SQL. Each device row carries its cursor (last offset, highest seq, count); a write
- * advances it with a compare-and-set, so two writers of one device (two hub nodes) cannot hand out one offset twice:
- * the loser rolls back and retries on fresh cursors. Not thread-safe: one writer thread per instance.
+ * advances it with a compare-and-set, so two writers of one device (two hub nodes) cannot hand out one offset twice.
+ * The first attempt is optimistic (cached cursors, no locks); a write that loses a race rolls back and tries again
+ * holding its devices' rows, locked in key order, so writers of one device take turns instead of failing each other.
+ * Not thread-safe: one writer thread per instance.
  */
 public final class JdbcReadingStore implements ReadingStore {
 
@@ -49,7 +52,8 @@ public final class JdbcReadingStore implements ReadingStore {
             + "WHERE device_key = ? AND offset_no > ? ORDER BY offset_no LIMIT ?";
     private static final String SQL_EXPIRE = "DELETE FROM readings WHERE device_key = ? AND offset_no <= ?";
     private static final int EXPIRY_PAGE = 1_000;
-    private static final int ATTEMPTS = 3;
+    private static final String SQL_LOCK_CURSOR = SQL_CURSOR + " FOR UPDATE";
+    private static final int ATTEMPTS = 5;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, Double>> METRICS = new TypeReference<>() {};
 
@@ -97,7 +101,10 @@ public final class JdbcReadingStore implements ReadingStore {
             connection.setAutoCommit(false);
             for (int attempt = 1; ; attempt++) {
                 try {
-                    Map<Long, Move> moves = new LinkedHashMap<>();
+                    Map<Long, Move> moves = new TreeMap<>();
+                    if (attempt > 1) {
+                        lockCursors(connection, writes, moves);
+                    }
                     List<List<Outcome>> outcomes = writeOnce(connection, writes, moves);
                     connection.commit();
                     moves.forEach((key, move) -> cursors.put(key, new Cursor(move.lastOffset, move.maxSeq, move.count)));
@@ -111,7 +118,7 @@ public final class JdbcReadingStore implements ReadingStore {
                 } catch (SQLException e) {
                     connection.rollback();
                     cursors.clear();
-                    if (!isUniqueViolation(e) || attempt == ATTEMPTS) {
+                    if (!isRace(e) || attempt == ATTEMPTS) {
                         throw e;
                     }
                 }
@@ -179,6 +186,8 @@ public final class JdbcReadingStore implements ReadingStore {
                 }
                 outcomes.add(results);
             }
+            // The cursors move first: their rows are the locks that keep two writers of a device from interleaving.
+            advance(connection, moves, now);
             if (inserted > 0) {
                 insert.executeBatch();
             }
@@ -186,7 +195,6 @@ public final class JdbcReadingStore implements ReadingStore {
                 rejection.executeBatch();
             }
         }
-        advance(connection, moves, now);
         return outcomes;
     }
 
@@ -210,6 +218,23 @@ public final class JdbcReadingStore implements ReadingStore {
 
     private static Outcome verdict(long offset, Reading stored, Reading incoming) {
         return stored.sameContentAs(incoming) ? new Outcome.Duplicate(offset) : new Outcome.Conflict(stored);
+    }
+
+    /** Reads and locks the cursors of every device the writes touch, in key order (so two writers cannot deadlock). */
+    private static void lockCursors(Connection connection, List<Write> writes, Map<Long, Move> moves)
+            throws SQLException {
+        TreeSet<Long> keys = new TreeSet<>();
+        writes.forEach(write -> keys.add(write.device().key()));
+        try (PreparedStatement lock = connection.prepareStatement(SQL_LOCK_CURSOR)) {
+            for (long key : keys) {
+                lock.setLong(1, key);
+                try (ResultSet rs = lock.executeQuery()) {
+                    if (rs.next()) {
+                        moves.put(key, new Move(new Cursor(rs.getLong(1), rs.getLong(2), rs.getLong(3))));
+                    }
+                }
+            }
+        }
     }
 
     private Optional<Cursor> cursor(PreparedStatement query, long key) throws SQLException {
@@ -343,5 +368,10 @@ public final class JdbcReadingStore implements ReadingStore {
 
     static boolean isUniqueViolation(SQLException e) {
         return "23505".equals(e.getSQLState());
+    }
+
+    /** Another writer stored the same seq first, or the database broke a lock cycle between two writers. */
+    static boolean isRace(SQLException e) {
+        return isUniqueViolation(e) || "40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState());
     }
 }

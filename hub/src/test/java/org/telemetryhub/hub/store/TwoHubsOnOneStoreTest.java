@@ -1,0 +1,122 @@
+package org.telemetryhub.hub.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.telemetryhub.hub.store.ReadingStore.StoredReading;
+import org.telemetryhub.hub.support.Api;
+import org.telemetryhub.hub.support.DashboardClient;
+import org.telemetryhub.hub.support.DeviceClient;
+import org.telemetryhub.hub.support.PostgresSchema;
+import org.telemetryhub.hub.support.Readings;
+import org.telemetryhub.hub.support.TestHub;
+
+/**
+ * Two hub nodes on one PostgreSQL store, as a deployment runs them once it outgrows one machine. Tickets, devices and
+ * the reading log are shared: a ticket is good for one connection on either node, and a device connected to both at
+ * once, each node storing the other's readings again, still gets every seq stored once and offsets 1..N with no gap
+ * (the compare-and-set cursor and the unique (device, seq) index settle the races between the two writers). Live
+ * fan-out stays per node (the in-process feed); a dashboard on either node reads the whole log from the store.
+ */
+class TwoHubsOnOneStoreTest {
+
+    static PostgresSchema schema;
+    static TestHub first;
+    static TestHub second;
+
+    @BeforeAll
+    static void start() {
+        schema = PostgresSchema.create().orElse(null);
+        assumeTrue(schema != null, "no PostgreSQL server: set " + PostgresSchema.URL_VARIABLE);
+        Map<String, String> settings = Map.of("store.url", schema.storeUrl(),
+                "limits.deviceReadingsPerSecond", "100000", "limits.deviceBurst", "100000");
+        first = TestHub.start(settings);
+        second = TestHub.start(settings);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (second != null) {
+            second.close();
+        }
+        if (first != null) {
+            first.close();
+        }
+        if (schema != null) {
+            schema.close();
+        }
+    }
+
+    @Test
+    void a_device_on_both_nodes_gets_each_seq_stored_once_with_offsets_one_to_n() {
+        Api.Device device = first.admin().provision("two-homed");
+        try (DeviceClient viaFirst = DeviceClient.connect(first.deviceSocket(), first.admin().ticket(device));
+             DeviceClient viaSecond = DeviceClient.connect(second.deviceSocket(), second.admin().ticket(device))) {
+            long ts = first.clock.millis();
+            for (long from = 1; from <= 1_000; from += 20) {
+                viaFirst.send(Readings.batch(from, 10, ts));
+                viaSecond.send(Readings.batch(from + 10, 10, ts));
+                viaSecond.send(Readings.batch(from, 10, ts));
+                viaFirst.send(Readings.batch(from + 10, 10, ts));
+            }
+            List<JsonNode> answers = new ArrayList<>(answersUntilAck(viaFirst, 1_000));
+            answers.addAll(answersUntilAck(viaSecond, 990));
+
+            assertEquals(List.of(), answers.stream().filter(m -> !m.path("type").asText().equals("ack")).toList(),
+                    "every frame on either node is acked, none refused");
+        }
+
+        List<StoredReading> stored = second.stored("two-homed");
+
+        assertEquals(LongStream.rangeClosed(1, 1_000).boxed().toList(),
+                stored.stream().map(StoredReading::offset).toList());
+        assertEquals(LongStream.rangeClosed(1, 1_000).boxed().toList(),
+                stored.stream().map(r -> r.reading().seq()).sorted().toList());
+    }
+
+    /** What the hub answered on this connection up to and including the ack naming {@code seq}. */
+    static List<JsonNode> answersUntilAck(DeviceClient client, long seq) {
+        List<JsonNode> answers = new ArrayList<>();
+        JsonNode answer;
+        do {
+            answer = client.next();
+            answers.add(answer);
+        } while (!(answer.path("type").asText().equals("ack") && answer.path("seq").asLong() == seq));
+        return answers;
+    }
+
+    @Test
+    void a_ticket_used_on_one_node_is_refused_on_the_other() {
+        Api.Device device = first.admin().provision("one-ticket");
+        String ticket = first.admin().ticket(device);
+
+        try (DeviceClient connected = DeviceClient.connect(first.deviceSocket(), ticket)) {
+            assertEquals(401, DeviceClient.refusedStatus(second.deviceSocket(), ticket));
+        }
+    }
+
+    @Test
+    void a_dashboard_on_one_node_resumes_over_what_the_other_node_stored() {
+        Api.Device device = first.admin().provision("seen-elsewhere");
+        try (DeviceClient client = DeviceClient.connect(first.deviceSocket(), first.admin().ticket(device))) {
+            client.send(Readings.batch(1, 5, first.clock.millis()));
+            client.ack(5);
+        }
+
+        try (DashboardClient dashboard = second.dashboard()) {
+            dashboard.subscribe("seen-elsewhere", 2L);
+            JsonNode subscribed = dashboard.next("subscribed");
+
+            assertEquals(3, subscribed.get("readings").size());
+            assertEquals(3, subscribed.get("readings").get(0).get("offset").asLong());
+        }
+    }
+}
