@@ -101,7 +101,7 @@ public final class JdbcReadingStore implements ReadingStore {
             connection.setAutoCommit(false);
             for (int attempt = 1; ; attempt++) {
                 try {
-                    Map<Long, Move> moves = new TreeMap<>();
+                    Map<Long, Move> moves = new TreeMap<>(); // key order: the order device rows get locked in
                     if (attempt > 1) {
                         lockCursors(connection, writes, moves);
                     }
