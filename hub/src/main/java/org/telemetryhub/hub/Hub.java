@@ -2,6 +2,7 @@ package org.telemetryhub.hub;
 
 import java.io.IOException;
 import java.net.URL;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,6 +68,7 @@ import org.telemetryhub.hub.rooms.Fanout;
 import org.telemetryhub.hub.rooms.Feed;
 import org.telemetryhub.hub.rooms.LocalFeed;
 import org.telemetryhub.hub.rooms.NamespaceSummaries;
+import org.telemetryhub.hub.rooms.PostgresFeed;
 import org.telemetryhub.hub.rooms.PresenceTracker;
 import org.telemetryhub.hub.rooms.RetentionJob;
 import org.telemetryhub.hub.rooms.Rooms;
@@ -88,6 +90,7 @@ public final class Hub implements AutoCloseable {
     private final Database database;
     private final ReadingStore readings;
     private final DeviceStore devices;
+    private final Feed feed;
     private final GroupCommitter committer;
     private final DeviceEndpoint deviceEndpoint;
     private final DeviceConnections connections;
@@ -107,7 +110,7 @@ public final class Hub implements AutoCloseable {
         OperatorStore operators = new OperatorStore(database);
         readings = new JdbcReadingStore(database, clock);
 
-        Feed feed = new LocalFeed();
+        feed = feed(config.store(), database, readings, devices);
         PresenceTracker presence = new PresenceTracker(devices, feed, clock);
         connections = new DeviceConnections(config.limits(), presence);
         metrics.gauge("hub.connections.devices", "Open device connections", connections::open);
@@ -239,8 +242,22 @@ public final class Hub implements AutoCloseable {
         } catch (Exception e) {
             log.warn("event=http_stop_failed error={}", e.toString());
         }
+        // after everything that publishes (the last presence changes come as connections close), before the pool
+        if (feed instanceof PostgresFeed shared) {
+            shared.close();
+        }
         database.close();
         log.info("event=hub_stopped");
+    }
+
+    /**
+     * Nodes that share a PostgreSQL store also share their events, so that a dashboard on any node sees live what
+     * every node stores; a hub on H2 is alone with its store and keeps the in-process feed.
+     */
+    private static Feed feed(HubConfig.Store config, Database database, ReadingStore readings, DeviceStore devices)
+            throws SQLException {
+        return config.url().startsWith("jdbc:postgresql:") ? new PostgresFeed(config.url(), database, readings,
+                devices) : new LocalFeed();
     }
 
     /** The MQTT side the settings ask for; the broker's own files live under {@code <store.dir>/mqtt}. */

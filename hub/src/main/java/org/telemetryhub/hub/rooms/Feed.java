@@ -3,9 +3,10 @@ package org.telemetryhub.hub.rooms;
 import java.util.function.Consumer;
 
 /**
- * Live fan-out of device events. In-process today; a cross-node implementation (PostgreSQL LISTEN/NOTIFY, a broker)
- * can replace it, because every consumer treats events as hints and reads what it missed from the store by offset.
- * Listeners run on the publishing thread and must not block.
+ * Live fan-out of device events: {@link LocalFeed} in one process, {@link PostgresFeed} across the nodes of one
+ * PostgreSQL store. A feed may lose or reorder events between nodes, because every consumer treats events as hints
+ * and reads what it missed from the store by offset. Listeners run on the publishing thread (for another node's
+ * events, the feed's listening thread) and must not block.
  */
 public interface Feed {
 

@@ -8,7 +8,10 @@ public sealed interface FeedEvent {
 
     DeviceRef device();
 
-    /** Published only after the commit that holds the reading, in offset order per device. */
+    /**
+     * Published only after the commit that holds the reading, in offset order per device and node (a device
+     * connected to two nodes at once interleaves their readings).
+     */
     record ReadingCommitted(DeviceRef device, ReadingStore.StoredReading stored) implements FeedEvent {}
 
     record Rejected(DeviceRef device, ReadingStore.Rejection rejection) implements FeedEvent {}

@@ -92,6 +92,7 @@ public final class PresenceTracker implements DeviceConnections.Listener {
         }
     }
 
+    /** Readings stored by other nodes arrive here too; a device with no connection to this node is not tracked. */
     private void readingArrived(DeviceRef device) {
         State state = states.get(device.key());
         if (state == null) {

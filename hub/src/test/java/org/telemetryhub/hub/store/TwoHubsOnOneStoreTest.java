@@ -2,8 +2,10 @@ package org.telemetryhub.hub.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +26,8 @@ import org.telemetryhub.hub.support.TestHub;
  * the reading log are shared: a ticket is good for one connection on either node, and a device connected to both at
  * once, each node storing the other's readings again, still gets every seq stored once and offsets 1..N with no gap
  * (the compare-and-set cursor and the unique (device, seq) index settle the races between the two writers). Live
- * fan-out stays per node (the in-process feed); a dashboard on either node reads the whole log from the store.
+ * fan-out crosses nodes too (the PostgreSQL feed, LISTEN/NOTIFY): a dashboard on one node sees live the readings and
+ * presence changes of a device connected to the other, and reads from the store whatever it missed.
  */
 class TwoHubsOnOneStoreTest {
 
@@ -117,6 +120,41 @@ class TwoHubsOnOneStoreTest {
 
             assertEquals(3, subscribed.get("readings").size());
             assertEquals(3, subscribed.get("readings").get(0).get("offset").asLong());
+        }
+    }
+
+    @Test
+    void a_dashboard_on_one_node_receives_live_what_a_device_on_the_other_node_sends() {
+        Api.Device device = first.admin().provision("watched-elsewhere");
+        try (DashboardClient dashboard = second.dashboard();
+             DeviceClient client = DeviceClient.connect(first.deviceSocket(), first.admin().ticket(device))) {
+            dashboard.subscribe("watched-elsewhere", null);
+            assertEquals(0, dashboard.next("subscribed").get("readings").size());
+
+            long ts = first.clock.millis();
+            for (long from = 1; from <= 200; from += 20) {
+                client.send(Readings.batch(from, 20, ts));
+            }
+            client.ack(200);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> dashboard.offsets("watched-elsewhere").size() >= 200);
+            assertEquals(LongStream.rangeClosed(1, 200).boxed().toList(), dashboard.offsets("watched-elsewhere"));
+            assertEquals(200, dashboard.received().stream()
+                    .filter(m -> m.path("type").asText().equals("reading")).count(), "each as a live reading message");
+        }
+    }
+
+    @Test
+    void presence_on_one_node_reaches_a_dashboard_on_the_other() {
+        Api.Device device = first.admin().provision("present-elsewhere");
+        try (DashboardClient dashboard = second.dashboard()) {
+            dashboard.subscribe("present-elsewhere", null);
+            dashboard.next("subscribed");
+
+            try (DeviceClient client = DeviceClient.connect(first.deviceSocket(), first.admin().ticket(device))) {
+                assertEquals("online", dashboard.next("presence").get("state").asText());
+            }
+            assertEquals("offline", dashboard.next("presence").get("state").asText());
         }
     }
 }

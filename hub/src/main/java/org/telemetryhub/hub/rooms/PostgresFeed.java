@@ -1,0 +1,275 @@
+package org.telemetryhub.hub.rooms;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telemetryhub.hub.store.Database;
+import org.telemetryhub.hub.store.DeviceRef;
+import org.telemetryhub.hub.store.DeviceStore;
+import org.telemetryhub.hub.store.ReadingStore;
+import org.telemetryhub.hub.store.ReadingStore.StoredReading;
+
+/**
+ * The feed of hub nodes that share one PostgreSQL store: every event is delivered in this process as {@link LocalFeed}
+ * does, and what this node publishes also goes to the other nodes with {@code NOTIFY hub_feed}, batched, so that
+ * their dashboards see it live. A notification is a hint like any event: one lost while a connection is down only
+ * delays a dashboard, which reads what it missed from the store.
+ */
+public final class PostgresFeed implements Feed, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PostgresFeed.class);
+
+    static final String CHANNEL = "hub_feed";
+    /** PostgreSQL refuses payloads of 8000 bytes or more; the margin covers the notice's own fields. */
+    static final int PAYLOAD_BYTES = 7_900;
+    private static final int QUEUE = 65_536;
+    private static final long RECONNECT_MS = 1_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final LocalFeed local = new LocalFeed();
+    private final String node = UUID.randomUUID().toString();
+    private final String storeUrl;
+    private final Database database;
+    private final ReadingStore readings;
+    private final DeviceStore devices;
+    private final BlockingQueue<FeedNotice.Entry> outgoing = new ArrayBlockingQueue<>(QUEUE);
+    private final AtomicLong dropped = new AtomicLong();
+    private final Thread sender;
+    private final Thread listener;
+    private volatile boolean closing;
+    private Connection listening;
+
+    /** Listens before it returns, so that nothing another node publishes after the hub starts is missed. */
+    public PostgresFeed(String storeUrl, Database database, ReadingStore readings, DeviceStore devices)
+            throws SQLException {
+        this.storeUrl = storeUrl;
+        this.database = database;
+        this.readings = readings;
+        this.devices = devices;
+        this.listening = listen();
+        sender = new Thread(this::sendLoop, "feed-notify");
+        listener = new Thread(this::listenLoop, "feed-listen");
+        sender.setDaemon(true);
+        listener.setDaemon(true);
+        sender.start();
+        listener.start();
+        log.info("event=feed_started kind=postgres node={}", node);
+    }
+
+    @Override
+    public void publish(FeedEvent event) {
+        local.publish(event);
+        if (!closing && !outgoing.offer(FeedNotice.Entry.of(event))) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    @Override
+    public Registration listen(long deviceKey, Consumer<FeedEvent> listener) {
+        return local.listen(deviceKey, listener);
+    }
+
+    @Override
+    public Registration listenAll(Consumer<FeedEvent> listener) {
+        return local.listenAll(listener);
+    }
+
+    /** Stops listening, then sends what this node published before it closed. */
+    @Override
+    public void close() {
+        closing = true;
+        join(listener);
+        join(sender);
+    }
+
+    private static void join(Thread thread) {
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // --- sending
+
+    private void sendLoop() {
+        List<FeedNotice.Entry> batch = new ArrayList<>();
+        while (!closing || !outgoing.isEmpty()) {
+            try {
+                FeedNotice.Entry first = outgoing.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                outgoing.drainTo(batch);
+                send(batch);
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void send(List<FeedNotice.Entry> batch) {
+        long lost = dropped.getAndSet(0);
+        if (lost > 0) {
+            log.warn("event=feed_notify_dropped events={} reason=queue_full", lost);
+        }
+        try (Connection connection = database.connection();
+             PreparedStatement notify = connection.prepareStatement("SELECT pg_notify('" + CHANNEL + "', ?)")) {
+            for (String payload : payloads(batch)) {
+                notify.setString(1, payload);
+                notify.execute();
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.warn("event=feed_notify_failed events={} error={}", batch.size(), e.toString());
+        }
+    }
+
+    /** The batch as notices of fewer than {@link #PAYLOAD_BYTES} bytes each, in order. */
+    private List<String> payloads(List<FeedNotice.Entry> batch) {
+        List<String> payloads = new ArrayList<>();
+        List<FeedNotice.Entry> notice = new ArrayList<>();
+        int bytes = 0;
+        for (FeedNotice.Entry entry : batch) {
+            int size = json(entry).getBytes(StandardCharsets.UTF_8).length + 1;
+            if (!notice.isEmpty() && bytes + size > PAYLOAD_BYTES) {
+                payloads.add(json(new FeedNotice(node, notice)));
+                notice = new ArrayList<>();
+                bytes = 0;
+            }
+            notice.add(entry);
+            bytes += size;
+        }
+        if (!notice.isEmpty()) {
+            payloads.add(json(new FeedNotice(node, notice)));
+        }
+        return payloads;
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a feed notice", e);
+        }
+    }
+
+    // --- listening
+
+    private Connection listen() throws SQLException {
+        Connection connection = DriverManager.getConnection(storeUrl);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("LISTEN " + CHANNEL);
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
+        return connection;
+    }
+
+    private void listenLoop() {
+        boolean failing = false;
+        while (!closing) {
+            try {
+                if (listening == null) {
+                    listening = listen();
+                    log.info("event=feed_listening_again");
+                    failing = false;
+                }
+                PGNotification[] notifications = listening.unwrap(PGConnection.class).getNotifications(500);
+                if (notifications != null) {
+                    for (PGNotification notification : notifications) {
+                        receive(notification.getParameter());
+                    }
+                }
+            } catch (SQLException e) {
+                if (!failing) {
+                    log.warn("event=feed_listen_failed retry_ms={} error={}", RECONNECT_MS, e.toString());
+                    failing = true;
+                }
+                closeListening();
+                try {
+                    Thread.sleep(RECONNECT_MS);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+            }
+        }
+        closeListening();
+    }
+
+    private void closeListening() {
+        if (listening == null) {
+            return;
+        }
+        try {
+            listening.close();
+        } catch (SQLException e) {
+            log.debug("event=feed_listen_close_failed error={}", e.toString());
+        }
+        listening = null;
+    }
+
+    private void receive(String payload) {
+        try {
+            FeedNotice notice = JSON.readValue(payload, FeedNotice.class);
+            if (!notice.n().equals(node)) {
+                deliver(notice.e());
+            }
+        } catch (JsonProcessingException | RuntimeException e) {
+            log.warn("event=feed_notice_failed error={}", e.toString());
+        }
+    }
+
+    /**
+     * Publishes another node's events here. Readings come from the store, a run of consecutive offsets of one device
+     * in one query; events of devices deleted meanwhile are skipped.
+     */
+    private void deliver(List<FeedNotice.Entry> entries) {
+        Map<Long, Optional<DeviceRef>> refs = new HashMap<>();
+        int i = 0;
+        while (i < entries.size()) {
+            FeedNotice.Entry entry = entries.get(i);
+            Optional<DeviceRef> device = refs.computeIfAbsent(entry.d(),
+                    key -> devices.state(key).map(DeviceStore.DeviceState::ref));
+            if (!entry.isReading()) {
+                device.ifPresent(ref -> local.publish(entry.event(ref)));
+                i++;
+                continue;
+            }
+            int end = i + 1;
+            while (end < entries.size() && entries.get(end).isReading() && entries.get(end).d() == entry.d()
+                    && entries.get(end).o() == entries.get(end - 1).o() + 1) {
+                end++;
+            }
+            if (device.isPresent()) {
+                for (StoredReading stored : readings.after(entry.d(), entry.o() - 1, end - i)) {
+                    local.publish(new FeedEvent.ReadingCommitted(device.get(), stored));
+                }
+            }
+            i = end;
+        }
+    }
+}
