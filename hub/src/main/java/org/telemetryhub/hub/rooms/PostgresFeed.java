@@ -3,13 +3,17 @@ package org.telemetryhub.hub.rooms;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,17 +35,20 @@ import org.telemetryhub.hub.store.ReadingStore.StoredReading;
 
 /**
  * The feed of hub nodes that share one PostgreSQL store: every event is delivered in this process as {@link LocalFeed}
- * does, and what this node publishes also goes to the other nodes with {@code NOTIFY hub_feed}, batched, so that
- * their dashboards see it live. A notification is a hint like any event: one lost while a connection is down only
- * delays a dashboard, which reads what it missed from the store.
+ * does, and what this node publishes also goes to the other nodes with {@code NOTIFY}, batched, so that their
+ * dashboards see it live. A notification is a hint like any event: one lost while a connection is down only delays a
+ * dashboard, which reads what it missed from the store.
+ *
+ * <p>Notifications reach every session of the database, and a store is a schema: stores that share a database (as
+ * test classes do) must not hear each other, whose device keys mean other devices. So the channel is
+ * {@code hub_feed_} and a digest of the store's schema, which keeps it within PostgreSQL's 63-byte names.
  */
 public final class PostgresFeed implements Feed, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PostgresFeed.class);
 
-    static final String CHANNEL = "hub_feed";
     /** PostgreSQL refuses payloads of 8000 bytes or more; the margin covers the notice's own fields. */
-    static final int PAYLOAD_BYTES = 7_900;
+    private static final int PAYLOAD_BYTES = 7_900;
     private static final int QUEUE = 65_536;
     private static final long RECONNECT_MS = 1_000;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,6 +56,7 @@ public final class PostgresFeed implements Feed, AutoCloseable {
     private final LocalFeed local = new LocalFeed();
     private final String node = UUID.randomUUID().toString();
     private final String storeUrl;
+    private final String channel;
     private final Database database;
     private final ReadingStore readings;
     private final DeviceStore devices;
@@ -66,6 +74,7 @@ public final class PostgresFeed implements Feed, AutoCloseable {
         this.database = database;
         this.readings = readings;
         this.devices = devices;
+        this.channel = storeChannel(database);
         this.listening = listen();
         sender = new Thread(this::sendLoop, "feed-notify");
         listener = new Thread(this::listenLoop, "feed-listen");
@@ -73,7 +82,7 @@ public final class PostgresFeed implements Feed, AutoCloseable {
         listener.setDaemon(true);
         sender.start();
         listener.start();
-        log.info("event=feed_started kind=postgres node={}", node);
+        log.info("event=feed_started kind=postgres channel={} node={}", channel, node);
     }
 
     @Override
@@ -137,9 +146,10 @@ public final class PostgresFeed implements Feed, AutoCloseable {
             log.warn("event=feed_notify_dropped events={} reason=queue_full", lost);
         }
         try (Connection connection = database.connection();
-             PreparedStatement notify = connection.prepareStatement("SELECT pg_notify('" + CHANNEL + "', ?)")) {
+             PreparedStatement notify = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
             for (String payload : payloads(batch)) {
-                notify.setString(1, payload);
+                notify.setString(1, channel);
+                notify.setString(2, payload);
                 notify.execute();
             }
         } catch (SQLException | RuntimeException e) {
@@ -178,10 +188,29 @@ public final class PostgresFeed implements Feed, AutoCloseable {
 
     // --- listening
 
+    /** The channel of the store in this schema. */
+    public static String channel(String schema) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(schema.getBytes(StandardCharsets.UTF_8));
+            return "hub_feed_" + HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    private static String storeChannel(Database database) throws SQLException {
+        try (Connection connection = database.connection();
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT current_schema()")) {
+            rs.next();
+            return channel(rs.getString(1));
+        }
+    }
+
     private Connection listen() throws SQLException {
         Connection connection = DriverManager.getConnection(storeUrl);
         try (Statement statement = connection.createStatement()) {
-            statement.execute("LISTEN " + CHANNEL);
+            statement.execute("LISTEN " + channel);
         } catch (SQLException e) {
             connection.close();
             throw e;

@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +18,7 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.telemetryhub.hub.rooms.PostgresFeed;
 import org.telemetryhub.hub.store.ReadingStore.StoredReading;
 import org.telemetryhub.hub.support.Api;
 import org.telemetryhub.hub.support.DashboardClient;
@@ -155,6 +161,54 @@ class TwoHubsOnOneStoreTest {
                 assertEquals("online", dashboard.next("presence").get("state").asText());
             }
             assertEquals("offline", dashboard.next("presence").get("state").asText());
+        }
+    }
+
+    @Test
+    void a_node_whose_listening_connection_drops_listens_again_and_its_dashboards_catch_up() throws SQLException {
+        Api.Device device = first.admin().provision("heard-again");
+        try (DashboardClient dashboard = second.dashboard();
+             DeviceClient client = DeviceClient.connect(first.deviceSocket(), first.admin().ticket(device))) {
+            dashboard.subscribe("heard-again", null);
+            dashboard.next("subscribed");
+            List<Integer> dropped = listening();
+            assertEquals(2, dropped.size(), "both nodes listen");
+
+            terminate(dropped);
+            client.send(Readings.one(1, first.clock.millis()));
+            client.ack(1);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> listening().stream().filter(pid -> !dropped.contains(pid)).count() == 2);
+            client.send(Readings.one(2, first.clock.millis()));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> dashboard.offsets("heard-again").size() >= 2);
+            assertEquals(List.of(1L, 2L), dashboard.offsets("heard-again"));
+        }
+    }
+
+    /** The server processes of the connections that listen to this store's feed. */
+    static List<Integer> listening() throws SQLException {
+        try (Connection connection = DriverManager.getConnection(schema.storeUrl());
+             PreparedStatement query = connection.prepareStatement(
+                     "SELECT pid FROM pg_stat_activity WHERE query = ?")) {
+            query.setString(1, "LISTEN " + PostgresFeed.channel(schema.name()));
+            List<Integer> pids = new ArrayList<>();
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    pids.add(rs.getInt(1));
+                }
+            }
+            return pids;
+        }
+    }
+
+    static void terminate(List<Integer> pids) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(schema.storeUrl());
+             PreparedStatement terminate = connection.prepareStatement("SELECT pg_terminate_backend(?)")) {
+            for (int pid : pids) {
+                terminate.setInt(1, pid);
+                terminate.execute();
+            }
         }
     }
 }

@@ -34,6 +34,10 @@ public final class PostgresSchema implements AutoCloseable {
         return Optional.of(new PostgresSchema(url, schema));
     }
 
+    public String name() {
+        return schema;
+    }
+
     /** The hub's {@code store.url}: the server, with this schema as the connection's current one. */
     public String storeUrl() {
         return serverUrl + (serverUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
