@@ -1,24 +1,68 @@
 package org.telemetryhub.hub.rooms;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.telemetryhub.hub.store.DeviceRef;
 import org.telemetryhub.hub.store.ReadingStore;
 
 /**
- * One {@code hub_feed} notification: the sending node and its events. A reading travels as its device and offset
- * only (the receiver reads it from the store, where it is committed), so a notification stays small; rejections and
- * presence changes are not read back cheaply, so they travel whole. Names are one or two letters because PostgreSQL
- * caps a payload at 8000 bytes.
+ * One feed notification: the sending node and its events. A reading travels as its device and offset only (the
+ * receiver reads it from the store, where it is committed), so a notification stays small; rejections and presence
+ * changes are not read back cheaply, so they travel whole. Names are one or two letters because PostgreSQL caps a
+ * payload at 8000 bytes.
  */
 record FeedNotice(String n, List<Entry> e) {
 
-    static final String READING = "r";
-    static final String REJECTED = "j";
-    static final String PRESENCE = "p";
+    private static final String READING = "r";
+    private static final String REJECTED = "j";
+    private static final String PRESENCE = "p";
 
     /** Bounds a rejection's message, so that any one entry fits a notification. */
     private static final int MESSAGE_CHARS = 1_000;
+    /** PostgreSQL refuses payloads of 8000 bytes or more; the margin covers the notice's own fields. */
+    private static final int PAYLOAD_BYTES = 7_900;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Entries as notices of fewer than 8000 bytes each, in order. */
+    static List<String> payloads(String node, List<Entry> entries) {
+        List<String> payloads = new ArrayList<>();
+        List<Entry> notice = new ArrayList<>();
+        int bytes = 0;
+        for (Entry entry : entries) {
+            int size = json(entry).getBytes(StandardCharsets.UTF_8).length + 1;
+            if (!notice.isEmpty() && bytes + size > PAYLOAD_BYTES) {
+                payloads.add(json(new FeedNotice(node, notice)));
+                notice = new ArrayList<>();
+                bytes = 0;
+            }
+            notice.add(entry);
+            bytes += size;
+        }
+        if (!notice.isEmpty()) {
+            payloads.add(json(new FeedNotice(node, notice)));
+        }
+        return payloads;
+    }
+
+    static FeedNotice parse(String payload) {
+        try {
+            return JSON.readValue(payload, FeedNotice.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a feed notice: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a feed notice", e);
+        }
+    }
 
     /** An event of kind {@code k} for device key {@code d}; fields a kind does not use are absent. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

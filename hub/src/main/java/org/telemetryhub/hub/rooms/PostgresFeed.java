@@ -1,7 +1,5 @@
 package org.telemetryhub.hub.rooms;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -47,11 +45,8 @@ public final class PostgresFeed implements Feed, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PostgresFeed.class);
 
-    /** PostgreSQL refuses payloads of 8000 bytes or more; the margin covers the notice's own fields. */
-    private static final int PAYLOAD_BYTES = 7_900;
     private static final int QUEUE = 65_536;
     private static final long RECONNECT_MS = 1_000;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final LocalFeed local = new LocalFeed();
     private final String node = UUID.randomUUID().toString();
@@ -147,42 +142,13 @@ public final class PostgresFeed implements Feed, AutoCloseable {
         }
         try (Connection connection = database.connection();
              PreparedStatement notify = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
-            for (String payload : payloads(batch)) {
+            for (String payload : FeedNotice.payloads(node, batch)) {
                 notify.setString(1, channel);
                 notify.setString(2, payload);
                 notify.execute();
             }
         } catch (SQLException | RuntimeException e) {
             log.warn("event=feed_notify_failed events={} error={}", batch.size(), e.toString());
-        }
-    }
-
-    /** The batch as notices of fewer than {@link #PAYLOAD_BYTES} bytes each, in order. */
-    private List<String> payloads(List<FeedNotice.Entry> batch) {
-        List<String> payloads = new ArrayList<>();
-        List<FeedNotice.Entry> notice = new ArrayList<>();
-        int bytes = 0;
-        for (FeedNotice.Entry entry : batch) {
-            int size = json(entry).getBytes(StandardCharsets.UTF_8).length + 1;
-            if (!notice.isEmpty() && bytes + size > PAYLOAD_BYTES) {
-                payloads.add(json(new FeedNotice(node, notice)));
-                notice = new ArrayList<>();
-                bytes = 0;
-            }
-            notice.add(entry);
-            bytes += size;
-        }
-        if (!notice.isEmpty()) {
-            payloads.add(json(new FeedNotice(node, notice)));
-        }
-        return payloads;
-    }
-
-    private static String json(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write a feed notice", e);
         }
     }
 
@@ -263,11 +229,11 @@ public final class PostgresFeed implements Feed, AutoCloseable {
 
     private void receive(String payload) {
         try {
-            FeedNotice notice = JSON.readValue(payload, FeedNotice.class);
+            FeedNotice notice = FeedNotice.parse(payload);
             if (!notice.n().equals(node)) {
                 deliver(notice.e());
             }
-        } catch (JsonProcessingException | RuntimeException e) {
+        } catch (RuntimeException e) {
             log.warn("event=feed_notice_failed error={}", e.toString());
         }
     }
