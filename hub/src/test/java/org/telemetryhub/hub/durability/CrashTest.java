@@ -35,11 +35,7 @@ class CrashTest {
         System.out.println(report.summary());
 
         assertKilledTwiceWhileAcksFlowed(report);
-        assertEquals(List.of(), report.anomalies(), report.summary());
-        assertEquals(List.of(), report.lost(), report.summary());
-        assertEquals(List.of(), report.problems(), report.summary());
-        assertEquals(report.readingsMade(), report.readingsAcked(), report.summary());
-        assertEquals(report.readingsMade(), report.rowsStored(), report.summary());
+        assertEveryReadingStoredOnce(report);
     }
 
     @Test
@@ -53,11 +49,7 @@ class CrashTest {
             System.out.println(report.summary());
 
             assertKilledTwiceWhileAcksFlowed(report);
-            assertEquals(List.of(), report.anomalies(), report.summary());
-            assertEquals(List.of(), report.lost(), report.summary());
-            assertEquals(List.of(), report.problems(), report.summary());
-            assertEquals(report.readingsMade(), report.readingsAcked(), report.summary());
-            assertEquals(report.readingsMade(), report.rowsStored(), report.summary());
+            assertEveryReadingStoredOnce(report);
         }
     }
 
@@ -71,6 +63,15 @@ class CrashTest {
         assertKilledTwiceWhileAcksFlowed(report);
         assertTrue(report.lost().size() > 0, "the drill must catch a hub that acks before its data is on disk: "
                 + report.summary());
+    }
+
+    /** Nothing acked went missing, nothing is stored twice, and in the end every reading made was acked and stored. */
+    private static void assertEveryReadingStoredOnce(CrashHarness.Report report) {
+        assertEquals(List.of(), report.anomalies(), report.summary());
+        assertEquals(List.of(), report.lost(), report.summary());
+        assertEquals(List.of(), report.problems(), report.summary());
+        assertEquals(report.readingsMade(), report.readingsAcked(), report.summary());
+        assertEquals(report.readingsMade(), report.rowsStored(), report.summary());
     }
 
     private static void assertKilledTwiceWhileAcksFlowed(CrashHarness.Report report) {
