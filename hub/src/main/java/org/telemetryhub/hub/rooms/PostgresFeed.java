@@ -176,6 +176,7 @@ public final class PostgresFeed implements Feed, AutoCloseable {
     private Connection listen() throws SQLException {
         Connection connection = DriverManager.getConnection(storeUrl);
         try (Statement statement = connection.createStatement()) {
+            // LISTEN takes a name, not a parameter; the channel is "hub_feed_" and hex digits, made by channel()
             statement.execute("LISTEN " + channel);
         } catch (SQLException e) {
             connection.close();

@@ -29,6 +29,7 @@ public final class PostgresSchema implements AutoCloseable {
         if (url == null || url.isBlank()) {
             return Optional.empty();
         }
+        // DDL takes names, not parameters; this one is made here of letters, digits and underscores only
         String schema = "hub_test_" + UUID.randomUUID().toString().replace("-", "");
         execute(url, "CREATE SCHEMA " + schema);
         return Optional.of(new PostgresSchema(url, schema));
