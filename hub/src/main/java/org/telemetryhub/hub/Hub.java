@@ -200,8 +200,9 @@ public final class Hub implements AutoCloseable {
             hub.close();
             throw e;
         }
+        // the store URL without its settings: a PostgreSQL URL may carry a password in its query
         log.info("event=hub_started url={} mqtt={} store={}", hub.url(), config.mqtt().mode(),
-                config.store().url().split(";")[0]);
+                config.store().url().split("[;?]")[0]);
         return hub;
     }
 
