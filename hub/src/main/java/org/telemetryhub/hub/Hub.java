@@ -61,6 +61,8 @@ import org.telemetryhub.hub.ops.HubMetrics;
 import org.telemetryhub.hub.store.Database;
 import org.telemetryhub.hub.store.DeviceStore;
 import org.telemetryhub.hub.store.JdbcReadingStore;
+import org.telemetryhub.hub.store.LoggedReadingStore;
+import org.telemetryhub.hub.store.ReadingCursor;
 import org.telemetryhub.hub.store.OperatorStore;
 import org.telemetryhub.hub.store.ReadingStore;
 import org.telemetryhub.hub.store.TicketStore;
@@ -106,9 +108,10 @@ public final class Hub implements AutoCloseable {
         HubMetrics metrics = new HubMetrics();
         database = Database.open(config.store());
         Secrets secrets = new Secrets();
-        devices = new DeviceStore(database);
+        readings = readingStore(config.store(), database, clock);
+        devices = new DeviceStore(database, readings instanceof LoggedReadingStore logged ? logged
+                : ReadingCursor.Live.NONE);
         OperatorStore operators = new OperatorStore(database);
-        readings = new JdbcReadingStore(database, clock);
 
         feed = feed(config.store(), database, readings, devices);
         PresenceTracker presence = new PresenceTracker(devices, feed, clock);
@@ -128,6 +131,7 @@ public final class Hub implements AutoCloseable {
                 new RateGate(config.limits(), clock), committer, metrics, clock);
         DeviceRegistry registry = new DeviceRegistry(devices, secrets, clock, (deviceKey, reason) -> {
             connections.disconnect(deviceKey, reason);
+            readings.recheck(deviceKey);
             pipeline.forget(deviceKey);
             summaries.forget(deviceKey);
         });
@@ -192,6 +196,9 @@ public final class Hub implements AutoCloseable {
     public static Hub start(HubConfig config, Clock clock) throws Exception {
         Hub hub = new Hub(config, clock);
         try {
+            if (hub.readings instanceof LoggedReadingStore logged) {
+                logged.start();
+            }
             hub.committer.start();
             // the broker before HTTP: once /health answers, MQTT devices can connect
             hub.mqtt.start();
@@ -247,8 +254,22 @@ public final class Hub implements AutoCloseable {
         if (feed instanceof PostgresFeed shared) {
             shared.close();
         }
+        if (readings instanceof LoggedReadingStore logged) {
+            logged.close(); // the tables take the whole log: a clean stop leaves nothing to replay
+        }
         database.close();
         log.info("event=hub_stopped");
+    }
+
+    /**
+     * On H2 (one hub per store) the reading log is the ack point and the tables follow it in batches; on PostgreSQL
+     * the database stays the arbiter of seq and offset for every node, and its own WAL is the log.
+     */
+    private static ReadingStore readingStore(HubConfig.Store config, Database database, Clock clock) {
+        if (!config.isH2()) {
+            return new JdbcReadingStore(database, clock);
+        }
+        return new LoggedReadingStore(database, LoggedReadingStore.Settings.of(config), clock);
     }
 
     /**

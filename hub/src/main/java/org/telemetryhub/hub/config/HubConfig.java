@@ -33,7 +33,19 @@ public record HubConfig(
         }
     }
 
-    public record Store(Path dir, String url, int poolSize) {}
+    /**
+     * Where the hub keeps its data. On H2 the reading log under {@code dir} is the ack point ({@code sync}: write,
+     * fsync or none) and the tables follow it every {@code flushIntervalMs} or {@code flushReadings} entries.
+     */
+    public record Store(Path dir, String url, int poolSize, String sync, long flushIntervalMs, int flushReadings) {
+        public static final String SYNC_WRITE = "write";
+        public static final String SYNC_FSYNC = "fsync";
+        public static final String SYNC_NONE = "none";
+
+        public boolean isH2() {
+            return url.startsWith("jdbc:h2:");
+        }
+    }
 
     /**
      * MQTT: {@code embedded} runs a broker inside the hub on {@code http.host:port}; {@code external} bridges a broker
@@ -81,7 +93,10 @@ public record HubConfig(
                 dir,
                 s.text("store.url", "jdbc:h2:file:" + dir.toAbsolutePath().normalize().resolve("hub")
                         + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=1024"),
-                s.smallInteger("store.poolSize", 8, 2, 200));
+                s.smallInteger("store.poolSize", 8, 2, 200),
+                s.choice("store.sync", Store.SYNC_WRITE, Set.of(Store.SYNC_WRITE, Store.SYNC_FSYNC, Store.SYNC_NONE)),
+                s.integer("store.flushIntervalMs", 1_000, 10, 3_600_000),
+                s.smallInteger("store.flushReadings", 50_000, 100, 1_000_000));
         Mqtt mqtt = mqtt(s);
         Ingest ingest = new Ingest(
                 s.integer("ingest.maxFutureMs", 300_000, 0, 365L * 86_400_000),

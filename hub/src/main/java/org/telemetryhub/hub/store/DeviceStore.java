@@ -53,10 +53,13 @@ public final class DeviceStore {
 
     private final Database database;
     private final Jdbc jdbc;
+    private final ReadingCursor.Live live;
 
-    public DeviceStore(Database database) {
+    /** {@code live}: cursors the reading store knows ahead of the {@code devices} rows, which they override. */
+    public DeviceStore(Database database, ReadingCursor.Live live) {
         this.database = database;
         this.jdbc = new Jdbc(database);
+        this.live = live;
     }
 
     public DeviceRef create(String deviceId, String namespace, long reportIntervalMs, String secretHash, long now)
@@ -87,21 +90,31 @@ public final class DeviceStore {
     }
 
     public Optional<Credentials> credentials(String deviceId) {
-        return jdbc.one(SQL_CREDENTIALS, rs -> new Credentials(ref(rs), rs.getString(5), rs.getLong(6)), deviceId);
+        return jdbc.one(SQL_CREDENTIALS, rs -> {
+            DeviceRef ref = ref(rs);
+            long lastSeq = live.cursor(ref.key()).map(ReadingCursor::maxSeq).orElse(rs.getLong(6));
+            return new Credentials(ref, rs.getString(5), lastSeq);
+        }, deviceId);
     }
 
     public List<DeviceState> list() {
-        return jdbc.query(SQL_LIST, DeviceStore::state);
+        return jdbc.query(SQL_LIST, this::state);
     }
 
     /** One provisioned device's state; empty once it is deleted. */
     public Optional<DeviceState> state(long deviceKey) {
-        return jdbc.one(SQL_STATE, DeviceStore::state, deviceKey);
+        return jdbc.one(SQL_STATE, this::state, deviceKey);
     }
 
-    private static DeviceState state(ResultSet rs) throws SQLException {
-        return new DeviceState(ref(rs), rs.getLong(5), rs.getLong(6), (Long) rs.getObject(7, Long.class),
-                new Presence(rs.getString(8), rs.getLong(9), (Long) rs.getObject(10, Long.class)));
+    private DeviceState state(ResultSet rs) throws SQLException {
+        DeviceRef ref = ref(rs);
+        Presence presence = new Presence(rs.getString(8), rs.getLong(9), (Long) rs.getObject(10, Long.class));
+        Optional<ReadingCursor> cursor = live.cursor(ref.key());
+        if (cursor.isPresent()) {
+            return new DeviceState(ref, cursor.get().maxSeq(), cursor.get().storedCount(), cursor.get().lastSeenAt(),
+                    presence);
+        }
+        return new DeviceState(ref, rs.getLong(5), rs.getLong(6), (Long) rs.getObject(7, Long.class), presence);
     }
 
     /** Records a presence change and returns its version, one higher than any before it for this device. */

@@ -29,6 +29,10 @@ public final class JdbcReadingStore implements ReadingStore {
 
     private static final String SQL_CURSOR =
             "SELECT last_offset, max_seq, stored_count FROM devices WHERE device_key = ? AND active_id IS NOT NULL";
+    private static final String SQL_CURSOR_ROW = "SELECT last_offset, max_seq, stored_count, last_seen_at "
+            + "FROM devices WHERE device_key = ? AND active_id IS NOT NULL";
+    private static final String SQL_WITH_SEQ = "SELECT offset_no, seq, ts, metrics, stored_at FROM readings "
+            + "WHERE device_key = ? AND seq = ?";
     private static final String SQL_FIND_SEQ =
             "SELECT offset_no, ts, metrics FROM readings WHERE device_key = ? AND seq = ?";
     private static final String SQL_INSERT =
@@ -306,17 +310,38 @@ public final class JdbcReadingStore implements ReadingStore {
 
     @Override
     public void scan(long deviceKey, long from, long to, java.util.function.Consumer<Reading> each) {
+        scanStored(deviceKey, from, to, stored -> each.accept(stored.reading()));
+    }
+
+    /** Every reading with {@code from <= ts < to}, with its offset, streamed in ts order. */
+    void scanStored(long deviceKey, long from, long to, java.util.function.Consumer<StoredReading> each) {
         try (Connection connection = database.connection();
              PreparedStatement query = Jdbc.prepare(connection, SQL_SCAN, deviceKey, from, to)) {
             query.setFetchSize(1_000);
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
-                    each.accept(stored(rs).reading());
+                    each.accept(stored(rs));
                 }
             }
         } catch (SQLException e) {
             throw new StoreException("scan readings", e);
         }
+    }
+
+    /** The cursor row of a provisioned device; empty once it is deleted. */
+    Optional<ReadingCursor> cursor(long deviceKey) {
+        return jdbc.one(SQL_CURSOR_ROW, rs -> new ReadingCursor(rs.getLong(1), rs.getLong(2), rs.getLong(3),
+                (Long) rs.getObject(4, Long.class)), deviceKey);
+    }
+
+    /** The stored reading with this seq, if any. */
+    Optional<StoredReading> withSeq(long deviceKey, long seq) {
+        return jdbc.one(SQL_WITH_SEQ, JdbcReadingStore::stored, deviceKey, seq);
+    }
+
+    /** The lowest offset in the table, or null when it holds none of the device's readings. */
+    Long minOffset(long deviceKey) {
+        return jdbc.one(SQL_FIRST, rs -> (Long) rs.getObject(1, Long.class), deviceKey).orElse(null);
     }
 
     @Override
@@ -358,7 +383,7 @@ public final class JdbcReadingStore implements ReadingStore {
         return new StoredReading(rs.getLong(1), reading, rs.getLong(5));
     }
 
-    private static Map<String, Double> metrics(String json) {
+    static Map<String, Double> metrics(String json) {
         try {
             return JSON.readValue(json, METRICS);
         } catch (JsonProcessingException e) {

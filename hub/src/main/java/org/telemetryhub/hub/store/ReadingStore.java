@@ -63,4 +63,7 @@ public interface ReadingStore {
 
     /** Removes the oldest readings of a device, up to the last one stored before {@code cutoff}; returns how many. */
     int deleteStoredBefore(long deviceKey, long cutoff);
+
+    /** The device was deleted or given a new secret: a store that keeps devices in memory reads its row again. */
+    default void recheck(long deviceKey) {}
 }

@@ -16,9 +16,11 @@ import org.telemetryhub.hub.support.PostgresSchema;
 /**
  * A hub in its own process is killed with SIGKILL twice while acks are flowing, restarted on its store, and the
  * devices resend what was not acked: every acked reading must be in the store afterwards, once, with its content, and
- * each device's offsets must run 1..N without a gap, on the H2 store and on PostgreSQL. The control runs the same drill against a hub whose H2 store
- * delays its writes (H2's default WRITE_DELAY of 500 ms instead of the hub's 0), and must see acked readings vanish:
- * proof that the drill can fail.
+ * each device's offsets must run 1..N without a gap, on the H2 store and on PostgreSQL. On H2 the reading log is the
+ * ack point: one drill keeps every acked reading out of the tables until after the kills, so all of them come back
+ * from the log alone. The control runs the same drill against a hub that acks before its log is written
+ * ({@code store.sync: none}) and whose H2 file delays its writes, and must see acked readings vanish: proof that the
+ * drill can fail.
  */
 class CrashTest {
 
@@ -36,6 +38,23 @@ class CrashTest {
 
         assertKilledTwiceWhileAcksFlowed(report);
         assertEveryReadingStoredOnce(report);
+    }
+
+    @Test
+    void acked_readings_that_only_the_log_held_come_back_once_after_kill_minus_nine() throws Exception {
+        Map<String, String> settings = new HashMap<>(FAST_DEVICES);
+        settings.put("store.flushIntervalMs", "3600000");
+        settings.put("store.flushReadings", "1000000");
+
+        CrashHarness.Report report = CrashHarness.run(CrashHarness.Plan.of("log-only", settings), store);
+        System.out.println(report.summary());
+
+        assertKilledTwiceWhileAcksFlowed(report);
+        assertEveryReadingStoredOnce(report);
+        List<String> replays = java.nio.file.Files.readAllLines(report.log()).stream()
+                .filter(line -> line.contains("event=reading_log_replayed")).toList();
+        assertEquals(2, replays.size(), "each restart after a kill must find the acked readings in the log alone: "
+                + replays);
     }
 
     @Test
@@ -57,6 +76,7 @@ class CrashTest {
     void control_hub_with_write_delay_loses_acked_readings() {
         Map<String, String> settings = new HashMap<>(FAST_DEVICES);
         settings.put("store.url", "jdbc:h2:file:" + store.toAbsolutePath().normalize().resolve("hub"));
+        settings.put("store.sync", "none");
         CrashHarness.Report report = CrashHarness.run(CrashHarness.Plan.of("write-delay-control", settings), store);
         System.out.println(report.summary());
 

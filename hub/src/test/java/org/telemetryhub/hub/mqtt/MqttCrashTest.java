@@ -67,6 +67,7 @@ class MqttCrashTest {
     void control_hub_with_write_delay_loses_readings_it_pubacked() {
         Map<String, String> settings = new HashMap<>(FAST_DEVICES);
         settings.put("store.url", "jdbc:h2:file:" + store.toAbsolutePath().normalize().resolve("hub"));
+        settings.put("store.sync", "none");
         Drill drill = drill(store, settings, false);
         System.out.println(drill.summary());
 

@@ -62,7 +62,8 @@ class SimulatorCrashTest {
         String delayedWrites = "jdbc:h2:file:" + store.toAbsolutePath().normalize().resolve("hub")
                 + ";WRITE_DELAY=" + CONTROL_WRITE_DELAY_MS;
 
-        SimulatorRun.Result result = runWithKill(Map.of("store.url", delayedWrites), "write-delay-control");
+        SimulatorRun.Result result = runWithKill(Map.of("store.url", delayedWrites, "store.sync", "none",
+                "store.flushIntervalMs", String.valueOf(CONTROL_WRITE_DELAY_MS)), "write-delay-control");
 
         assertEquals(3, result.exitCode(), result.output());
         assertTrue(result.verified("lost") > 0, "the check must catch a hub that acks before its data is on disk:\n"

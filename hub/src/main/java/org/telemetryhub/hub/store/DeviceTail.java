@@ -1,0 +1,90 @@
+package org.telemetryhub.hub.store;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.telemetryhub.hub.store.ReadingStore.Rejection;
+import org.telemetryhub.hub.store.ReadingStore.StoredReading;
+
+/**
+ * One device's readings and rejections that the log holds and the tables do not yet, with its cursor: what every
+ * read adds to the tables, so an acked reading is seen at once. The writer appends, the table flush removes the
+ * head, readers copy; each under this object's lock, which is never held across I/O.
+ */
+final class DeviceTail {
+
+    private ReadingCursor cursor;
+    private final ArrayList<StoredReading> readings = new ArrayList<>();
+    private final Map<Long, StoredReading> bySeq = new HashMap<>();
+    private final ArrayList<Rejection> rejections = new ArrayList<>();
+
+    private volatile boolean mayBeGone;
+
+    DeviceTail(ReadingCursor cursor) {
+        this.cursor = cursor;
+    }
+
+    /** The device was deleted or changed: the next write checks its row first. */
+    void recheck() {
+        mayBeGone = true;
+    }
+
+    boolean mayBeGone() {
+        return mayBeGone;
+    }
+
+    void stillThere() {
+        mayBeGone = false;
+    }
+
+    synchronized ReadingCursor cursor() {
+        return cursor;
+    }
+
+    /** The unflushed reading with this seq, if any. */
+    synchronized StoredReading withSeq(long seq) {
+        return bySeq.get(seq);
+    }
+
+    /** Takes what a commit wrote to the log. */
+    synchronized void append(ReadingCursor moved, List<StoredReading> stored, List<Rejection> rejected) {
+        cursor = moved;
+        for (StoredReading reading : stored) {
+            readings.add(reading);
+            bySeq.put(reading.reading().seq(), reading);
+        }
+        rejections.addAll(rejected);
+    }
+
+    /** Forgets what the tables now hold: readings up to {@code offset}, and the oldest {@code rejected}. */
+    synchronized void flushed(long offset, int rejected) {
+        int cut = 0;
+        while (cut < readings.size() && readings.get(cut).offset() <= offset) {
+            bySeq.remove(readings.get(cut).reading().seq());
+            cut++;
+        }
+        readings.subList(0, cut).clear();
+        rejections.subList(0, Math.min(rejected, rejections.size())).clear();
+        if (readings.isEmpty()) {
+            readings.trimToSize();
+        }
+    }
+
+    /** A copy of what the tables do not hold yet. */
+    synchronized Snapshot snapshot() {
+        long first = readings.isEmpty() ? cursor.lastOffset() + 1 : readings.get(0).offset();
+        return new Snapshot(first, List.copyOf(readings), List.copyOf(rejections));
+    }
+
+    synchronized boolean holdsStoredBefore(long cutoff) {
+        return !readings.isEmpty() && readings.get(0).storedAt() < cutoff;
+    }
+
+    /**
+     * @param firstOffset the lowest offset the tables may lack: every lower one is in the tables
+     * @param readings unflushed readings in offset order
+     * @param rejections unflushed rejections, oldest first
+     */
+    record Snapshot(long firstOffset, List<StoredReading> readings, List<Rejection> rejections) {}
+}

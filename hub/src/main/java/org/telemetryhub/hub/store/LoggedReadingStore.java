@@ -1,0 +1,364 @@
+package org.telemetryhub.hub.store;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telemetryhub.hub.config.HubConfig;
+import org.telemetryhub.protocol.Reading;
+
+/**
+ * The H2 store's write path: a commit is one append to the {@link ReadingLog} (the ack point), decided against
+ * per-device cursors and dedup state held in memory; a {@link TableFlusher} moves the log into the query tables in
+ * large sorted batches behind it. Every read adds the device's {@link DeviceTail} (what the log holds and the tables
+ * not yet) to what the tables answer, so an acked reading is seen at once. At start, whatever the log holds past the
+ * tables' checkpoint is moved into the tables before anything is served, so the cursors start from the tables.
+ * {@link #write} is called by one writer thread; reads come from any thread.
+ */
+public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Live, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LoggedReadingStore.class);
+    private static final int REPLAY_BATCH = 20_000;
+
+    /** How the log and its flush into the tables behave. */
+    public record Settings(Path dir, ReadingLog.Sync sync, long segmentBytes, long flushIntervalMs,
+                           int flushReadings, int maxUnflushed) {
+
+        private static final long SEGMENT_BYTES = 64L << 20;
+
+        /** The log in {@code <store.dir>/log}, in 64 MB segments; the writer waits at 4 × {@code flushReadings}. */
+        public static Settings of(HubConfig.Store config) {
+            return new Settings(config.dir().resolve("log"),
+                    ReadingLog.Sync.valueOf(config.sync().toUpperCase(Locale.ROOT)), SEGMENT_BYTES,
+                    config.flushIntervalMs(), config.flushReadings(), 4 * config.flushReadings());
+        }
+    }
+
+    private final JdbcReadingStore tables;
+    private final ReadingLog readingLog;
+    private final TableFlusher flusher;
+    private final Clock clock;
+    private final Map<Long, DeviceTail> tails = new ConcurrentHashMap<>();
+
+    public LoggedReadingStore(Database database, Settings settings, Clock clock) {
+        this.tables = new JdbcReadingStore(database, clock);
+        this.clock = clock;
+        TableFlush flush = new TableFlush(database);
+        this.readingLog = recover(settings, flush);
+        this.flusher = new TableFlusher(flush, readingLog, tails, settings);
+    }
+
+    /** Opens the log and moves into the tables every entry past their checkpoint, in batches. */
+    private static ReadingLog recover(Settings settings, TableFlush flush) {
+        long checkpoint = flush.checkpoint();
+        List<LogEntry> batch = new ArrayList<>();
+        long[] replayed = {0};
+        ReadingLog opened = ReadingLog.open(settings.dir(), settings.sync(), settings.segmentBytes(), checkpoint,
+                (payload, end) -> {
+                    batch.add(LogEntry.decode(payload));
+                    replayed[0]++;
+                    if (batch.size() >= REPLAY_BATCH) {
+                        flush.write(batch, end);
+                        batch.clear();
+                    }
+                });
+        flush.write(batch, opened.position());
+        opened.trim(opened.position());
+        if (replayed[0] > 0) {
+            log.info("event=reading_log_replayed entries={}", replayed[0]);
+        }
+        return opened;
+    }
+
+    public void start() {
+        flusher.start();
+    }
+
+    @Override
+    public List<List<Outcome>> write(List<Write> writes) {
+        long now = clock.millis();
+        Map<Long, Staged> staged = new HashMap<>();
+        List<List<Outcome>> outcomes = new ArrayList<>(writes.size());
+        List<LogEntry> entries = new ArrayList<>();
+        for (Write write : writes) {
+            long key = write.device().key();
+            Staged stage = staged.get(key);
+            if (stage == null) {
+                DeviceTail tail = tail(key);
+                if (tail == null) {
+                    outcomes.add(write.readings().stream().<Outcome>map(r -> new Outcome.DeviceGone()).toList());
+                    continue;
+                }
+                stage = new Staged(tail);
+                staged.put(key, stage);
+            }
+            List<Outcome> results = new ArrayList<>(write.readings().size());
+            List<Rejection> rejections = new ArrayList<>(write.rejections());
+            for (Reading reading : write.readings()) {
+                Outcome outcome = stage.place(key, reading, now);
+                if (outcome instanceof Outcome.Conflict) {
+                    rejections.add(new Rejection(reading.seq(), "seq_conflict",
+                            ReadingStore.conflictMessage(write.device(), reading.seq()), now));
+                } else if (outcome instanceof Outcome.Stored stored) {
+                    entries.add(new LogEntry.Stored(key, stage.stored.get(stage.stored.size() - 1)));
+                }
+                results.add(outcome);
+            }
+            for (Rejection rejection : rejections) {
+                entries.add(new LogEntry.Rejected(key, rejection));
+                stage.rejections.add(rejection);
+            }
+            stage.lastSeenAt = now;
+            outcomes.add(results);
+        }
+        if (entries.isEmpty()) {
+            staged.values().forEach(Staged::apply);
+            return outcomes;
+        }
+        List<byte[]> encoded = new ArrayList<>(entries.size());
+        entries.forEach(entry -> encoded.add(LogEntry.encode(entry)));
+        flusher.awaitRoom(entries.size());
+        long position = readingLog.append(encoded);
+        // readers see the commit only once the log holds it, and the flush only once the tails do
+        staged.values().forEach(Staged::apply);
+        flusher.appended(entries, position);
+        return outcomes;
+    }
+
+    /** A device's tail, read from its cursor row the first time; null when the device is not provisioned. */
+    private DeviceTail tail(long deviceKey) {
+        DeviceTail tail = tails.get(deviceKey);
+        if (tail != null && tail.mayBeGone()) {
+            if (tables.cursor(deviceKey).isEmpty()) {
+                return null;
+            }
+            tail.stillThere();
+        }
+        if (tail == null) {
+            Optional<ReadingCursor> cursor = tables.cursor(deviceKey);
+            if (cursor.isEmpty()) {
+                return null;
+            }
+            tail = new DeviceTail(cursor.get());
+            tails.put(deviceKey, tail);
+        }
+        return tail;
+    }
+
+    /** What one commit does to one device, applied to its tail only once the log holds it. */
+    private final class Staged {
+        final DeviceTail tail;
+        long lastOffset;
+        long maxSeq;
+        long count;
+        Long lastSeenAt;
+        final List<StoredReading> stored = new ArrayList<>();
+        final Map<Long, StoredReading> bySeq = new HashMap<>();
+        final List<Rejection> rejections = new ArrayList<>();
+
+        Staged(DeviceTail tail) {
+            this.tail = tail;
+            ReadingCursor cursor = tail.cursor();
+            lastOffset = cursor.lastOffset();
+            maxSeq = cursor.maxSeq();
+            count = cursor.storedCount();
+            lastSeenAt = cursor.lastSeenAt();
+        }
+
+        Outcome place(long key, Reading reading, long now) {
+            StoredReading earlier = bySeq.get(reading.seq());
+            if (earlier == null && reading.seq() <= maxSeq) {
+                earlier = tail.withSeq(reading.seq());
+                if (earlier == null) {
+                    earlier = tables.withSeq(key, reading.seq()).orElse(null);
+                }
+            }
+            if (earlier != null) {
+                return earlier.reading().sameContentAs(reading) ? new Outcome.Duplicate(earlier.offset())
+                        : new Outcome.Conflict(earlier.reading());
+            }
+            StoredReading placed = new StoredReading(++lastOffset, reading, now);
+            maxSeq = Math.max(maxSeq, reading.seq());
+            count++;
+            stored.add(placed);
+            bySeq.put(reading.seq(), placed);
+            return new Outcome.Stored(placed.offset());
+        }
+
+        void apply() {
+            tail.append(new ReadingCursor(lastOffset, maxSeq, count, lastSeenAt), stored, rejections);
+        }
+    }
+
+    @Override
+    public Optional<ReadingCursor> cursor(long deviceKey) {
+        DeviceTail tail = tails.get(deviceKey);
+        return tail == null ? Optional.empty() : Optional.of(tail.cursor());
+    }
+
+    /**
+     * The device was deleted or changed: its next write reads its row again, and finds it gone if it was deleted.
+     * Its tail stays until the tables hold it.
+     */
+    @Override
+    public void recheck(long deviceKey) {
+        DeviceTail tail = tails.get(deviceKey);
+        if (tail != null) {
+            tail.recheck();
+        }
+    }
+
+    @Override
+    public List<StoredReading> after(long deviceKey, long afterOffset, int limit) {
+        DeviceTail tail = tails.get(deviceKey);
+        if (tail == null) {
+            return tables.after(deviceKey, afterOffset, limit);
+        }
+        // the tail first: what the flush takes from it meanwhile is in the tables by the time they are read
+        DeviceTail.Snapshot snapshot = tail.snapshot();
+        List<StoredReading> out = new ArrayList<>();
+        long last = afterOffset;
+        if (afterOffset + 1 < snapshot.firstOffset()) {
+            out.addAll(tables.after(deviceKey, afterOffset, limit));
+            if (!out.isEmpty()) {
+                last = out.get(out.size() - 1).offset();
+            }
+        }
+        for (StoredReading reading : snapshot.readings()) {
+            if (out.size() >= limit) {
+                break;
+            }
+            if (reading.offset() > last) {
+                out.add(reading);
+                last = reading.offset();
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public long lastOffset(long deviceKey) {
+        DeviceTail tail = tails.get(deviceKey);
+        return tail == null ? tables.lastOffset(deviceKey) : tail.cursor().lastOffset();
+    }
+
+    @Override
+    public long firstOffset(long deviceKey) {
+        DeviceTail tail = tails.get(deviceKey);
+        if (tail == null) {
+            return tables.firstOffset(deviceKey);
+        }
+        long unflushed = tail.snapshot().firstOffset();
+        Long inTables = tables.minOffset(deviceKey);
+        return inTables == null ? unflushed : Math.min(inTables, unflushed);
+    }
+
+    @Override
+    public List<StoredReading> between(long deviceKey, long from, long to, int limit) {
+        DeviceTail tail = tails.get(deviceKey);
+        if (tail == null) {
+            return tables.between(deviceKey, from, to, limit);
+        }
+        DeviceTail.Snapshot snapshot = tail.snapshot();
+        List<StoredReading> out = new ArrayList<>(tables.between(deviceKey, from, to, limit));
+        long last = out.isEmpty() ? 0 : out.get(out.size() - 1).offset();
+        for (StoredReading reading : snapshot.readings()) {
+            if (out.size() >= limit) {
+                break;
+            }
+            long ts = reading.reading().ts();
+            if (reading.offset() > last && ts >= from && ts < to) {
+                out.add(reading);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void scan(long deviceKey, long from, long to, Consumer<Reading> each) {
+        DeviceTail tail = tails.get(deviceKey);
+        if (tail == null) {
+            tables.scan(deviceKey, from, to, each);
+            return;
+        }
+        DeviceTail.Snapshot snapshot = tail.snapshot();
+        List<StoredReading> unflushed = new ArrayList<>();
+        for (StoredReading reading : snapshot.readings()) {
+            if (reading.reading().ts() >= from && reading.reading().ts() < to) {
+                unflushed.add(reading);
+            }
+        }
+        unflushed.sort(Comparator.comparingLong(r -> r.reading().ts()));
+        int[] next = {0};
+        tables.scanStored(deviceKey, from, to, stored -> {
+            if (stored.offset() >= snapshot.firstOffset()) {
+                return; // flushed after the snapshot: the snapshot has it
+            }
+            while (next[0] < unflushed.size() && unflushed.get(next[0]).reading().ts() < stored.reading().ts()) {
+                each.accept(unflushed.get(next[0]++).reading());
+            }
+            each.accept(stored.reading());
+        });
+        while (next[0] < unflushed.size()) {
+            each.accept(unflushed.get(next[0]++).reading());
+        }
+    }
+
+    @Override
+    public List<Rejection> rejections(long deviceKey, int limit) {
+        DeviceTail tail = tails.get(deviceKey);
+        if (tail == null) {
+            return tables.rejections(deviceKey, limit);
+        }
+        return flusher.consistent(() -> {
+            List<Rejection> unflushed = tail.snapshot().rejections();
+            List<Rejection> out = new ArrayList<>(limit);
+            for (int i = unflushed.size() - 1; i >= 0 && out.size() < limit; i--) {
+                out.add(unflushed.get(i));
+            }
+            if (out.size() < limit) {
+                out.addAll(tables.rejections(deviceKey, limit - out.size()));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public long rejectionCount(long deviceKey) {
+        DeviceTail tail = tails.get(deviceKey);
+        if (tail == null) {
+            return tables.rejectionCount(deviceKey);
+        }
+        return flusher.consistent(() -> tail.snapshot().rejections().size() + tables.rejectionCount(deviceKey));
+    }
+
+    @Override
+    public int deleteStoredBefore(long deviceKey, long cutoff) {
+        DeviceTail tail = tails.get(deviceKey);
+        if (tail != null && tail.holdsStoredBefore(cutoff)) {
+            flusher.flushNow(); // retention shorter than a flush: the expired readings must be in the tables
+        }
+        return tables.deleteStoredBefore(deviceKey, cutoff);
+    }
+
+    /** Bytes of the log on disk (the tables' file is the database's). */
+    public long logBytes() {
+        return readingLog.sizeOnDisk();
+    }
+
+    /** Moves everything into the tables and closes the log: a clean stop leaves nothing to replay. */
+    @Override
+    public void close() {
+        flusher.close();
+        readingLog.close();
+    }
+}

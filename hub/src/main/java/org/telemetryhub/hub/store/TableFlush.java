@@ -1,0 +1,150 @@
+package org.telemetryhub.hub.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.telemetryhub.protocol.Wire;
+
+/**
+ * Moves log entries into the query tables in one transaction, sorted by device and offset, so a device's index
+ * pages are rewritten once per batch rather than once per reading; the same transaction moves the log checkpoint,
+ * so a batch is in the tables exactly once whatever the moment of a crash.
+ */
+final class TableFlush {
+
+    private static final String SQL_INSERT =
+            "INSERT INTO readings (device_key, offset_no, seq, ts, metrics, stored_at) VALUES (?, ?, ?, ?, ?, ?)";
+    private static final String SQL_REJECTION =
+            "INSERT INTO rejections (device_key, seq, code, message, rejected_at) VALUES (?, ?, ?, ?, ?)";
+    private static final String SQL_ADVANCE = "UPDATE devices SET last_offset = GREATEST(last_offset, ?), "
+            + "max_seq = GREATEST(max_seq, ?), stored_count = stored_count + ?, "
+            + "last_seen_at = GREATEST(COALESCE(last_seen_at, 0), ?) WHERE device_key = ?";
+    private static final String SQL_CHECKPOINT = "UPDATE log_checkpoint SET position = ? WHERE id = 1";
+    private static final String SQL_READ_CHECKPOINT = "SELECT position FROM log_checkpoint WHERE id = 1";
+
+    private final Database database;
+
+    TableFlush(Database database) {
+        this.database = database;
+    }
+
+    /** How far into the log the tables are. */
+    long checkpoint() {
+        try (Connection connection = database.connection();
+             PreparedStatement query = connection.prepareStatement(SQL_READ_CHECKPOINT);
+             ResultSet rs = query.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        } catch (SQLException e) {
+            throw new StoreException("read the log checkpoint", e);
+        }
+    }
+
+    /** The per-device sums a batch moves a cursor row by. */
+    private static final class Advance {
+        long lastOffset;
+        long maxSeq;
+        long stored;
+        long lastSeenAt;
+    }
+
+    /** Writes the entries (in log order) and moves the checkpoint to {@code position}, all or nothing. */
+    void write(List<LogEntry> entries, long position) {
+        List<LogEntry.Stored> readings = new ArrayList<>();
+        List<LogEntry.Rejected> rejections = new ArrayList<>();
+        Map<Long, Advance> advances = new TreeMap<>();
+        for (LogEntry entry : entries) {
+            Advance advance = advances.computeIfAbsent(entry.deviceKey(), k -> new Advance());
+            if (entry instanceof LogEntry.Stored s) {
+                readings.add(s);
+                advance.lastOffset = Math.max(advance.lastOffset, s.stored().offset());
+                advance.maxSeq = Math.max(advance.maxSeq, s.stored().reading().seq());
+                advance.stored++;
+                advance.lastSeenAt = Math.max(advance.lastSeenAt, s.stored().storedAt());
+            } else if (entry instanceof LogEntry.Rejected r) {
+                rejections.add(r);
+                advance.lastSeenAt = Math.max(advance.lastSeenAt, r.rejection().at());
+            }
+        }
+        readings.sort(Comparator.comparingLong(LogEntry.Stored::deviceKey)
+                .thenComparingLong(s -> s.stored().offset()));
+        try (Connection connection = database.connection()) {
+            connection.setAutoCommit(false);
+            try {
+                insertReadings(connection, readings);
+                insertRejections(connection, rejections);
+                advance(connection, advances);
+                try (PreparedStatement checkpoint = connection.prepareStatement(SQL_CHECKPOINT)) {
+                    checkpoint.setLong(1, position);
+                    checkpoint.executeUpdate();
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("move the reading log into the tables", e);
+        }
+    }
+
+    private static void insertReadings(Connection connection, List<LogEntry.Stored> readings) throws SQLException {
+        if (readings.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement(SQL_INSERT)) {
+            for (LogEntry.Stored s : readings) {
+                insert.setLong(1, s.deviceKey());
+                insert.setLong(2, s.stored().offset());
+                insert.setLong(3, s.stored().reading().seq());
+                insert.setLong(4, s.stored().reading().ts());
+                insert.setString(5, Wire.encode(s.stored().reading().metrics()));
+                insert.setLong(6, s.stored().storedAt());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private static void insertRejections(Connection connection, List<LogEntry.Rejected> rejections)
+            throws SQLException {
+        if (rejections.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement(SQL_REJECTION)) {
+            for (LogEntry.Rejected r : rejections) {
+                insert.setLong(1, r.deviceKey());
+                if (r.rejection().seq() == null) {
+                    insert.setNull(2, java.sql.Types.BIGINT);
+                } else {
+                    insert.setLong(2, r.rejection().seq());
+                }
+                insert.setString(3, r.rejection().code());
+                insert.setString(4, r.rejection().message());
+                insert.setLong(5, r.rejection().at());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private static void advance(Connection connection, Map<Long, Advance> advances) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(SQL_ADVANCE)) {
+            for (Map.Entry<Long, Advance> entry : advances.entrySet()) {
+                Advance a = entry.getValue();
+                update.setLong(1, a.lastOffset);
+                update.setLong(2, a.maxSeq);
+                update.setLong(3, a.stored);
+                update.setLong(4, a.lastSeenAt);
+                update.setLong(5, entry.getKey());
+                update.addBatch();
+            }
+            update.executeBatch();
+        }
+    }
+}

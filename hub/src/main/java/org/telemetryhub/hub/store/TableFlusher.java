@@ -1,0 +1,221 @@
+package org.telemetryhub.hub.store;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The thread that moves the log into the query tables: it waits until a batch is big enough or old enough, writes
+ * it in one transaction with the checkpoint, then takes it off the device tails and deletes the log segments the
+ * tables now hold. The writer waits for room only when the tables fall far behind, so memory stays bounded.
+ */
+final class TableFlusher implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TableFlusher.class);
+    private static final long RETRY_MS = 1_000;
+
+    private final TableFlush flush;
+    private final ReadingLog readingLog;
+    private final Map<Long, DeviceTail> tails;
+    private final LoggedReadingStore.Settings settings;
+    private final Thread thread;
+    private List<LogEntry> pending = new ArrayList<>();
+    private long pendingPosition;
+    private long oldestAt;
+    private boolean flushing;
+    private boolean urgent;
+    private boolean closing;
+    /** Odd while a flush moves entries from the tails to the tables; a read spanning both repeats if it moved. */
+    private volatile long generation;
+
+    TableFlusher(TableFlush flush, ReadingLog readingLog, Map<Long, DeviceTail> tails,
+                 LoggedReadingStore.Settings settings) {
+        this.flush = flush;
+        this.readingLog = readingLog;
+        this.tails = tails;
+        this.settings = settings;
+        this.thread = new Thread(this::run, "table-flush");
+        thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Holds the writer while the tables lag by more than the allowed number of entries. */
+    synchronized void awaitRoom(int entries) {
+        while (!closing && pending.size() + entries > settings.maxUnflushed() && !pending.isEmpty()) {
+            urgent = true;
+            notifyAll();
+            try {
+                wait(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the tables caught up", e);
+            }
+        }
+    }
+
+    /** Entries the log now holds up to {@code position}, already in the tails. */
+    synchronized void appended(List<LogEntry> entries, long position) {
+        if (pending.isEmpty()) {
+            oldestAt = System.nanoTime();
+        }
+        pending.addAll(entries);
+        pendingPosition = position;
+        if (pending.size() >= settings.flushReadings()) {
+            notifyAll();
+        }
+    }
+
+    /** Runs a read that spans tails and tables when no flush is moving entries between them, or again. */
+    <T> T consistent(Supplier<T> read) {
+        while (true) {
+            long before = generation;
+            if ((before & 1) == 0) {
+                T value = read.get();
+                if (generation == before) {
+                    return value;
+                }
+            } else {
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return read.get();
+                }
+            }
+        }
+    }
+
+    /** Waits until everything appended so far is in the tables. */
+    synchronized void flushNow() {
+        long wanted = pendingPosition;
+        urgent = true;
+        notifyAll();
+        while (thread.isAlive() && (flushing || !pending.isEmpty()) && checkpointBelow(wanted)) {
+            try {
+                wait(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private long flushedPosition;
+
+    private boolean checkpointBelow(long position) {
+        return flushedPosition < position;
+    }
+
+    private void run() {
+        while (true) {
+            List<LogEntry> batch;
+            long position;
+            synchronized (this) {
+                while (!closing && !urgent && !due()) {
+                    try {
+                        wait(pending.isEmpty() ? settings.flushIntervalMs() : remainingMs());
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (pending.isEmpty()) {
+                    urgent = false;
+                    if (closing) {
+                        return;
+                    }
+                    continue;
+                }
+                batch = pending;
+                position = pendingPosition;
+                pending = new ArrayList<>();
+                flushing = true;
+                urgent = false;
+            }
+            boolean done = move(batch, position);
+            synchronized (this) {
+                flushing = false;
+                if (done) {
+                    flushedPosition = position;
+                } else {
+                    batch.addAll(pending);
+                    pending = batch;
+                }
+                notifyAll();
+            }
+            if (!done) {
+                if (closing) {
+                    return; // still in the log: the next start moves it
+                }
+                pause();
+            }
+        }
+    }
+
+    private boolean due() {
+        return !pending.isEmpty() && (pending.size() >= settings.flushReadings() || remainingMs() <= 0);
+    }
+
+    private long remainingMs() {
+        return Math.max(1, settings.flushIntervalMs() - (System.nanoTime() - oldestAt) / 1_000_000);
+    }
+
+    /** Writes one batch into the tables and takes it off the tails; false when the tables refused it. */
+    private boolean move(List<LogEntry> batch, long position) {
+        generation++;
+        try {
+            readingLog.writeDelayed();
+            flush.write(batch, position);
+        } catch (RuntimeException e) {
+            generation++;
+            log.error("event=table_flush_failed entries={} effect=\"kept in the log, retried\"", batch.size(), e);
+            return false;
+        }
+        Map<Long, long[]> flushed = new HashMap<>(); // device key -> highest offset, rejections
+        for (LogEntry entry : batch) {
+            long[] upTo = flushed.computeIfAbsent(entry.deviceKey(), k -> new long[2]);
+            if (entry instanceof LogEntry.Stored s) {
+                upTo[0] = Math.max(upTo[0], s.stored().offset());
+            } else {
+                upTo[1]++;
+            }
+        }
+        flushed.forEach((key, upTo) -> {
+            DeviceTail tail = tails.get(key);
+            if (tail != null) {
+                tail.flushed(upTo[0], (int) upTo[1]);
+            }
+        });
+        generation++;
+        readingLog.trim(position);
+        return true;
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(RETRY_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Moves whatever is left into the tables and stops the thread. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            closing = true;
+            notifyAll();
+        }
+        try {
+            thread.join(60_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
