@@ -16,6 +16,7 @@ import org.eclipse.jetty.server.Request;
 import org.telemetryhub.hub.rooms.DashboardSession;
 import org.telemetryhub.hub.rooms.Feed;
 import org.telemetryhub.hub.rooms.FeedEvent;
+import org.telemetryhub.hub.rooms.RoomAccess;
 import org.telemetryhub.hub.rooms.Rooms;
 import org.telemetryhub.hub.store.DeviceRef;
 import org.telemetryhub.hub.store.OperatorStore.Operator;
@@ -234,13 +235,13 @@ public final class StreamRoutes {
     }
 
     private DeviceRef device(Exchange exchange, Operator operator) {
-        Rooms.Access access = rooms.access(operator, exchange.path("id"));
-        if (access.refusal() == null) {
-            return access.device();
+        RoomAccess.Verdict verdict = rooms.access().device(operator, exchange.path("id"));
+        if (verdict.refusal() == null) {
+            return verdict.device();
         }
-        boolean forbidden = access.refusal().error().equals("forbidden");
+        boolean forbidden = verdict.refusal().error().equals("forbidden");
         throw new ApiError(forbidden ? 403 : 404, forbidden ? ErrorCode.FORBIDDEN : ErrorCode.UNKNOWN_DEVICE,
-                access.refusal().message());
+                verdict.refusal().message());
     }
 
     private static Long optionalOffset(Exchange exchange, String name) {

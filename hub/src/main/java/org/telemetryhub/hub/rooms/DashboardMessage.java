@@ -32,9 +32,18 @@ public sealed interface DashboardMessage {
 
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record Rejection(String type, String device, Long seq, String error, String message, long at)
-            implements DashboardMessage {}
+            implements DashboardMessage {
+        static Rejection of(FeedEvent.Rejected event) {
+            ReadingStore.Rejection r = event.rejection();
+            return new Rejection("rejection", event.device().id(), r.seq(), r.code(), r.message(), r.at());
+        }
+    }
 
-    record Presence(String type, String device, String state, long at, long version) implements DashboardMessage {}
+    record Presence(String type, String device, String state, long at, long version) implements DashboardMessage {
+        static Presence of(FeedEvent.PresenceChanged event) {
+            return new Presence("presence", event.device().id(), event.state(), event.at(), event.version());
+        }
+    }
 
     record Lag(String type, String device, long behind) implements DashboardMessage {}
 
@@ -46,5 +55,9 @@ public sealed interface DashboardMessage {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Error(String type, String error, String message, String device, String namespace)
-            implements DashboardMessage {}
+            implements DashboardMessage {
+        public static Error of(String code, String message, String device, String namespace) {
+            return new Error("error", code, message, device, namespace);
+        }
+    }
 }

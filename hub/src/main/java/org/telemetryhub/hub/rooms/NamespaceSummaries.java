@@ -116,7 +116,7 @@ public final class NamespaceSummaries {
             }
         }
         if (event instanceof FeedEvent.PresenceChanged presence) {
-            emit(event.device().namespace(), Rooms.presence(presence));
+            emit(event.device().namespace(), DashboardMessage.Presence.of(presence));
         }
     }
 

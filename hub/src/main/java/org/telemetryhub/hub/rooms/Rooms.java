@@ -1,7 +1,6 @@
 package org.telemetryhub.hub.rooms;
 
 import java.time.Clock;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -11,41 +10,40 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.config.HubConfig;
 import org.telemetryhub.hub.ops.HubMetrics;
-import org.telemetryhub.hub.store.DeviceRef;
 import org.telemetryhub.hub.store.DeviceStore;
 import org.telemetryhub.hub.store.OperatorStore.Operator;
 import org.telemetryhub.hub.store.ReadingStore;
-import org.telemetryhub.protocol.Ids;
 
 /**
- * The dashboards' side of the hub: opens dashboard sessions, decides who may see which device or namespace, and
- * watches every session's outbox (its size is a metric; a session whose outbox stays full is closed).
+ * The dashboards' side of the hub: opens dashboard sessions, each given the collaborators built here once, and
+ * watches every session's outbox (its size is a metric; a session whose outbox stays full is closed). Sessions
+ * report back through a {@link DashboardSession.Listener} and never call the rooms, so the dependency runs one way.
  */
 public final class Rooms implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Rooms.class);
 
-    /** Either the device the operator may see, or the error to answer. */
-    public record Access(DeviceRef device, DashboardMessage.Error refusal) {}
-
     private final ReadingStore store;
-    private final DeviceStore devices;
     private final Feed feed;
     private final NamespaceSummaries summaries;
+    private final RoomAccess access;
     private final HubConfig.Dashboards config;
+    private final DashboardSession.Limits limits;
     private final HubMetrics metrics;
     private final Clock clock;
     private final ExecutorService executor;
+    private final DashboardSession.Listener listener = new SessionEvents();
     private final Set<DashboardSession> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicInteger outboxHighWater = new AtomicInteger();
 
     public Rooms(ReadingStore store, DeviceStore devices, Feed feed, NamespaceSummaries summaries,
                  HubConfig.Dashboards config, HubMetrics metrics, Clock clock) {
         this.store = store;
-        this.devices = devices;
         this.feed = feed;
         this.summaries = summaries;
+        this.access = new RoomAccess(devices);
         this.config = config;
+        this.limits = new DashboardSession.Limits(config.snapshotLimit(), config.outboxLimit());
         this.metrics = metrics;
         this.clock = clock;
         this.executor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
@@ -59,49 +57,15 @@ public final class Rooms implements AutoCloseable {
     }
 
     public DashboardSession open(Operator operator, DashboardSession.Sink sink) {
-        DashboardSession session = new DashboardSession(this, operator, sink);
+        DashboardSession session = new DashboardSession(operator, sink, access, store, feed, summaries, limits, clock,
+                executor, listener);
         sessions.add(session);
         return session;
     }
 
-    /** Who may see a device: a viewer only in its namespaces (and unknown ids are forbidden, not unknown). */
-    public Access access(Operator operator, String deviceId) {
-        Optional<DeviceRef> device = Ids.isValid(deviceId) ? devices.find(deviceId) : Optional.empty();
-        if (!operator.isAdmin() && (device.isEmpty() || !operator.namespaces().contains(device.get().namespace()))) {
-            return new Access(null, error("forbidden", "operator " + operator.username()
-                    + " may not see device " + Ids.echo(deviceId), deviceId, null));
-        }
-        if (device.isEmpty()) {
-            return new Access(null, error("unknown_device", "device " + Ids.echo(deviceId) + " is not provisioned",
-                    deviceId, null));
-        }
-        return new Access(device.get(), null);
-    }
-
-    DashboardMessage.Error namespaceRefusal(Operator operator, String namespace) {
-        if (!Ids.isValid(namespace)) {
-            return error("bad_message", "namespace must match " + Ids.RULE + ", but was \"" + Ids.echo(namespace)
-                    + "\"", null, namespace);
-        }
-        if (!operator.isAdmin() && !operator.namespaces().contains(namespace)) {
-            return error("forbidden", "operator " + operator.username() + " may not see namespace " + namespace,
-                    null, namespace);
-        }
-        return null;
-    }
-
-    public static DashboardMessage.Error error(String code, String message, String device, String namespace) {
-        return new DashboardMessage.Error("error", code, message, device, namespace);
-    }
-
-    static DashboardMessage.Rejection rejection(FeedEvent.Rejected event) {
-        ReadingStore.Rejection r = event.rejection();
-        return new DashboardMessage.Rejection("rejection", event.device().id(), r.seq(), r.code(), r.message(), r.at());
-    }
-
-    static DashboardMessage.Presence presence(FeedEvent.PresenceChanged event) {
-        return new DashboardMessage.Presence("presence", event.device().id(), event.state(), event.at(),
-                event.version());
+    /** The rules the sessions follow, for the routes that show a device outside a session. */
+    public RoomAccess access() {
+        return access;
     }
 
     /** Closes sessions whose outbox has been full, with nothing leaving it, for longer than allowed. */
@@ -115,53 +79,33 @@ public final class Rooms implements AutoCloseable {
         }
     }
 
-    void closed(DashboardSession session) {
-        sessions.remove(session);
-    }
-
-    void failed(DashboardSession session, RuntimeException e) {
-        log.error("event=dashboard_failed operator={}", session.operator().username(), e);
-        session.abandon("the hub failed to serve this dashboard");
-    }
-
-    void observeOutbox(int size) {
-        outboxHighWater.accumulateAndGet(size, Math::max);
-    }
-
-    void lagged() {
-        metrics.dashboardLag();
-    }
-
-    ReadingStore store() {
-        return store;
-    }
-
-    Feed feed() {
-        return feed;
-    }
-
-    NamespaceSummaries summaries() {
-        return summaries;
-    }
-
-    Clock clock() {
-        return clock;
-    }
-
-    ExecutorService executor() {
-        return executor;
-    }
-
-    int outboxLimit() {
-        return config.outboxLimit();
-    }
-
-    int snapshotLimit() {
-        return config.snapshotLimit();
-    }
-
     @Override
     public void close() {
         executor.shutdownNow();
+    }
+
+    /** Keeps the registry of open sessions and the dashboard metrics up to date. */
+    private final class SessionEvents implements DashboardSession.Listener {
+
+        @Override
+        public void closed(DashboardSession session) {
+            sessions.remove(session);
+        }
+
+        @Override
+        public void failed(DashboardSession session, RuntimeException e) {
+            log.error("event=dashboard_failed operator={}", session.operator().username(), e);
+            session.abandon("the hub failed to serve this dashboard");
+        }
+
+        @Override
+        public void outboxSize(int size) {
+            outboxHighWater.accumulateAndGet(size, Math::max);
+        }
+
+        @Override
+        public void lagged() {
+            metrics.dashboardLag();
+        }
     }
 }

@@ -169,12 +169,12 @@ public final class DashboardSocket implements Session.Listener.AutoDemanding, Da
                 return false;
             }
         }
-        dashboard.reply(Rooms.error("rate_limited", "a dashboard may send at most " + framesPerSecond
+        dashboard.reply(DashboardMessage.Error.of("rate_limited", "a dashboard may send at most " + framesPerSecond
                 + " frames a second; this frame was ignored", null, null));
         return false;
     }
 
     private void badMessage(String message) {
-        dashboard.reply(Rooms.error("bad_message", message, null, null));
+        dashboard.reply(DashboardMessage.Error.of("bad_message", message, null, null));
     }
 }
