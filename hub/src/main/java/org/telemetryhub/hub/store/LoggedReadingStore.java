@@ -350,6 +350,11 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
         return tables.deleteStoredBefore(deviceKey, cutoff);
     }
 
+    /** Waits until the tables hold everything acked so far. */
+    void flush() {
+        flusher.flushNow();
+    }
+
     /** Bytes of the log on disk (the tables' file is the database's). */
     public long logBytes() {
         return readingLog.sizeOnDisk();

@@ -1,0 +1,137 @@
+package org.telemetryhub.hub.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.telemetryhub.hub.config.ConfigLoader;
+import org.telemetryhub.hub.config.HubConfig;
+import org.telemetryhub.hub.store.ReadingStore.Outcome;
+import org.telemetryhub.protocol.Reading;
+
+class LoggedReadingStoreTest {
+
+    @TempDir
+    Path dir;
+
+    private HubConfig.Store config;
+    private Database database;
+    private LoggedReadingStore store;
+    private DeviceRef device;
+
+    @BeforeEach
+    void open() throws Exception {
+        // the tables follow only when asked: what a test reads before flushNow comes from the log's tail
+        config = HubConfig.from(ConfigLoader.settings(Map.of("store.dir", dir.toString(),
+                "store.flushIntervalMs", "3600000"))).store();
+        database = Database.open(config);
+        device = new DeviceStore(database, ReadingCursor.Live.NONE).create("sensor-1", "plant", 1_000, "hash", 0);
+        store = start();
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+        database.close();
+    }
+
+    @Test
+    void an_acked_reading_is_seen_by_every_read_before_the_tables_hold_it() {
+        store.write(List.of(write(reading(1, 20.0), reading(2, 21.0))));
+
+        assertEquals(List.of(1L, 2L), offsets(store.after(device.key(), 0, 10)));
+        assertEquals(2, store.lastOffset(device.key()));
+        assertEquals(1, store.firstOffset(device.key()));
+        assertEquals(2, store.between(device.key(), 0, 10_000, 10).size());
+        assertEquals(0, tables().after(device.key(), 0, 10).size());
+        assertEquals(2, store.cursor(device.key()).orElseThrow().maxSeq());
+    }
+
+    @Test
+    void after_a_flush_the_tables_hold_the_readings_and_reads_are_unchanged() {
+        store.write(List.of(write(reading(1, 20.0), reading(2, 21.0))));
+
+        flushNow();
+
+        assertEquals(List.of(1L, 2L), offsets(tables().after(device.key(), 0, 10)));
+        assertEquals(List.of(1L, 2L), offsets(store.after(device.key(), 0, 10)));
+        assertEquals(2, tables().lastOffset(device.key()));
+    }
+
+    @Test
+    void a_resend_of_a_flushed_seq_is_a_duplicate_and_other_content_is_a_conflict() {
+        store.write(List.of(write(reading(1, 20.0))));
+        flushNow();
+
+        List<Outcome> outcomes = store.write(List.of(write(reading(1, 20.0), reading(1, 99.0)))).get(0);
+
+        assertInstanceOf(Outcome.Duplicate.class, outcomes.get(0));
+        assertInstanceOf(Outcome.Conflict.class, outcomes.get(1));
+        assertEquals(1, store.rejectionCount(device.key()));
+    }
+
+    @Test
+    void reads_span_the_tables_and_the_tail_without_a_gap_or_a_repeat() {
+        store.write(List.of(write(reading(1, 1.0), reading(2, 2.0))));
+        flushNow();
+        store.write(List.of(write(reading(3, 3.0), reading(4, 4.0))));
+
+        assertEquals(List.of(2L, 3L, 4L), offsets(store.after(device.key(), 1, 10)));
+        assertEquals(List.of(1L, 2L, 3L), offsets(store.after(device.key(), 0, 3)));
+        assertEquals(List.of(1L, 2L, 3L, 4L), offsets(store.between(device.key(), 0, 10_000, 10)));
+        StringBuilder scanned = new StringBuilder();
+        store.scan(device.key(), 0, 10_000, r -> scanned.append(r.seq()));
+        assertEquals("1234", scanned.toString());
+    }
+
+    @Test
+    void a_hub_killed_before_the_tables_took_the_log_finds_every_reading_once_at_start() {
+        store.write(List.of(write(reading(1, 1.0), reading(2, 2.0))));
+        store.write(List.of(write(reading(2, 2.0), reading(3, 3.0))));
+        // a kill: the store is dropped without its clean close, so only the log holds the readings
+        database.close();
+        database = Database.open(config);
+
+        store = start();
+
+        List<ReadingStore.StoredReading> stored = tables().after(device.key(), 0, 10);
+        assertEquals(List.of(1L, 2L, 3L), offsets(stored));
+        assertEquals(List.of(1L, 2L, 3L), stored.stream().map(s -> s.reading().seq()).toList());
+        assertEquals(3, tables().cursor(device.key()).orElseThrow().storedCount());
+        assertEquals(0, store.logBytes());
+    }
+
+    private LoggedReadingStore start() {
+        LoggedReadingStore opened = new LoggedReadingStore(database, LoggedReadingStore.Settings.of(config),
+                Clock.systemUTC());
+        opened.start();
+        return opened;
+    }
+
+    private void flushNow() {
+        store.flush();
+    }
+
+    private JdbcReadingStore tables() {
+        return new JdbcReadingStore(database, Clock.systemUTC());
+    }
+
+    private ReadingStore.Write write(Reading... readings) {
+        return new ReadingStore.Write(device, List.of(readings), List.of());
+    }
+
+    private static Reading reading(long seq, double value) {
+        return new Reading(seq, 1_000 + seq, Map.of("t", value));
+    }
+
+    private static List<Long> offsets(List<ReadingStore.StoredReading> readings) {
+        return readings.stream().map(ReadingStore.StoredReading::offset).toList();
+    }
+}
