@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.telemetryhub.hub.store.ReadingStore.StoredReading;
+import org.telemetryhub.hub.core.ReadingStore.StoredReading;
 import org.telemetryhub.hub.support.Api;
 import org.telemetryhub.hub.support.DeviceClient;
 import org.telemetryhub.hub.support.Readings;

@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.telemetryhub.hub.store.DeviceRef;
+import org.telemetryhub.hub.core.DeviceExists;
+import org.telemetryhub.hub.core.DeviceRef;
+import org.telemetryhub.hub.core.DeviceState;
 import org.telemetryhub.hub.store.DeviceStore;
-import org.telemetryhub.hub.store.DeviceStore.DeviceExists;
-import org.telemetryhub.hub.store.DeviceStore.DeviceState;
 
 /** Provisioning, listing, revoking and re-keying devices; revoking and re-keying cut the device's connections. */
 public final class DeviceRegistry {

@@ -11,8 +11,8 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.config.HubConfig;
+import org.telemetryhub.hub.core.Operator;
 import org.telemetryhub.hub.store.OperatorStore;
-import org.telemetryhub.hub.store.OperatorStore.Operator;
 
 /** Operator login, sessions and logout, with failed logins throttled per address and per username. */
 public final class OperatorAuth {

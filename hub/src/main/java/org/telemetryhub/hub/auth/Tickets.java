@@ -5,7 +5,8 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.config.HubConfig;
-import org.telemetryhub.hub.store.DeviceRef;
+import org.telemetryhub.hub.core.Credentials;
+import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.store.DeviceStore;
 import org.telemetryhub.hub.store.TicketStore;
 
@@ -59,8 +60,8 @@ public final class Tickets {
         if (wait > 0) {
             return new Issue.Throttled(wait);
         }
-        Optional<DeviceStore.Credentials> credentials = devices.credentials(deviceId);
-        String expected = credentials.map(DeviceStore.Credentials::secretHash).orElse(DECOY_HASH);
+        Optional<Credentials> credentials = devices.credentials(deviceId);
+        String expected = credentials.map(Credentials::secretHash).orElse(DECOY_HASH);
         if (!Secrets.sameHash(expected, Secrets.hash(secret)) || credentials.isEmpty()) {
             byAddress.fail(address);
             byDevice.fail(deviceId);

@@ -5,9 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.telemetryhub.hub.auth.DeviceRegistry;
-import org.telemetryhub.hub.store.DeviceRef;
-import org.telemetryhub.hub.store.DeviceStore;
-import org.telemetryhub.hub.store.OperatorStore.Operator;
+import org.telemetryhub.hub.core.DeviceExists;
+import org.telemetryhub.hub.core.DeviceRef;
+import org.telemetryhub.hub.core.DeviceState;
+import org.telemetryhub.hub.core.Operator;
 import org.telemetryhub.protocol.ErrorCode;
 
 /** Provisioning, listing, revoking and re-keying devices. */
@@ -41,7 +42,7 @@ public final class DeviceRoutes {
             answer.put("reportIntervalMs", interval);
             answer.put("secret", provisioned.secret());
             exchange.json(201, answer);
-        } catch (DeviceStore.DeviceExists e) {
+        } catch (DeviceExists e) {
             throw new ApiError(409, ErrorCode.DEVICE_EXISTS, "device " + deviceId + " is already provisioned");
         }
     }
@@ -55,7 +56,7 @@ public final class DeviceRoutes {
         exchange.json(200, Map.of("devices", devices));
     }
 
-    private Map<String, Object> describe(DeviceStore.DeviceState state) {
+    private Map<String, Object> describe(DeviceState state) {
         String presence = state.presence().state();
         Map<String, Object> device = new LinkedHashMap<>();
         device.put("deviceId", state.ref().id());

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.telemetryhub.hub.auth.Tickets;
+import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.ingest.IngestPipeline;
-import org.telemetryhub.hub.store.DeviceRef;
 import org.telemetryhub.protocol.ErrorCode;
 import org.telemetryhub.protocol.HubMessage;
 

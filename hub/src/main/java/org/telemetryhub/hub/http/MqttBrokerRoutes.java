@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.auth.Tickets;
 import org.telemetryhub.hub.config.HubConfig;
+import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.mqtt.Topics;
-import org.telemetryhub.hub.store.DeviceRef;
 import org.telemetryhub.protocol.ErrorCode;
 import org.telemetryhub.protocol.Ids;
 

@@ -6,7 +6,7 @@ import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.telemetryhub.hub.auth.OperatorAuth;
-import org.telemetryhub.hub.store.OperatorStore.Operator;
+import org.telemetryhub.hub.core.Operator;
 
 /**
  * Who is calling: a bearer token, or the session cookie. A cookie-authenticated POST, PUT or DELETE must come from an

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.telemetryhub.hub.auth.OperatorAuth;
-import org.telemetryhub.hub.store.OperatorStore.Operator;
+import org.telemetryhub.hub.core.Operator;
 import org.telemetryhub.protocol.ErrorCode;
 
 /** {@code POST /api/operators}: an admin creates admins, and viewers restricted to namespaces. */

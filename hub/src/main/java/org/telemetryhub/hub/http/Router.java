@@ -10,7 +10,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.telemetryhub.hub.store.StoreException;
+import org.telemetryhub.hub.core.StoreException;
 import org.telemetryhub.protocol.ErrorCode;
 
 /**

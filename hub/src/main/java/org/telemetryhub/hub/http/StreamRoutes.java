@@ -13,14 +13,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
+import org.telemetryhub.hub.core.DeviceRef;
+import org.telemetryhub.hub.core.Operator;
+import org.telemetryhub.hub.core.ReadingStore;
 import org.telemetryhub.hub.rooms.DashboardSession;
 import org.telemetryhub.hub.rooms.Feed;
 import org.telemetryhub.hub.rooms.FeedEvent;
 import org.telemetryhub.hub.rooms.RoomAccess;
 import org.telemetryhub.hub.rooms.Rooms;
-import org.telemetryhub.hub.store.DeviceRef;
-import org.telemetryhub.hub.store.OperatorStore.Operator;
-import org.telemetryhub.hub.store.ReadingStore;
 import org.telemetryhub.protocol.ErrorCode;
 import org.telemetryhub.protocol.Reading;
 

@@ -6,7 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.telemetryhub.hub.auth.DeviceRegistry;
 import org.telemetryhub.hub.config.HubConfig;
-import org.telemetryhub.hub.store.DeviceRef;
+import org.telemetryhub.hub.core.DeviceRef;
 
 /**
  * Every open device connection, whatever its transport: counted per address and in total against the limits, and

@@ -8,10 +8,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telemetryhub.hub.core.ReadingStore;
+import org.telemetryhub.hub.core.ReadingStore.Outcome;
+import org.telemetryhub.hub.core.ReadingStore.Write;
 import org.telemetryhub.hub.ops.HubMetrics;
-import org.telemetryhub.hub.store.ReadingStore;
-import org.telemetryhub.hub.store.ReadingStore.Outcome;
-import org.telemetryhub.hub.store.ReadingStore.Write;
 
 /**
  * One writer thread that stores whatever writes have queued up, from every connection, in one transaction: while a

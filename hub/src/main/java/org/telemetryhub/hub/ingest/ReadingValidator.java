@@ -6,7 +6,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.telemetryhub.hub.config.HubConfig;
-import org.telemetryhub.hub.store.DeviceRef;
+import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.protocol.ErrorCode;
 import org.telemetryhub.protocol.Ids;
 import org.telemetryhub.protocol.Reading;

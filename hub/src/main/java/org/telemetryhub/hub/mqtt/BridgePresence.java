@@ -6,8 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.ingest.DeviceConnections;
-import org.telemetryhub.hub.store.DeviceRef;
 
 /**
  * Presence of devices on an external broker, from {@code devices/{id}/presence}: a device publishes a retained

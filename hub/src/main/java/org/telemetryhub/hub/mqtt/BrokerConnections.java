@@ -14,8 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.ingest.DeviceConnections;
-import org.telemetryhub.hub.store.DeviceRef;
 
 /**
  * The embedded broker's connections as the hub's {@link DeviceConnections}: an authenticated client becomes a Link

@@ -2,7 +2,7 @@ package org.telemetryhub.hub.mqtt;
 
 import com.hivemq.extension.sdk.api.client.parameter.ConnectionInformation;
 import java.util.Optional;
-import org.telemetryhub.hub.store.DeviceRef;
+import org.telemetryhub.hub.core.DeviceRef;
 
 /**
  * The device a broker connection authenticated as, kept in that connection's own attribute store: it lives and dies

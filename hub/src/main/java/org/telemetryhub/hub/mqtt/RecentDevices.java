@@ -5,7 +5,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.telemetryhub.hub.store.DeviceRef;
+import org.telemetryhub.hub.core.DeviceRef;
 
 /**
  * Devices by id for the bridge, each answer remembered for a second: readings arrive by the thousand and a store

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.ingest.IngestPipeline;
-import org.telemetryhub.hub.store.DeviceRef;
 import org.telemetryhub.protocol.ErrorCode;
 import org.telemetryhub.protocol.HubMessage;
 

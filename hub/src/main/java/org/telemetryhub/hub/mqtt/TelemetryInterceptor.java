@@ -15,8 +15,8 @@ import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.mqtt.TelemetryIngest.Outcome;
-import org.telemetryhub.hub.store.DeviceRef;
 import org.telemetryhub.protocol.ErrorCode;
 
 /**

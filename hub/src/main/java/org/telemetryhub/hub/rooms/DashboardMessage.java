@@ -3,8 +3,8 @@ package org.telemetryhub.hub.rooms;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
-import org.telemetryhub.hub.store.DeviceRef;
-import org.telemetryhub.hub.store.ReadingStore;
+import org.telemetryhub.hub.core.DeviceRef;
+import org.telemetryhub.hub.core.ReadingStore;
 
 /** What the hub sends a dashboard; each record's {@code type} is its name on the wire. */
 public sealed interface DashboardMessage {

@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.telemetryhub.hub.store.DeviceRef;
-import org.telemetryhub.hub.store.OperatorStore.Operator;
-import org.telemetryhub.hub.store.ReadingStore;
+import org.telemetryhub.hub.core.DeviceRef;
+import org.telemetryhub.hub.core.Operator;
+import org.telemetryhub.hub.core.ReadingStore;
 
 /**
  * One dashboard (a WebSocket or an SSE stream) and its subscriptions. Each device subscription is a

@@ -4,9 +4,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.telemetryhub.hub.store.DeviceRef;
-import org.telemetryhub.hub.store.ReadingStore;
-import org.telemetryhub.hub.store.ReadingStore.StoredReading;
+import org.telemetryhub.hub.core.DeviceRef;
+import org.telemetryhub.hub.core.ReadingStore;
+import org.telemetryhub.hub.core.ReadingStore.StoredReading;
 
 /**
  * A dashboard's subscription to one device: {@code sent} is the last offset delivered, {@code target} the last one

@@ -2,10 +2,10 @@ package org.telemetryhub.hub.rooms;
 
 import java.time.Clock;
 import java.util.List;
+import org.telemetryhub.hub.core.ReadingStore;
+import org.telemetryhub.hub.core.ReadingStore.Outcome;
+import org.telemetryhub.hub.core.ReadingStore.Write;
 import org.telemetryhub.hub.ingest.GroupCommitter;
-import org.telemetryhub.hub.store.ReadingStore;
-import org.telemetryhub.hub.store.ReadingStore.Outcome;
-import org.telemetryhub.hub.store.ReadingStore.Write;
 
 /** Turns each commit into feed events: the readings it stored, in offset order, and the rejections it recorded. */
 public final class Fanout implements GroupCommitter.Listener {

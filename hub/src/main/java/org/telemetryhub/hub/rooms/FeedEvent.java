@@ -1,7 +1,7 @@
 package org.telemetryhub.hub.rooms;
 
-import org.telemetryhub.hub.store.DeviceRef;
-import org.telemetryhub.hub.store.ReadingStore;
+import org.telemetryhub.hub.core.DeviceRef;
+import org.telemetryhub.hub.core.ReadingStore;
 
 /** What happens to a device that rooms fan out: a committed reading, a rejection, a presence change. */
 public sealed interface FeedEvent {

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.telemetryhub.hub.store.DeviceRef;
-import org.telemetryhub.hub.store.ReadingStore;
+import org.telemetryhub.hub.core.DeviceRef;
+import org.telemetryhub.hub.core.ReadingStore;
 
 /**
  * One feed notification: the sending node and its events. A reading travels as its device and offset only (the

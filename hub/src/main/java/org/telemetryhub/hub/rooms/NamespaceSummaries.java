@@ -6,8 +6,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.function.Consumer;
+import org.telemetryhub.hub.core.DeviceState;
+import org.telemetryhub.hub.core.ReadingStore;
 import org.telemetryhub.hub.store.DeviceStore;
-import org.telemetryhub.hub.store.ReadingStore;
 
 /**
  * Namespace rooms: a summary per device (presence, last seen, last seq, readings per second, rejections), sent to
@@ -120,7 +121,7 @@ public final class NamespaceSummaries {
         }
     }
 
-    private Live live(DeviceStore.DeviceState state) {
+    private Live live(DeviceState state) {
         return live.computeIfAbsent(state.ref().key(), k -> summary(state));
     }
 
@@ -129,7 +130,7 @@ public final class NamespaceSummaries {
                 .orElseGet(() -> new Live(event.device().id(), event.device().namespace(), "offline", null, 0, 0));
     }
 
-    private Live summary(DeviceStore.DeviceState state) {
+    private Live summary(DeviceState state) {
         return new Live(state.ref().id(), state.ref().namespace(), state.presence().state(), state.lastSeenAt(),
                 state.lastSeq(), readings.rejectionCount(state.ref().key()));
     }

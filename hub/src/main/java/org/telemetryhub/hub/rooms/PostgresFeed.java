@@ -25,11 +25,12 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telemetryhub.hub.core.DeviceRef;
+import org.telemetryhub.hub.core.DeviceState;
+import org.telemetryhub.hub.core.ReadingStore;
+import org.telemetryhub.hub.core.ReadingStore.StoredReading;
 import org.telemetryhub.hub.store.Database;
-import org.telemetryhub.hub.store.DeviceRef;
 import org.telemetryhub.hub.store.DeviceStore;
-import org.telemetryhub.hub.store.ReadingStore;
-import org.telemetryhub.hub.store.ReadingStore.StoredReading;
 
 /**
  * The feed of hub nodes that share one PostgreSQL store: every event is delivered in this process as {@link LocalFeed}
@@ -249,7 +250,7 @@ public final class PostgresFeed implements Feed, AutoCloseable {
         while (i < entries.size()) {
             FeedNotice.Entry entry = entries.get(i);
             Optional<DeviceRef> device = refs.computeIfAbsent(entry.d(),
-                    key -> devices.state(key).map(DeviceStore.DeviceState::ref));
+                    key -> devices.state(key).map(DeviceState::ref));
             if (!entry.isReading()) {
                 device.ifPresent(ref -> local.publish(entry.event(ref)));
                 i++;

@@ -3,8 +3,8 @@ package org.telemetryhub.hub.rooms;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.ingest.DeviceConnections;
-import org.telemetryhub.hub.store.DeviceRef;
 import org.telemetryhub.hub.store.DeviceStore;
 
 /**

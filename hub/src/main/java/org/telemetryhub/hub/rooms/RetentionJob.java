@@ -5,8 +5,9 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.config.HubConfig;
+import org.telemetryhub.hub.core.DeviceState;
+import org.telemetryhub.hub.core.ReadingStore;
 import org.telemetryhub.hub.store.DeviceStore;
-import org.telemetryhub.hub.store.ReadingStore;
 
 /**
  * Deletes readings older than their namespace's retention (by the time they were stored). Namespaces without a
@@ -35,7 +36,7 @@ public final class RetentionJob implements Runnable {
             return;
         }
         long now = clock.millis();
-        for (DeviceStore.DeviceState device : devices.list()) {
+        for (DeviceState device : devices.list()) {
             HubConfig.NamespaceRules rules = namespaces.get(device.ref().namespace());
             if (rules == null || rules.retentionMs().isEmpty()) {
                 continue;

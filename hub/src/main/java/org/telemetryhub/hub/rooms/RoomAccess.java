@@ -1,9 +1,9 @@
 package org.telemetryhub.hub.rooms;
 
 import java.util.Optional;
-import org.telemetryhub.hub.store.DeviceRef;
+import org.telemetryhub.hub.core.DeviceRef;
+import org.telemetryhub.hub.core.Operator;
 import org.telemetryhub.hub.store.DeviceStore;
-import org.telemetryhub.hub.store.OperatorStore.Operator;
 import org.telemetryhub.protocol.Ids;
 
 /**

@@ -9,10 +9,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.config.HubConfig;
+import org.telemetryhub.hub.core.Operator;
+import org.telemetryhub.hub.core.ReadingStore;
 import org.telemetryhub.hub.ops.HubMetrics;
 import org.telemetryhub.hub.store.DeviceStore;
-import org.telemetryhub.hub.store.OperatorStore.Operator;
-import org.telemetryhub.hub.store.ReadingStore;
 
 /**
  * The dashboards' side of the hub: opens dashboard sessions, each given the collaborators built here once, and

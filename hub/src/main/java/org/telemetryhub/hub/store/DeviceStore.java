@@ -7,28 +7,16 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Optional;
+import org.telemetryhub.hub.core.Credentials;
+import org.telemetryhub.hub.core.DeviceExists;
+import org.telemetryhub.hub.core.DeviceRef;
+import org.telemetryhub.hub.core.DeviceState;
+import org.telemetryhub.hub.core.Presence;
+import org.telemetryhub.hub.core.ReadingCursor;
+import org.telemetryhub.hub.core.StoreException;
 
 /** Provisioned devices: their ids, namespaces, secret hashes and reading cursors. */
 public final class DeviceStore {
-
-    /** A device with what {@code GET /api/devices} shows of its readings. */
-    public record DeviceState(DeviceRef ref, long lastSeq, long storedCount, Long lastSeenAt, Presence presence) {
-        public long holes() {
-            return lastSeq - storedCount;
-        }
-    }
-
-    /** A device's presence as last recorded, with the version that orders its changes. */
-    public record Presence(String state, long version, Long at) {}
-
-    public record Credentials(DeviceRef ref, String secretHash, long lastSeq) {}
-
-    /** The id is taken by a provisioned device. */
-    public static final class DeviceExists extends Exception {
-        public DeviceExists() {
-            super(null, null, false, false);
-        }
-    }
 
     private static final String COLUMNS = "device_key, device_id, fleet, report_interval_ms";
     private static final String SQL_INSERT = "INSERT INTO devices (device_id, active_id, fleet, secret_hash, "

@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.telemetryhub.hub.store.ReadingStore.Rejection;
-import org.telemetryhub.hub.store.ReadingStore.StoredReading;
+import org.telemetryhub.hub.core.ReadingCursor;
+import org.telemetryhub.hub.core.ReadingStore.Rejection;
+import org.telemetryhub.hub.core.ReadingStore.StoredReading;
 
 /**
  * One device's readings and rejections that the log holds and the tables do not yet, with its cursor: what every

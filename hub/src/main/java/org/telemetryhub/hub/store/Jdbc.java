@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.telemetryhub.hub.core.StoreException;
 
 /** Small helpers for statements with bound parameters only; every SQL text here is a constant. */
 final class Jdbc {

@@ -15,6 +15,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.telemetryhub.hub.core.ReadingCursor;
+import org.telemetryhub.hub.core.ReadingStore;
+import org.telemetryhub.hub.core.StoreException;
 import org.telemetryhub.protocol.Reading;
 import org.telemetryhub.protocol.Wire;
 

@@ -5,8 +5,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import org.telemetryhub.hub.store.ReadingStore.Rejection;
-import org.telemetryhub.hub.store.ReadingStore.StoredReading;
+import org.telemetryhub.hub.core.ReadingStore.Rejection;
+import org.telemetryhub.hub.core.ReadingStore.StoredReading;
 import org.telemetryhub.protocol.Reading;
 import org.telemetryhub.protocol.Wire;
 

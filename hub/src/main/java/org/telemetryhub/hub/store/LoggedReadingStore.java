@@ -14,6 +14,8 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.config.HubConfig;
+import org.telemetryhub.hub.core.ReadingCursor;
+import org.telemetryhub.hub.core.ReadingStore;
 import org.telemetryhub.protocol.Reading;
 
 /**

@@ -3,15 +3,11 @@ package org.telemetryhub.hub.store;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.telemetryhub.hub.core.Operator;
+import org.telemetryhub.hub.core.StoreException;
 
 /** Operator accounts and their sessions. Only hashes of passwords and session tokens are stored. */
 public final class OperatorStore {
-
-    public record Operator(String username, String role, List<String> namespaces) {
-        public boolean isAdmin() {
-            return role.equals("admin");
-        }
-    }
 
     public record Account(Operator operator, String passwordHash) {}
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
+import org.telemetryhub.hub.core.StoreException;
 
 /**
  * The append-only log that is the H2 store's ack point: each group commit is one {@code write} of its entries (and,

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.telemetryhub.hub.core.StoreException;
 import org.telemetryhub.protocol.Wire;
 
 /**

@@ -1,6 +1,7 @@
 package org.telemetryhub.hub.store;
 
 import java.util.Optional;
+import org.telemetryhub.hub.core.DeviceRef;
 
 /**
  * Tickets by hash. Using one is a single conditional UPDATE, so two hub nodes racing on one ticket cannot both win:

@@ -6,10 +6,10 @@ import java.time.Clock;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
+import org.telemetryhub.hub.core.Operator;
 import org.telemetryhub.hub.rooms.DashboardMessage;
 import org.telemetryhub.hub.rooms.DashboardSession;
 import org.telemetryhub.hub.rooms.Rooms;
-import org.telemetryhub.hub.store.OperatorStore.Operator;
 import org.telemetryhub.protocol.Wire;
 
 /**

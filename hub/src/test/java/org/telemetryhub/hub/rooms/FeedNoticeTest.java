@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.telemetryhub.hub.store.DeviceRef;
-import org.telemetryhub.hub.store.ReadingStore;
+import org.telemetryhub.hub.core.DeviceRef;
+import org.telemetryhub.hub.core.ReadingStore;
 import org.telemetryhub.protocol.Reading;
 
 class FeedNoticeTest {

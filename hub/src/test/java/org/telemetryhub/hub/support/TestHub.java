@@ -78,7 +78,7 @@ public final class TestHub implements AutoCloseable {
         return stored(deviceId).size();
     }
 
-    public java.util.List<org.telemetryhub.hub.store.ReadingStore.StoredReading> stored(String deviceId) {
+    public java.util.List<org.telemetryhub.hub.core.ReadingStore.StoredReading> stored(String deviceId) {
         var device = hub.devices().find(deviceId).orElseThrow();
         return hub.readings().after(device.key(), 0, 1_000_000);
     }

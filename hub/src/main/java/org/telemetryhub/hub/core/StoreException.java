@@ -1,4 +1,4 @@
-package org.telemetryhub.hub.store;
+package org.telemetryhub.hub.core;
 
 /** The store failed (not bad input): the caller answers "store unavailable" and acks nothing. */
 public final class StoreException extends RuntimeException {

@@ -1,4 +1,4 @@
-package org.telemetryhub.hub.store;
+package org.telemetryhub.hub.core;
 
 import java.util.List;
 import org.telemetryhub.protocol.Reading;
