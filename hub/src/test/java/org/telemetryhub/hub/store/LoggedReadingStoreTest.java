@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.telemetryhub.hub.config.ConfigLoader;
 import org.telemetryhub.hub.config.HubConfig;
-import org.telemetryhub.hub.store.ReadingStore.Outcome;
+import org.telemetryhub.hub.core.DeviceRef;
+import org.telemetryhub.hub.core.ReadingCursor;
+import org.telemetryhub.hub.core.ReadingStore;
+import org.telemetryhub.hub.core.ReadingStore.Outcome;
 import org.telemetryhub.protocol.Reading;
 
 class LoggedReadingStoreTest {
