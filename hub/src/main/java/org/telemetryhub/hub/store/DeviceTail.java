@@ -1,9 +1,7 @@
 package org.telemetryhub.hub.store;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.telemetryhub.hub.core.ReadingCursor;
 import org.telemetryhub.hub.core.ReadingStore.Rejection;
 import org.telemetryhub.hub.core.ReadingStore.StoredReading;
@@ -17,7 +15,6 @@ final class DeviceTail {
 
     private ReadingCursor cursor;
     private final ArrayList<StoredReading> readings = new ArrayList<>();
-    private final Map<Long, StoredReading> bySeq = new HashMap<>();
     private final ArrayList<Rejection> rejections = new ArrayList<>();
 
     private volatile boolean mayBeGone;
@@ -43,18 +40,23 @@ final class DeviceTail {
         return cursor;
     }
 
-    /** The unflushed reading with this seq, if any. */
+    /**
+     * The unflushed reading with this seq, if any. Only a resend or a late reading (seq not above the highest) asks,
+     * and a tail holds seconds of one device's readings: a scan from the newest costs less than an index per reading.
+     */
     synchronized StoredReading withSeq(long seq) {
-        return bySeq.get(seq);
+        for (int i = readings.size() - 1; i >= 0; i--) {
+            if (readings.get(i).reading().seq() == seq) {
+                return readings.get(i);
+            }
+        }
+        return null;
     }
 
     /** Takes what a commit wrote to the log. */
     synchronized void append(ReadingCursor moved, List<StoredReading> stored, List<Rejection> rejected) {
         cursor = moved;
-        for (StoredReading reading : stored) {
-            readings.add(reading);
-            bySeq.put(reading.reading().seq(), reading);
-        }
+        readings.addAll(stored);
         rejections.addAll(rejected);
     }
 
@@ -62,7 +64,6 @@ final class DeviceTail {
     synchronized void flushed(long offset, int rejected) {
         int cut = 0;
         while (cut < readings.size() && readings.get(cut).offset() <= offset) {
-            bySeq.remove(readings.get(cut).reading().seq());
             cut++;
         }
         readings.subList(0, cut).clear();

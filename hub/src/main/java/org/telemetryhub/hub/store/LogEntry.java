@@ -15,7 +15,13 @@ sealed interface LogEntry {
 
     long deviceKey();
 
-    record Stored(long deviceKey, StoredReading stored) implements LogEntry {}
+    /** {@code metricsJson}: the metrics as the tables keep them, encoded once for the log and the tables. */
+    record Stored(long deviceKey, StoredReading stored, String metricsJson) implements LogEntry {
+
+        Stored(long deviceKey, StoredReading stored) {
+            this(deviceKey, stored, Wire.encode(stored.reading().metrics()));
+        }
+    }
 
     record Rejected(long deviceKey, Rejection rejection) implements LogEntry {}
 
@@ -32,7 +38,7 @@ sealed interface LogEntry {
                 out.writeLong(s.stored().reading().seq());
                 out.writeLong(s.stored().reading().ts());
                 out.writeLong(s.stored().storedAt());
-                out.writeUTF(Wire.encode(s.stored().reading().metrics()));
+                out.writeUTF(s.metricsJson());
             } else if (entry instanceof Rejected r) {
                 out.writeByte(REJECTED);
                 out.writeLong(r.deviceKey());
@@ -57,8 +63,9 @@ sealed interface LogEntry {
                 long seq = in.readLong();
                 long ts = in.readLong();
                 long storedAt = in.readLong();
-                Reading reading = new Reading(seq, ts, JdbcReadingStore.metrics(in.readUTF()));
-                return new Stored(deviceKey, new StoredReading(offset, reading, storedAt));
+                String metrics = in.readUTF();
+                Reading reading = new Reading(seq, ts, JdbcReadingStore.metrics(metrics));
+                return new Stored(deviceKey, new StoredReading(offset, reading, storedAt), metrics);
             }
             if (kind == REJECTED) {
                 boolean hasSeq = in.readBoolean();

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.telemetryhub.hub.core.StoreException;
-import org.telemetryhub.protocol.Wire;
 
 /**
  * Moves log entries into the query tables in one transaction, sorted by device and offset, so a device's index
@@ -104,7 +103,7 @@ final class TableFlush {
                 insert.setLong(2, s.stored().offset());
                 insert.setLong(3, s.stored().reading().seq());
                 insert.setLong(4, s.stored().reading().ts());
-                insert.setString(5, Wire.encode(s.stored().reading().metrics()));
+                insert.setString(5, s.metricsJson());
                 insert.setLong(6, s.stored().storedAt());
                 insert.addBatch();
             }
