@@ -10,7 +10,8 @@
 #   - the per-device reading rate and burst are raised far above any ramp step (with the default 100/s and a burst
 #     of 1000, --mode max would be refused as rate_limited from its ~100/s step on, and measure the limiter);
 #   - the per-address connection limit is raised, since every device of the load generator comes from 127.0.0.1;
-#   - PBKDF2 iterations for the admin password are lowered (one hash at start, one per login; not on the hot path).
+#   - PBKDF2 iterations for the admin password are lowered (one hash at start, one per login; not on the hot path);
+#   - MQTT is off (the workload has no MQTT device), and the JVM gets the heap cap the README recommends.
 HUB_REPO_ROOT="$(cd "$HERE/../../.." && pwd)"
 HUB_JAR="$HUB_REPO_ROOT/hub/target/hub.jar"
 if [[ ! -f "$HUB_JAR" ]]; then
@@ -33,5 +34,6 @@ SERVER_CMD=(env
   HUB_LIMITS_DEVICEBURST="${HUB_BENCH_DEVICE_BURST:-1000000}"
   HUB_LIMITS_CONNECTIONSPERADDRESS="${HUB_BENCH_CONNECTIONS:-100000}"
   HUB_LIMITS_CONNECTIONSTOTAL="${HUB_BENCH_CONNECTIONS:-100000}"
-  java ${SERVER_EXTRA:-} -jar "$HUB_JAR")
+  HUB_MQTT_MODE=off
+  java ${HUB_HEAP:--Xmx128m} ${SERVER_EXTRA:-} -jar "$HUB_JAR")
 LOADGEN_URL="http://127.0.0.1:$PORT"

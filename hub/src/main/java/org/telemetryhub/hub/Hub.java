@@ -307,8 +307,12 @@ public final class Hub implements AutoCloseable {
         }, periodMs, periodMs, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Nothing on the request or WebSocket paths blocks on another request (commits complete futures, dashboards run
+     * on the rooms' executor), so a small pool serves thousands of connections; threads cost memory each.
+     */
     private static QueuedThreadPool threadPool() {
-        QueuedThreadPool pool = new QueuedThreadPool(200, 8);
+        QueuedThreadPool pool = new QueuedThreadPool(32, 4);
         pool.setName("http");
         return pool;
     }
