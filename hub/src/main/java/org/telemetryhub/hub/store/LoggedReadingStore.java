@@ -56,7 +56,7 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
         this.clock = clock;
         TableFlush flush = new TableFlush(database);
         this.readingLog = recover(settings, flush);
-        this.flusher = new TableFlusher(flush, readingLog, tails, settings);
+        this.flusher = new TableFlusher(flush, new TableSpace(database), readingLog, tails, settings);
     }
 
     /** Opens the log and moves into the tables every entry past their checkpoint, in batches. */

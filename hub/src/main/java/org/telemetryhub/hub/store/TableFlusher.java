@@ -19,6 +19,7 @@ final class TableFlusher implements AutoCloseable {
     private static final long RETRY_MS = 1_000;
 
     private final TableFlush flush;
+    private final TableSpace space;
     private final ReadingLog readingLog;
     private final Map<Long, DeviceTail> tails;
     private final LoggedReadingStore.Settings settings;
@@ -32,9 +33,10 @@ final class TableFlusher implements AutoCloseable {
     /** Odd while a flush moves entries from the tails to the tables; a read spanning both repeats if it moved. */
     private volatile long generation;
 
-    TableFlusher(TableFlush flush, ReadingLog readingLog, Map<Long, DeviceTail> tails,
+    TableFlusher(TableFlush flush, TableSpace space, ReadingLog readingLog, Map<Long, DeviceTail> tails,
                  LoggedReadingStore.Settings settings) {
         this.flush = flush;
+        this.space = space;
         this.readingLog = readingLog;
         this.tails = tails;
         this.settings = settings;
@@ -43,6 +45,7 @@ final class TableFlusher implements AutoCloseable {
     }
 
     void start() {
+        space.start();
         thread.start();
     }
 
@@ -194,6 +197,7 @@ final class TableFlusher implements AutoCloseable {
         });
         generation++;
         readingLog.trim(position);
+        space.tidy();
         return true;
     }
 
