@@ -1,6 +1,7 @@
 package org.telemetryhub.simulator.bench;
 
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -25,7 +26,8 @@ final class ConnectionsReport {
         Map<String, Long> rejected = stats.rejected();
         Map<String, Long> errors = stats.errors();
         Map<String, Long> failures = connections.failures();
-        int threads = Thread.activeCount();
+        int threads = ManagementFactory.getThreadMXBean().getThreadCount();
+        boolean anyAcked = h.getTotalCount() > 0;
 
         json.put("bench", "connections");
         json.put("hub", hub);
@@ -48,10 +50,11 @@ final class ConnectionsReport {
         json.put("readingsUnacked", sent - acked);
         json.put("windowReadingsSent", stats.windowSentReadings());
         json.put("windowReadingsAcked", stats.windowAckedReadings());
-        json.put("ackP50Ms", ms(h, 50));
-        json.put("ackP99Ms", ms(h, 99));
-        json.put("ackP999Ms", ms(h, 99.9));
-        json.put("ackMaxMs", round(h.getMaxValue() / 1000.0));
+        // no acked reading has no latency: null, not a zero that reads as fast
+        json.put("ackP50Ms", anyAcked ? ms(h, 50) : null);
+        json.put("ackP99Ms", anyAcked ? ms(h, 99) : null);
+        json.put("ackP999Ms", anyAcked ? ms(h, 99.9) : null);
+        json.put("ackMaxMs", anyAcked ? round(h.getMaxValue() / 1000.0) : null);
         json.put("rejected", rejected);
         json.put("errors", errors);
         json.put("skippedReadings", stats.skippedFrames());
@@ -76,9 +79,10 @@ final class ConnectionsReport {
         line(text, "readings", String.format(Locale.ROOT, "%,d sent, %,d acked, %,d unacked (in %.0f s measured: "
                 + "%,d sent, %,d acked)", sent, acked, sent - acked, duration, stats.windowSentReadings(),
                 stats.windowAckedReadings()));
-        line(text, "ack latency ms", String.format(Locale.ROOT, "p50 %.2f  p99 %.2f  p99.9 %.2f  max %.2f  (%,d "
-                + "readings sent in the window, one every %,d ms ±%,d per device)", ms(h, 50), ms(h, 99),
-                ms(h, 99.9), h.getMaxValue() / 1000.0, h.getTotalCount(), intervalMs, jitterMs));
+        line(text, "ack latency ms", anyAcked ? String.format(Locale.ROOT, "p50 %.2f  p99 %.2f  p99.9 %.2f  max %.2f  "
+                + "(%,d readings sent in the window and acked, one every %,d ms ±%,d per device)", ms(h, 50),
+                ms(h, 99), ms(h, 99.9), h.getMaxValue() / 1000.0, h.getTotalCount(), intervalMs, jitterMs)
+                : "none: no reading sent in the window was acked");
         if (!rejected.isEmpty() || !errors.isEmpty() || stats.skippedFrames() > 0) {
             line(text, "not acked", "rejected " + rejected + ", errors " + errors + ", skipped "
                     + stats.skippedFrames());
@@ -98,7 +102,7 @@ final class ConnectionsReport {
     }
 
     private static double ms(Histogram h, double percentile) {
-        return h.getTotalCount() == 0 ? 0 : round(h.getValueAtPercentile(percentile) / 1000.0);
+        return round(h.getValueAtPercentile(percentile) / 1000.0);
     }
 
     private static double round(double value) {
