@@ -53,22 +53,13 @@ if [[ ! -f "$SIM_JAR" || (-z "$hub_url" && ! -f "$HUB_JAR") ]]; then
     (cd "$ROOT" && mvn -B -q install -DskipTests) || die "the build failed"
 fi
 
-hub_pid=""
+# shellcheck source=scripts/lib/bench-hub.sh
+source "$ROOT/scripts/lib/bench-hub.sh"
+
 work=""
 cleanup() {
     local status=$?
-    if [[ -n "$hub_pid" ]] && kill -0 "$hub_pid" 2>/dev/null; then
-        kill "$hub_pid" 2>/dev/null || true
-        for _ in $(seq 1 100); do
-            kill -0 "$hub_pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        if kill -0 "$hub_pid" 2>/dev/null; then
-            echo "bench-ingest: the hub did not stop within 10 s; killing it" >&2
-            kill -9 "$hub_pid" 2>/dev/null || true
-        fi
-        wait "$hub_pid" 2>/dev/null || true
-    fi
+    hub_stop
     if [[ -n "$work" ]]; then
         if [[ "${BENCH_KEEP:-0}" == 1 || $status -ne 0 ]]; then
             echo "bench-ingest: kept the hub's store and log in $work" >&2
@@ -86,54 +77,17 @@ extra=()
 if [[ -z "$hub_url" ]]; then
     [[ $has_password -eq 0 ]] || die "--password/--password-file only go with --hub: the script's own hub generates its password"
     work="$(mktemp -d "${TMPDIR:-/tmp}/bench-ingest.XXXXXX")"
-    (
-        # The throwaway hub: loopback, any free port, its own store, MQTT off, per-device limits out of the way
-        # (the defaults, 100 readings/s with a burst of 1000, are for real devices, not for a benchmark).
-        unset HUB_ADMIN_PASSWORD
-        export HUB_HTTP_HOST=127.0.0.1 HUB_HTTP_PORT=0 HUB_STORE_DIR="$work/store" HUB_MQTT_MODE=off
-        export HUB_LIMITS_DEVICEREADINGSPERSECOND="${HUB_LIMITS_DEVICEREADINGSPERSECOND:-10000000}"
-        export HUB_LIMITS_DEVICEBURST="${HUB_LIMITS_DEVICEBURST:-10000000}"
-        # shellcheck disable=SC2086 # word splitting of the JVM options is intended
-        exec java ${BENCH_HUB_JVM_OPTS:-} -jar "$HUB_JAR"
-    ) >"$work/hub.log" 2>&1 &
-    hub_pid=$!
-    for _ in $(seq 1 600); do
-        kill -0 "$hub_pid" 2>/dev/null || { tail -n 30 "$work/hub.log" >&2; die "the hub exited during start"; }
-        hub_url="$(grep -oE 'https?://(127\.0\.0\.1|localhost|\[::1\]):[0-9]+' "$work/hub.log" | head -n 1 || true)"
-        [[ -n "$hub_url" ]] && break
-        sleep 0.1
-    done
-    [[ -n "$hub_url" ]] || { tail -n 30 "$work/hub.log" >&2; die "the hub did not report its URL within 60 s"; }
+    # per-device limits out of the way: the defaults, 100 readings/s with a burst of 1000, are for real devices,
+    # not for a benchmark
+    hub_start "$work" "${BENCH_HUB_JVM_OPTS:-}" \
+        HUB_LIMITS_DEVICEREADINGSPERSECOND="${HUB_LIMITS_DEVICEREADINGSPERSECOND:-10000000}" \
+        HUB_LIMITS_DEVICEBURST="${HUB_LIMITS_DEVICEBURST:-10000000}"
     echo "bench-ingest: hub pid $hub_pid at $hub_url (store and log in $work)" >&2
+    hub_wait_ready "$hub_url" "$work"
     extra=(--hub "$hub_url" --password-file "$work/store/admin-password")
+else
+    hub_wait_ready "$hub_url"
 fi
-
-for _ in $(seq 1 600); do
-    if curl -fsS -o /dev/null --max-time 2 "$hub_url/health" 2>/dev/null; then
-        ready=1
-        break
-    fi
-    [[ -z "$hub_pid" ]] || kill -0 "$hub_pid" 2>/dev/null || { tail -n 30 "$work/hub.log" >&2; die "the hub exited"; }
-    [[ -n "$hub_pid" ]] || break
-    sleep 0.1
-done
-[[ "${ready:-0}" == 1 ]] || die "$hub_url/health does not answer 200; is the hub running there?"
-if [[ -n "$hub_pid" ]]; then
-    for _ in $(seq 1 100); do
-        [[ -s "$work/store/admin-password" ]] && break
-        sleep 0.1
-    done
-fi
-
-# CPU milliseconds (user + system) of a process, from /proc (Linux); empty elsewhere.
-cpu_millis() {
-    local stat
-    stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 0
-    stat="${stat##*) }"
-    # shellcheck disable=SC2086 # split the fields after the command name
-    set -- $stat
-    echo $(((${12} + ${13}) * 1000 / $(getconf CLK_TCK)))
-}
 
 hub_cpu_start=""
 [[ -z "$hub_pid" ]] || hub_cpu_start="$(cpu_millis "$hub_pid")"

@@ -1,5 +1,6 @@
 package org.telemetryhub.simulator;
 
+import org.telemetryhub.simulator.bench.ConnectionsBench;
 import org.telemetryhub.simulator.bench.IngestBench;
 import org.telemetryhub.simulator.fleet.RunCommand;
 import picocli.CommandLine;
@@ -18,6 +19,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             RunCommand.class,
             IngestBench.class,
+            ConnectionsBench.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

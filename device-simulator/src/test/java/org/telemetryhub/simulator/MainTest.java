@@ -36,6 +36,22 @@ class MainTest {
     }
 
     @Test
+    void connectionsHelpNamesTheWorkloadOptions() {
+        assertEquals(0, run("connections", "--help"));
+        for (String option : new String[] {"--devices", "--interval-ms", "--jitter-ms", "--ramp", "--duration",
+            "--hold", "--concurrency", "--max-failures"}) {
+            assertTrue(out.toString().contains(option), option + " in " + out);
+        }
+    }
+
+    @Test
+    void connectionsWithTooMuchJitterIsAUsageErrorNamingTheRuleAndValue() {
+        assertEquals(2, run("connections", "--interval-ms", "10000", "--jitter-ms", "6000", "--password", "x"));
+        assertTrue(err.toString().contains("--jitter-ms must be 0 … half of --interval-ms (5000), but was 6000"),
+                err.toString());
+    }
+
+    @Test
     void anUnreachableHubIsOneClearLine() throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {

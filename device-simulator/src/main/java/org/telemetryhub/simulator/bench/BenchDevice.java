@@ -70,6 +70,17 @@ final class BenchDevice implements WebSocket.Listener {
         return id;
     }
 
+    /** True from the open until the hub closes the socket, it fails, or the benchmark closes it. */
+    boolean isOpen() {
+        WebSocket ws = socket;
+        synchronized (this) {
+            if (closed || closing) {
+                return false;
+            }
+        }
+        return ws != null && !ws.isInputClosed();
+    }
+
     CompletableFuture<WebSocket> connect(HttpClient http, URI uri, String ticket) {
         return http.newWebSocketBuilder()
                 .header("Authorization", "Bearer " + ticket)

@@ -1,16 +1,13 @@
 package org.telemetryhub.simulator.bench;
 
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.WebSocketHandshakeException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -189,7 +186,7 @@ public final class IngestBench implements java.util.concurrent.Callable<Integer>
                 try {
                     device.connect(http, socketUri, ticket.ticket()).get(20, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
-                    throw refusedSocket(id, socketUri, e.getCause());
+                    throw SocketRefusals.describe(id, socketUri, e.getCause());
                 } catch (TimeoutException e) {
                     throw new SimulatorException("connecting device " + id + " to " + socketUri + " timed out");
                 }
@@ -214,16 +211,6 @@ public final class IngestBench implements java.util.concurrent.Callable<Integer>
             throw new SimulatorException("setting up the devices failed: " + cause, cause);
         }
         return fleet;
-    }
-
-    private static SimulatorException refusedSocket(String id, URI uri, Throwable cause) {
-        if (cause instanceof WebSocketHandshakeException handshake) {
-            int status = handshake.getResponse().statusCode();
-            Object body = handshake.getResponse().body();
-            return new SimulatorException("the hub refused the WebSocket of device " + id + " at " + uri + " with HTTP "
-                    + status + (body instanceof String s && !s.isBlank() ? ": " + s.strip() : ""));
-        }
-        return new SimulatorException("connecting device " + id + " to " + uri + " failed: " + cause, cause);
     }
 
     /** With --rate 0 every finished frame makes room for the next one (after a rate-limit refusal, later). */
@@ -323,39 +310,9 @@ public final class IngestBench implements java.util.concurrent.Callable<Integer>
     }
 
     private void shutdown(List<BenchDevice> fleet, HubApi api, ExecutorService setup, PrintWriter err) {
-        List<CompletableFuture<Void>> closing = fleet.stream().map(BenchDevice::close).toList();
-        try {
-            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            // closing is best effort; abort below
-        }
-        fleet.forEach(BenchDevice::abort);
-        if (keepDevices) {
-            return;
-        }
-        List<Future<?>> deletions = new ArrayList<>();
-        for (BenchDevice device : fleet) {
-            deletions.add(setup.submit(() -> api.delete(device.id())));
-        }
-        int failed = 0;
-        String firstFailure = null;
-        for (Future<?> deletion : deletions) {
-            try {
-                deletion.get(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (ExecutionException | TimeoutException e) {
-                failed++;
-                if (firstFailure == null) {
-                    firstFailure = e instanceof ExecutionException ? e.getCause().getMessage() : "timed out";
-                }
-            }
-        }
-        if (failed > 0) {
-            err.println("warning: " + failed + " benchmark devices were not deleted (first: " + firstFailure + ")");
+        BenchTeardown.closeAll(fleet);
+        if (!keepDevices) {
+            BenchTeardown.deleteAll(api, fleet.stream().map(BenchDevice::id).toList(), setup, err);
         }
     }
 
@@ -400,52 +357,6 @@ public final class IngestBench implements java.util.concurrent.Callable<Integer>
                     stats.errors().values().stream().mapToLong(Long::longValue).sum()));
             lastSent = sent;
             lastAcked = acked;
-        }
-    }
-
-    /** CPU the benchmark process itself burns during the window, and the machine's load (the hub shares it). */
-    private static final class CpuProbe {
-        private final com.sun.management.OperatingSystemMXBean os = osBean();
-        private long cpuAtStart = -1;
-        private long nanosAtStart;
-        private volatile double cores = Double.NaN;
-        private double loadSum;
-        private int loadSamples;
-
-        private static com.sun.management.OperatingSystemMXBean osBean() {
-            return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean b
-                    ? b : null;
-        }
-
-        void windowStarted() {
-            if (os != null) {
-                cpuAtStart = os.getProcessCpuTime();
-                nanosAtStart = System.nanoTime();
-            }
-        }
-
-        void windowEnded() {
-            if (os != null && cpuAtStart >= 0) {
-                cores = (os.getProcessCpuTime() - cpuAtStart) / (double) (System.nanoTime() - nanosAtStart);
-            }
-        }
-
-        synchronized void sampleSystem() {
-            if (os != null) {
-                double load = os.getCpuLoad();
-                if (load >= 0) {
-                    loadSum += load;
-                    loadSamples++;
-                }
-            }
-        }
-
-        double benchCores() {
-            return cores;
-        }
-
-        synchronized double systemLoad() {
-            return loadSamples == 0 ? Double.NaN : loadSum / loadSamples;
         }
     }
 
