@@ -69,11 +69,11 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
                     batch.add(LogEntry.decode(payload));
                     replayed[0]++;
                     if (batch.size() >= REPLAY_BATCH) {
-                        flush.write(batch, end);
+                        flush.write(batch, end, () -> { });
                         batch.clear();
                     }
                 });
-        flush.write(batch, opened.position());
+        flush.write(batch, opened.position(), () -> { });
         opened.trim(opened.position());
         if (replayed[0] > 0) {
             log.info("event=reading_log_replayed entries={}", replayed[0]);

@@ -53,8 +53,11 @@ final class TableFlush {
         long lastSeenAt;
     }
 
-    /** Writes the entries (in log order) and moves the checkpoint to {@code position}, all or nothing. */
-    void write(List<LogEntry> entries, long position) {
+    /**
+     * Writes the entries (in log order) and moves the checkpoint to {@code position}, all or nothing;
+     * {@code committing} runs just before the commit.
+     */
+    void write(List<LogEntry> entries, long position, Runnable committing) {
         List<LogEntry.Stored> readings = new ArrayList<>();
         List<LogEntry.Rejected> rejections = new ArrayList<>();
         Map<Long, Advance> advances = new TreeMap<>();
@@ -83,6 +86,7 @@ final class TableFlush {
                     checkpoint.setLong(1, position);
                     checkpoint.executeUpdate();
                 }
+                committing.run();
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();

@@ -30,7 +30,11 @@ final class TableFlusher implements AutoCloseable {
     private boolean flushing;
     private boolean urgent;
     private boolean closing;
-    /** Odd while a flush moves entries from the tails to the tables; a read spanning both repeats if it moved. */
+    /**
+     * Odd from just before a flush commits until its entries are off the tails: only then may a read that adds a tail
+     * to the tables count an entry twice, so such a read waits or repeats (the long part of a flush, the inserts,
+     * runs while it is even).
+     */
     private volatile long generation;
 
     TableFlusher(TableFlush flush, TableSpace space, ReadingLog readingLog, Map<Long, DeviceTail> tails,
@@ -171,12 +175,14 @@ final class TableFlusher implements AutoCloseable {
 
     /** Writes one batch into the tables and takes it off the tails; false when the tables refused it. */
     private boolean move(List<LogEntry> batch, long position) {
-        generation++;
+        long before = generation;
         try {
             readingLog.writeDelayed();
-            flush.write(batch, position);
+            flush.write(batch, position, () -> generation++);
         } catch (RuntimeException e) {
-            generation++;
+            if (generation != before) {
+                generation++;
+            }
             log.error("event=table_flush_failed entries={} effect=\"kept in the log, retried\"", batch.size(), e);
             return false;
         }
