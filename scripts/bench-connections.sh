@@ -137,16 +137,24 @@ heap_used_kb() {
         END { if (found) print kb }'
 }
 
-# measure PID LOG: "HEAP_KB RSS_KB THREADS" of a JVM, its heap in use after a full GC; "?" for what could not be read
-# (a hub that ran out of memory may not answer jcmd: what jcmd said goes to LOG).
+# measure PID LOG: "HEAP_KB SOURCE RSS_KB THREADS" of a JVM. The heap in use is measured after a full GC (SOURCE
+# "gc"); a hub that ran out of memory may not finish the GC jcmd asks for, and then its heap in use comes from jstat,
+# which only reads the JVM's counters, without a forced GC (SOURCE "jstat"). "?" for what could not be read; what
+# jcmd and jstat said goes to LOG.
 measure() {
-    local pid="$1" log="$2" heap="" rss threads
+    local pid="$1" log="$2" heap="" source="gc" rss threads
     if timeout -k 10 120 jcmd "$pid" GC.run >>"$log" 2>&1; then
         heap="$(timeout -k 10 60 jcmd "$pid" GC.heap_info 2>>"$log" | tee -a "$log" | heap_used_kb)"
     fi
+    if [[ -z "$heap" ]]; then
+        source="jstat"
+        heap="$(timeout -k 10 30 jstat -gc "$pid" 2>>"$log" | tee -a "$log" | awk '
+            NR == 1 { for (i = 1; i <= NF; i++) column[$i] = i }
+            NR == 2 && column["OU"] { printf "%d", $column["S0U"] + $column["S1U"] + $column["EU"] + $column["OU"] }')"
+    fi
     rss="$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || true)"
     threads="$(awk '/^Threads:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || true)"
-    echo "${heap:-?} ${rss:-?} ${threads:-?}"
+    echo "${heap:-?} $source ${rss:-?} ${threads:-?}"
 }
 
 # json_number FILE KEY: a number from the simulator's JSON line, "?" when it is missing or null.
@@ -171,7 +179,10 @@ print_figures() {
     local file="$1" title="$2"
     awk -v title="$title" '
         { f[$1] = $2 }
-        function mb(kb) { return kb == "?" ? "? (no answer from jcmd)" : sprintf("%.1f MB", kb / 1024) }
+        function mb(kb) { return kb == "?" ? "?" : sprintf("%.1f MB", kb / 1024) }
+        function heap(kb, source) {
+            return mb(kb) (source == "gc" ? "" : " (from jstat: the full GC jcmd asked for did not finish in 120 s)")
+        }
         function kb(v) { return v == "?" ? "?" : v " KB" }
         END {
             print "--- " title " ---"
@@ -180,7 +191,8 @@ print_figures() {
             printf "  %-24s %s sent, %s acked, %s unacked\n", "readings", f["readings_sent"], f["readings_acked"],
                 f["readings_unacked"]
             printf "  %-24s p50 %s  p99 %s\n", "ack latency ms", f["ack_p50_ms"], f["ack_p99_ms"]
-            printf "  %-24s %s (idle: %s)\n", "hub heap after full GC", mb(f["heap_kb"]), mb(f["heap_idle_kb"])
+            printf "  %-24s %s (idle: %s)\n", "hub heap after full GC", heap(f["heap_kb"], f["heap_source"]),
+                heap(f["heap_idle_kb"], f["heap_idle_source"])
             printf "  %-24s %s (idle: %s)\n", "hub RSS", mb(f["rss_kb"]), mb(f["rss_idle_kb"])
             printf "  %-24s %s (idle: %s)\n", "hub threads", f["threads"], f["threads_idle"]
             printf "  %-24s %s heap, %s RSS\n", "per connection", kb(f["heap_per_conn_kb"]), kb(f["rss_per_conn_kb"])
@@ -206,13 +218,13 @@ hub_log_findings() {
 # run_once N: one run with a fresh hub; its figures go to $work/run-N/figures.
 run_once() {
     local run="$1" dir="$work/run-$1" status=0
-    local idle_heap idle_rss idle_threads heap rss threads held hub_connections="?"
+    local idle_heap idle_source idle_rss idle_threads heap source rss threads held hub_connections="?"
     mkdir -p "$dir"
     hub_start "$dir" "$hub_jvm_options" "${limits[@]}"
     hub_wait_ready "$hub_url" "$dir"
     echo "bench-connections: run $run of $runs: hub pid $hub_pid at $hub_url ($hub_jvm_options, ${limits[*]}," \
         "open files $(ulimit -n))" >&2
-    read -r idle_heap idle_rss idle_threads <<<"$(measure "$hub_pid" "$dir/jcmd.log")"
+    read -r idle_heap idle_source idle_rss idle_threads <<<"$(measure "$hub_pid" "$dir/jcmd.log")"
 
     # The simulator holds the sockets until a line or the end of its standard input: a FIFO this shell writes to.
     mkfifo "$dir/hold"
@@ -229,11 +241,11 @@ run_once() {
         sleep 1
     done
     if grep -q '^holding ' "$dir/simulator.out" && kill -0 "$hub_pid" 2>/dev/null; then
-        read -r heap rss threads <<<"$(measure "$hub_pid" "$dir/jcmd.log")"
+        read -r heap source rss threads <<<"$(measure "$hub_pid" "$dir/jcmd.log")"
         hub_connections="$(curl -fsS --max-time 10 "$hub_url/metrics" 2>/dev/null \
             | awk '/^hub_connections_devices / { printf "%d", $2 }' || true)"
     else
-        heap="?" rss="?" threads="?"
+        heap="?" source="gc" rss="?" threads="?"
     fi
     exec 3>&-
     wait "$sim_pid" || status=$?
@@ -258,7 +270,9 @@ run_once() {
         echo "ack_p50_ms $(json_number "$dir/simulator.out" ackP50Ms)"
         echo "ack_p99_ms $(json_number "$dir/simulator.out" ackP99Ms)"
         echo "heap_idle_kb $idle_heap"
+        echo "heap_idle_source $idle_source"
         echo "heap_kb $heap"
+        echo "heap_source $source"
         echo "rss_idle_kb $idle_rss"
         echo "rss_kb $rss"
         echo "threads_idle $idle_threads"
@@ -300,17 +314,19 @@ done
 
 if [[ $runs -gt 1 ]]; then
     # the median of each figure over the runs that have it (an even count takes the mean of the middle two)
+    # (a word such as a heap figure's source is kept when every run has the same, else they are joined by "/")
     cat "$work"/run-*/figures | awk '
-        $2 != "?" { n[$1]++; v[$1, n[$1]] = $2 }
         !($1 in seen) { seen[$1] = 1; order[++keys] = $1 }
+        $2 ~ /^-?[0-9.]+$/ { n[$1]++; v[$1, n[$1]] = $2 + 0; next }
+        $2 != "?" && index("/" words[$1] "/", "/" $2 "/") == 0 { words[$1] = words[$1] (words[$1] == "" ? "" : "/") $2 }
         END {
             for (k = 1; k <= keys; k++) {
                 key = order[k]; c = n[key]
+                if (key in words) { print key, words[key]; continue }
                 if (c == 0) { print key, "?"; continue }
-                for (i = 1; i <= c; i++) s[i] = v[key, i] + 0
+                for (i = 1; i <= c; i++) s[i] = v[key, i]
                 for (i = 2; i <= c; i++) { x = s[i]; for (j = i - 1; j >= 1 && s[j] > x; j--) s[j + 1] = s[j]; s[j + 1] = x }
-                m = c % 2 ? s[(c + 1) / 2] : (s[c / 2] + s[c / 2 + 1]) / 2
-                print key, (m == int(m) ? sprintf("%d", m) : sprintf("%.2f", m))
+                print key, c % 2 ? s[(c + 1) / 2] : (s[c / 2] + s[c / 2 + 1]) / 2
             }
         }' >"$work/median"
     print_figures "$work/median" "median of $runs runs"

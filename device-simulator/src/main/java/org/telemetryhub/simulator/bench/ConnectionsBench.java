@@ -49,6 +49,9 @@ import picocli.CommandLine.Spec;
         })
 public final class ConnectionsBench implements Callable<Integer> {
 
+    /** A longer line on standard input ends the hold too: the reader must not read forever. */
+    private static final int RELEASE_LINE_BYTES = 4_096;
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -241,15 +244,17 @@ public final class ConnectionsBench implements Callable<Integer> {
         return (int) connections.opened().stream().filter(BenchDevice::isOpen).count();
     }
 
-    /** Waits for a line or the end of {@code in}, for {@code seconds} at most. */
+    /** Waits for a line (or {@value #RELEASE_LINE_BYTES} bytes) or the end of {@code in}, {@code seconds} at most. */
     private static void awaitRelease(InputStream in, double seconds) throws InterruptedException {
         CountDownLatch released = new CountDownLatch(1);
         Thread reader = DaemonThreads.named("bench-hold").newThread(() -> {
             try {
-                int c;
-                do {
-                    c = in.read();
-                } while (c != -1 && c != '\n');
+                for (int i = 0; i < RELEASE_LINE_BYTES; i++) {
+                    int c = in.read();
+                    if (c == -1 || c == '\n') {
+                        break;
+                    }
+                }
             } catch (IOException e) {
                 // an unreadable input ends the hold like its end does
             }
