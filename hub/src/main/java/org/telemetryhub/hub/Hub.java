@@ -1,13 +1,8 @@
 package org.telemetryhub.hub;
 
-import java.io.IOException;
-import java.net.URL;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,11 +16,6 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.server.handler.ContextHandler;
-import org.eclipse.jetty.server.handler.ContextHandlerCollection;
-import org.eclipse.jetty.server.handler.ResourceHandler;
-import org.eclipse.jetty.util.resource.Resource;
-import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
@@ -48,6 +38,7 @@ import org.telemetryhub.hub.http.OperatorGate;
 import org.telemetryhub.hub.http.OpsRoutes;
 import org.telemetryhub.hub.http.Origins;
 import org.telemetryhub.hub.http.Router;
+import org.telemetryhub.hub.http.StaticFiles;
 import org.telemetryhub.hub.http.TicketRoutes;
 import org.telemetryhub.hub.ingest.DeviceConnections;
 import org.telemetryhub.hub.ingest.FrameParser;
@@ -160,7 +151,7 @@ public final class Hub implements AutoCloseable {
             new MqttBrokerRoutes(tickets, devices::find, config.mqtt()).register(router);
         }
         new OpsRoutes(database::isReady, mqtt::state, metrics).register(router);
-        router.setHandler(dashboard(server));
+        router.setHandler(dashboard());
 
         DashboardEndpoint dashboardEndpoint = new DashboardEndpoint(gate, rooms,
                 config.dashboards().framesPerSecond(), clock);
@@ -321,6 +312,8 @@ public final class Hub implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        // a WebSocket keeps its upgrade request's parser, and with it this cache (96 KB): per device socket
+        http.setHeaderCacheSize(0);
         http.setHttpCompliance(HttpCompliance.RFC9110);
         ServerConnector connector;
         if (config.tls().enabled()) {
@@ -346,24 +339,9 @@ public final class Hub implements AutoCloseable {
      * The web dashboard at {@code /} and the webjars it uses (uPlot) at {@code /webjars/}: both come from the
      * classpath, so every asset is built by Maven and served by the hub itself, never by a CDN.
      */
-    private static Handler dashboard(Server server) throws IOException {
-        ResourceFactory resources = ResourceFactory.of(server);
-        List<Resource> webjars = new ArrayList<>();
-        for (URL url : Collections.list(Hub.class.getClassLoader().getResources("META-INF/resources/webjars"))) {
-            webjars.add(resources.newResource(url));
-        }
-        return new ContextHandlerCollection(
-                new ContextHandler(files(ResourceFactory.combine(webjars), "public, max-age=31536000, immutable"),
-                        "/webjars"),
-                new ContextHandler(files(resources.newClassLoaderResource("static"), "no-cache"), "/"));
-    }
-
-    private static ResourceHandler files(Resource base, String cacheControl) {
-        ResourceHandler files = new ResourceHandler();
-        files.setBaseResource(base);
-        files.setDirAllowed(false);
-        files.setWelcomeFiles("index.html");
-        files.setCacheControl(cacheControl);
-        return files;
+    private static Handler dashboard() {
+        return new StaticFiles()
+                .add("META-INF/resources/webjars", "/webjars/", "public, max-age=31536000, immutable")
+                .add("static", "/", "no-cache");
     }
 }
