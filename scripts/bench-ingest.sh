@@ -79,7 +79,7 @@ if [[ -z "$hub_url" ]]; then
     work="$(mktemp -d "${TMPDIR:-/tmp}/bench-ingest.XXXXXX")"
     # per-device limits out of the way: the defaults, 100 readings/s with a burst of 1000, are for real devices,
     # not for a benchmark
-    hub_start "$work" "${BENCH_HUB_JVM_OPTS:-}" \
+    hub_start "$work" "-Xmx256m${BENCH_HUB_JVM_OPTS:+ $BENCH_HUB_JVM_OPTS}" \
         HUB_LIMITS_DEVICEREADINGSPERSECOND="${HUB_LIMITS_DEVICEREADINGSPERSECOND:-10000000}" \
         HUB_LIMITS_DEVICEBURST="${HUB_LIMITS_DEVICEBURST:-10000000}"
     echo "bench-ingest: hub pid $hub_pid at $hub_url (store and log in $work)" >&2

@@ -4,4 +4,5 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 mvn -B -q install -DskipTests
-exec java -jar hub/target/hub.jar config/hub.yaml "$@"
+# the heap cap the README recommends; HUB_JVM_OPTS replaces it
+exec java ${HUB_JVM_OPTS:--Xmx256m} -jar hub/target/hub.jar config/hub.yaml "$@"

@@ -99,7 +99,7 @@ public final class Hub implements AutoCloseable {
         HubMetrics metrics = new HubMetrics();
         database = Database.open(config.store());
         Secrets secrets = new Secrets();
-        readings = readingStore(config.store(), database, clock);
+        readings = readingStore(config.store(), database, clock, metrics);
         devices = new DeviceStore(database, readings instanceof LoggedReadingStore logged ? logged
                 : ReadingCursor.Live.NONE);
         OperatorStore operators = new OperatorStore(database);
@@ -256,11 +256,16 @@ public final class Hub implements AutoCloseable {
      * On H2 (one hub per store) the reading log is the ack point and the tables follow it in batches; on PostgreSQL
      * the database stays the arbiter of seq and offset for every node, and its own WAL is the log.
      */
-    private static ReadingStore readingStore(HubConfig.Store config, Database database, Clock clock) {
+    private static ReadingStore readingStore(HubConfig.Store config, Database database, Clock clock,
+                                             HubMetrics metrics) {
         if (!config.isH2()) {
             return new JdbcReadingStore(database, clock);
         }
-        return new LoggedReadingStore(database, LoggedReadingStore.Settings.of(config), clock);
+        LoggedReadingStore logged = new LoggedReadingStore(database, LoggedReadingStore.Settings.of(config), clock,
+                metrics::tableFlush);
+        metrics.gauge("hub.store.unflushed", "Acked log entries the tables do not hold yet", logged::unflushed);
+        metrics.gauge("hub.store.log.bytes", "Bytes of the reading log on disk", logged::logBytes);
+        return logged;
     }
 
     /**

@@ -95,7 +95,7 @@ public record HubConfig(
                         + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=1024"),
                 s.smallInteger("store.poolSize", 8, 2, 200),
                 s.choice("store.sync", Store.SYNC_WRITE, Set.of(Store.SYNC_WRITE, Store.SYNC_FSYNC, Store.SYNC_NONE)),
-                s.integer("store.flushIntervalMs", 1_000, 10, 3_600_000),
+                s.integer("store.flushIntervalMs", 5_000, 10, 3_600_000),
                 s.smallInteger("store.flushReadings", 50_000, 100, 1_000_000));
         Mqtt mqtt = mqtt(s);
         Ingest ingest = new Ingest(

@@ -29,6 +29,12 @@ public final class HubMetrics {
     private final Timer commitDuration = Timer.builder("hub.commit.duration")
             .description("Time one group commit takes").publishPercentiles(0.5, 0.99).register(registry);
 
+    private final DistributionSummary flushEntries = DistributionSummary.builder("hub.store.flush.entries")
+            .description("Log entries one table flush moved into the tables").publishPercentiles(0.5, 0.99)
+            .register(registry);
+    private final Timer flushDuration = Timer.builder("hub.store.flush.duration")
+            .description("Time one table flush takes").publishPercentiles(0.5, 0.99).register(registry);
+
     private final Counter dashboardLag = Counter.builder("hub.dashboard.lag")
             .description("Times a dashboard fell behind and caught up from the store").register(registry);
 
@@ -65,6 +71,11 @@ public final class HubMetrics {
     public void commit(int readings, long nanos) {
         commitBatch.record(readings);
         commitDuration.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void tableFlush(int entries, long nanos) {
+        flushEntries.record(entries);
+        flushDuration.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public String scrape() {

@@ -31,6 +31,12 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
     private static final Logger log = LoggerFactory.getLogger(LoggedReadingStore.class);
     private static final int REPLAY_BATCH = 20_000;
 
+    /** Hears of each table flush: how many log entries it moved and how long it took. */
+    @FunctionalInterface
+    public interface FlushListener {
+        void flushed(int entries, long nanos);
+    }
+
     /** How the log and its flush into the tables behave. */
     public record Settings(Path dir, ReadingLog.Sync sync, long segmentBytes, long flushIntervalMs,
                            int flushReadings, int maxUnflushed) {
@@ -52,11 +58,15 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
     private final Map<Long, DeviceTail> tails = new ConcurrentHashMap<>();
 
     public LoggedReadingStore(Database database, Settings settings, Clock clock) {
+        this(database, settings, clock, (entries, nanos) -> { });
+    }
+
+    public LoggedReadingStore(Database database, Settings settings, Clock clock, FlushListener listener) {
         this.tables = new JdbcReadingStore(database, clock);
         this.clock = clock;
         TableFlush flush = new TableFlush(database);
         this.readingLog = recover(settings, flush);
-        this.flusher = new TableFlusher(flush, new TableSpace(database), readingLog, tails, settings);
+        this.flusher = new TableFlusher(flush, new TableSpace(database), readingLog, tails, settings, listener);
     }
 
     /** Opens the log and moves into the tables every entry past their checkpoint, in batches. */
@@ -355,6 +365,11 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
     /** Waits until the tables hold everything acked so far. */
     void flush() {
         flusher.flushNow();
+    }
+
+    /** Log entries the tables do not hold yet. */
+    public int unflushed() {
+        return flusher.unflushed();
     }
 
     /** Bytes of the log on disk (the tables' file is the database's). */

@@ -23,6 +23,7 @@ final class TableFlusher implements AutoCloseable {
     private final ReadingLog readingLog;
     private final Map<Long, DeviceTail> tails;
     private final LoggedReadingStore.Settings settings;
+    private final LoggedReadingStore.FlushListener listener;
     private final Thread thread;
     private List<LogEntry> pending = new ArrayList<>();
     private long pendingPosition;
@@ -38,7 +39,8 @@ final class TableFlusher implements AutoCloseable {
     private volatile long generation;
 
     TableFlusher(TableFlush flush, TableSpace space, ReadingLog readingLog, Map<Long, DeviceTail> tails,
-                 LoggedReadingStore.Settings settings) {
+                 LoggedReadingStore.Settings settings, LoggedReadingStore.FlushListener listener) {
+        this.listener = listener;
         this.flush = flush;
         this.space = space;
         this.readingLog = readingLog;
@@ -79,6 +81,10 @@ final class TableFlusher implements AutoCloseable {
         }
     }
 
+    synchronized int unflushed() {
+        return pending.size() + (flushing ? inFlight : 0);
+    }
+
     /** Runs a read that spans tails and tables when no flush is moving entries between them, or again. */
     <T> T consistent(Supplier<T> read) {
         while (true) {
@@ -115,6 +121,7 @@ final class TableFlusher implements AutoCloseable {
     }
 
     private long flushedPosition;
+    private int inFlight;
 
     private boolean checkpointBelow(long position) {
         return flushedPosition < position;
@@ -140,6 +147,7 @@ final class TableFlusher implements AutoCloseable {
                     continue;
                 }
                 batch = pending;
+                inFlight = batch.size();
                 position = pendingPosition;
                 pending = new ArrayList<>();
                 flushing = true;
@@ -166,15 +174,18 @@ final class TableFlusher implements AutoCloseable {
     }
 
     private boolean due() {
-        return !pending.isEmpty() && (pending.size() >= settings.flushReadings() || remainingMs() <= 0);
+        return !pending.isEmpty() && (pending.size() >= settings.flushReadings()
+                || System.nanoTime() - oldestAt >= settings.flushIntervalMs() * 1_000_000);
     }
 
+    /** How long until the oldest pending entry is due; at least a millisecond, as {@code wait(0)} waits for ever. */
     private long remainingMs() {
         return Math.max(1, settings.flushIntervalMs() - (System.nanoTime() - oldestAt) / 1_000_000);
     }
 
     /** Writes one batch into the tables and takes it off the tails; false when the tables refused it. */
     private boolean move(List<LogEntry> batch, long position) {
+        long started = System.nanoTime();
         long before = generation;
         try {
             readingLog.writeDelayed();
@@ -204,6 +215,7 @@ final class TableFlusher implements AutoCloseable {
         generation++;
         readingLog.trim(position);
         space.tidy();
+        listener.flushed(batch.size(), System.nanoTime() - started);
         return true;
     }
 

@@ -19,7 +19,7 @@ final class TableSpace {
     /** Chunks less full than this are rewritten (percent of their bytes still live). */
     private static final int TARGET_FILL_RATE = 50;
     /** At most this many bytes are rewritten per call, so a flush is never held up for long. */
-    private static final int MAX_REWRITE_BYTES = 16 << 20;
+    private static final int MAX_REWRITE_BYTES = 4 << 20;
     /** Freed chunks are reused after this long: enough for a reader of an older version to finish. */
     private static final int RETENTION_MS = 1_000;
 
