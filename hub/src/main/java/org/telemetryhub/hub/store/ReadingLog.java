@@ -57,6 +57,8 @@ public final class ReadingLog implements AutoCloseable {
     private FileChannel current;
     private long currentBase;
     private long position;
+    /** The highest checkpoint the log was trimmed to: when it reaches the end, a clean close leaves no segment. */
+    private long trimmedTo;
 
     private ReadingLog(Path dir, Sync sync, long segmentBytes) {
         this.dir = dir;
@@ -199,6 +201,7 @@ public final class ReadingLog implements AutoCloseable {
 
     /** Deletes the segments that end at or before {@code checkpoint}: the tables hold everything in them. */
     public synchronized void trim(long checkpoint) {
+        trimmedTo = Math.max(trimmedTo, checkpoint);
         try {
             while (segments.size() > 1) {
                 var first = segments.firstEntry();
@@ -255,6 +258,12 @@ public final class ReadingLog implements AutoCloseable {
         try {
             writePending();
             current.close();
+            if (trimmedTo >= position) {
+                for (Path segment : segments.values()) {
+                    Files.deleteIfExists(segment);
+                }
+                segments.clear();
+            }
         } catch (IOException e) {
             throw new StoreException("close the reading log", e);
         }

@@ -108,6 +108,16 @@ class ReadingLogTest {
     }
 
     @Test
+    void a_log_the_tables_hold_whole_leaves_no_segment_after_a_clean_close() throws IOException {
+        try (ReadingLog log = open(0, new ArrayList<>())) {
+            log.append(entries("taken"));
+            log.trim(log.position());
+        }
+
+        assertEquals(List.of(), segments());
+    }
+
+    @Test
     void with_sync_none_nothing_reaches_the_file_until_the_delayed_write() throws IOException {
         try (ReadingLog log = ReadingLog.open(dir, ReadingLog.Sync.NONE, SEGMENT, 0, (p, e) -> { })) {
             log.append(entries("waiting"));
