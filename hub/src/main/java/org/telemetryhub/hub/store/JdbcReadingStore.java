@@ -38,11 +38,11 @@ public final class JdbcReadingStore implements ReadingStore {
             + "WHERE device_key = ? AND seq = ?";
     private static final String SQL_FIND_SEQ =
             "SELECT offset_no, ts, metrics FROM readings WHERE device_key = ? AND seq = ?";
-    private static final String SQL_INSERT =
+    static final String SQL_INSERT =
             "INSERT INTO readings (device_key, offset_no, seq, ts, metrics, stored_at) VALUES (?, ?, ?, ?, ?, ?)";
     private static final String SQL_ADVANCE = "UPDATE devices SET last_offset = ?, max_seq = ?, stored_count = ?, "
             + "last_seen_at = ? WHERE device_key = ? AND last_offset = ?";
-    private static final String SQL_REJECTION =
+    static final String SQL_REJECTION =
             "INSERT INTO rejections (device_key, seq, code, message, rejected_at) VALUES (?, ?, ?, ?, ?)";
     private static final String SQL_AFTER = "SELECT offset_no, seq, ts, metrics, stored_at FROM readings "
             + "WHERE device_key = ? AND offset_no > ? ORDER BY offset_no LIMIT ?";
@@ -179,16 +179,7 @@ public final class JdbcReadingStore implements ReadingStore {
                     results.add(outcome);
                 }
                 for (Rejection r : rejections) {
-                    rejection.setLong(1, key);
-                    if (r.seq() == null) {
-                        rejection.setNull(2, java.sql.Types.BIGINT);
-                    } else {
-                        rejection.setLong(2, r.seq());
-                    }
-                    rejection.setString(3, r.code());
-                    rejection.setString(4, r.message());
-                    rejection.setLong(5, r.at());
-                    rejection.addBatch();
+                    addRejection(rejection, key, r);
                     rejected++;
                 }
                 outcomes.add(results);
@@ -203,6 +194,20 @@ public final class JdbcReadingStore implements ReadingStore {
             }
         }
         return outcomes;
+    }
+
+    /** Adds one rejection to a batch of {@link #SQL_REJECTION}. */
+    static void addRejection(PreparedStatement insert, long deviceKey, Rejection r) throws SQLException {
+        insert.setLong(1, deviceKey);
+        if (r.seq() == null) {
+            insert.setNull(2, java.sql.Types.BIGINT);
+        } else {
+            insert.setLong(2, r.seq());
+        }
+        insert.setString(3, r.code());
+        insert.setString(4, r.message());
+        insert.setLong(5, r.at());
+        insert.addBatch();
     }
 
     private Outcome place(PreparedStatement findSeq, long key, Reading reading, Move move) throws SQLException {

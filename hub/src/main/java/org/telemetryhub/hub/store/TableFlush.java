@@ -18,10 +18,6 @@ import org.telemetryhub.hub.core.StoreException;
  */
 final class TableFlush {
 
-    private static final String SQL_INSERT =
-            "INSERT INTO readings (device_key, offset_no, seq, ts, metrics, stored_at) VALUES (?, ?, ?, ?, ?, ?)";
-    private static final String SQL_REJECTION =
-            "INSERT INTO rejections (device_key, seq, code, message, rejected_at) VALUES (?, ?, ?, ?, ?)";
     private static final String SQL_ADVANCE = "UPDATE devices SET last_offset = GREATEST(last_offset, ?), "
             + "max_seq = GREATEST(max_seq, ?), stored_count = stored_count + ?, "
             + "last_seen_at = GREATEST(COALESCE(last_seen_at, 0), ?) WHERE device_key = ?";
@@ -101,7 +97,7 @@ final class TableFlush {
         if (readings.isEmpty()) {
             return;
         }
-        try (PreparedStatement insert = connection.prepareStatement(SQL_INSERT)) {
+        try (PreparedStatement insert = connection.prepareStatement(JdbcReadingStore.SQL_INSERT)) {
             for (LogEntry.Stored s : readings) {
                 insert.setLong(1, s.deviceKey());
                 insert.setLong(2, s.stored().offset());
@@ -120,18 +116,9 @@ final class TableFlush {
         if (rejections.isEmpty()) {
             return;
         }
-        try (PreparedStatement insert = connection.prepareStatement(SQL_REJECTION)) {
+        try (PreparedStatement insert = connection.prepareStatement(JdbcReadingStore.SQL_REJECTION)) {
             for (LogEntry.Rejected r : rejections) {
-                insert.setLong(1, r.deviceKey());
-                if (r.rejection().seq() == null) {
-                    insert.setNull(2, java.sql.Types.BIGINT);
-                } else {
-                    insert.setLong(2, r.rejection().seq());
-                }
-                insert.setString(3, r.rejection().code());
-                insert.setString(4, r.rejection().message());
-                insert.setLong(5, r.rejection().at());
-                insert.addBatch();
+                JdbcReadingStore.addRejection(insert, r.deviceKey(), r.rejection());
             }
             insert.executeBatch();
         }

@@ -19,7 +19,6 @@ final class TableFlusher implements AutoCloseable {
     private static final long RETRY_MS = 1_000;
 
     private final TableFlush flush;
-    private final TableSpace space;
     private final ReadingLog readingLog;
     private final Map<Long, DeviceTail> tails;
     private final LoggedReadingStore.Settings settings;
@@ -38,11 +37,10 @@ final class TableFlusher implements AutoCloseable {
      */
     private volatile long generation;
 
-    TableFlusher(TableFlush flush, TableSpace space, ReadingLog readingLog, Map<Long, DeviceTail> tails,
+    TableFlusher(TableFlush flush, ReadingLog readingLog, Map<Long, DeviceTail> tails,
                  LoggedReadingStore.Settings settings, LoggedReadingStore.FlushListener listener) {
         this.listener = listener;
         this.flush = flush;
-        this.space = space;
         this.readingLog = readingLog;
         this.tails = tails;
         this.settings = settings;
@@ -51,7 +49,6 @@ final class TableFlusher implements AutoCloseable {
     }
 
     void start() {
-        space.start();
         thread.start();
     }
 
@@ -214,7 +211,6 @@ final class TableFlusher implements AutoCloseable {
         });
         generation++;
         readingLog.trim(position);
-        space.tidy();
         listener.flushed(batch.size(), System.nanoTime() - started);
         return true;
     }

@@ -111,6 +111,19 @@ class LoggedReadingStoreTest {
         assertEquals(0, store.logBytes());
     }
 
+    @Test
+    void a_kill_after_a_clean_restart_still_finds_the_log() {
+        store.close();
+        store = start();
+        store.write(List.of(write(reading(1, 1.0))));
+        database.close();
+        database = Database.open(config);
+
+        store = start();
+
+        assertEquals(List.of(1L), offsets(tables().after(device.key(), 0, 10)));
+    }
+
     private LoggedReadingStore start() {
         LoggedReadingStore opened = new LoggedReadingStore(database, LoggedReadingStore.Settings.of(config),
                 Clock.systemUTC());
