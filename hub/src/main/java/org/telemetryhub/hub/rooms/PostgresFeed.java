@@ -177,8 +177,9 @@ public final class PostgresFeed implements Feed, AutoCloseable {
     private Connection listen() throws SQLException {
         Connection connection = DriverManager.getConnection(storeUrl);
         try (Statement statement = connection.createStatement()) {
-            // LISTEN takes a name, not a parameter; the channel is "hub_feed_" and hex digits, made by channel()
-            statement.execute("LISTEN " + channel);
+            // LISTEN takes a name, which no statement can bind: the driver quotes it as an identifier instead (the
+            // channel is "hub_feed_" and hex digits, made by channel(), so quoting never changes it)
+            statement.execute("LISTEN " + statement.enquoteIdentifier(channel, false));
         } catch (SQLException e) {
             connection.close();
             throw e;

@@ -29,9 +29,10 @@ public final class PostgresSchema implements AutoCloseable {
         if (url == null || url.isBlank()) {
             return Optional.empty();
         }
-        // DDL takes names, not parameters; this one is made here of letters, digits and underscores only
+        // DDL takes names, which no statement can bind: the driver quotes this one as an identifier (it is made
+        // here of letters, digits and underscores, so quoting never changes it)
         String schema = "hub_test_" + UUID.randomUUID().toString().replace("-", "");
-        execute(url, "CREATE SCHEMA " + schema);
+        execute(url, "CREATE SCHEMA %s", schema);
         return Optional.of(new PostgresSchema(url, schema));
     }
 
@@ -46,15 +47,16 @@ public final class PostgresSchema implements AutoCloseable {
 
     @Override
     public void close() {
-        execute(serverUrl, "DROP SCHEMA " + schema + " CASCADE");
+        execute(serverUrl, "DROP SCHEMA %s CASCADE", schema);
     }
 
-    private static void execute(String url, String sql) {
+    /** Runs DDL whose one {@code %s} is the schema's name, quoted by the driver as an identifier. */
+    private static void execute(String url, String ddl, String schema) {
         try (Connection connection = DriverManager.getConnection(url);
              Statement statement = connection.createStatement()) {
-            statement.execute(sql);
+            statement.execute(String.format(ddl, statement.enquoteIdentifier(schema, false)));
         } catch (SQLException e) {
-            throw new IllegalStateException("PostgreSQL at " + URL_VARIABLE + " refused: " + sql, e);
+            throw new IllegalStateException("PostgreSQL at " + URL_VARIABLE + " refused: " + String.format(ddl, schema), e);
         }
     }
 }
