@@ -22,17 +22,33 @@ class ProvisionerTest {
     @Test
     void provisionsEveryDeviceInOrderWithAtMostTheWindowInFlight() throws Exception {
         AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger answered = new AtomicInteger();
+        AtomicInteger waves = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
+        Object window = new Object();
         try (FakeHub hub = new FakeHub()) {
             hub.route("/api/devices", exchange -> {
-                most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
                 String id = deviceId(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                // hold each request until the window is full (or no more can come), so the requests overlap
+                synchronized (window) {
+                    most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                    int wave = waves.get();
+                    if (inFlight.get() >= Math.min(4, 60 - answered.get())) {
+                        waves.incrementAndGet(); // the window is full: release it, this request included
+                        window.notifyAll();
+                    }
+                    long until = System.nanoTime() + 1_000_000_000L;
+                    while (waves.get() == wave && System.nanoTime() < until) {
+                        try {
+                            window.wait(10);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            break;
+                        }
+                    }
+                    inFlight.decrementAndGet();
+                    answered.incrementAndGet();
                 }
-                inFlight.decrementAndGet();
                 FakeHub.answer(exchange, 201, "{\"deviceId\":\"" + id + "\",\"secret\":\"secret-of-" + id + "\"}");
             });
             Provisioner provisioner = new Provisioner(new HubApi(HubOptions.httpClient(), hub.base()), 4);
