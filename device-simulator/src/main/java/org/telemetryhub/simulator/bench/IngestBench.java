@@ -1,5 +1,9 @@
 package org.telemetryhub.simulator.bench;
 
+import static org.telemetryhub.simulator.bench.BenchFigures.line;
+import static org.telemetryhub.simulator.bench.BenchFigures.ms;
+import static org.telemetryhub.simulator.bench.BenchFigures.round;
+
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -446,18 +450,6 @@ public final class IngestBench implements java.util.concurrent.Callable<Integer>
         void print(PrintWriter out) {
             out.print(human);
             out.println(Wire.encode(json));
-        }
-
-        private static void line(StringBuilder text, String name, String value) {
-            text.append(String.format(Locale.ROOT, "  %-19s %s%n", name, value));
-        }
-
-        private static double ms(Histogram h, double percentile) {
-            return h.getTotalCount() == 0 ? 0 : round(h.getValueAtPercentile(percentile) / 1000.0);
-        }
-
-        private static double round(double value) {
-            return Math.round(value * 100) / 100.0;
         }
     }
 }
