@@ -30,14 +30,10 @@ import org.telemetryhub.protocol.Wire;
  */
 public final class JdbcReadingStore implements ReadingStore {
 
-    private static final String SQL_CURSOR =
-            "SELECT last_offset, max_seq, stored_count FROM devices WHERE device_key = ? AND active_id IS NOT NULL";
-    private static final String SQL_CURSOR_ROW = "SELECT last_offset, max_seq, stored_count, last_seen_at "
+    private static final String SQL_CURSOR = "SELECT last_offset, max_seq, stored_count, last_seen_at "
             + "FROM devices WHERE device_key = ? AND active_id IS NOT NULL";
     private static final String SQL_WITH_SEQ = "SELECT offset_no, seq, ts, metrics, stored_at FROM readings "
             + "WHERE device_key = ? AND seq = ?";
-    private static final String SQL_FIND_SEQ =
-            "SELECT offset_no, ts, metrics FROM readings WHERE device_key = ? AND seq = ?";
     static final String SQL_INSERT =
             "INSERT INTO readings (device_key, offset_no, seq, ts, metrics, stored_at) VALUES (?, ?, ?, ?, ?, ?)";
     private static final String SQL_ADVANCE = "UPDATE devices SET last_offset = ?, max_seq = ?, stored_count = ?, "
@@ -141,7 +137,7 @@ public final class JdbcReadingStore implements ReadingStore {
         long now = clock.millis();
         List<List<Outcome>> outcomes = new ArrayList<>(writes.size());
         try (PreparedStatement cursorQuery = connection.prepareStatement(SQL_CURSOR);
-             PreparedStatement findSeq = connection.prepareStatement(SQL_FIND_SEQ);
+             PreparedStatement findSeq = connection.prepareStatement(SQL_WITH_SEQ);
              PreparedStatement insert = connection.prepareStatement(SQL_INSERT);
              PreparedStatement rejection = connection.prepareStatement(SQL_REJECTION)) {
             int inserted = 0;
@@ -228,7 +224,8 @@ public final class JdbcReadingStore implements ReadingStore {
         return new Outcome.Stored(offset);
     }
 
-    private static Outcome verdict(long offset, Reading stored, Reading incoming) {
+    /** A seq that is stored already: a resend when the content is the same, else a conflict. */
+    static Outcome verdict(long offset, Reading stored, Reading incoming) {
         return stored.sameContentAs(incoming) ? new Outcome.Duplicate(offset) : new Outcome.Conflict(stored);
     }
 
@@ -267,7 +264,8 @@ public final class JdbcReadingStore implements ReadingStore {
             if (!rs.next()) {
                 return Optional.empty();
             }
-            return Optional.of(new Pending(rs.getLong(1), new Reading(seq, rs.getLong(2), metrics(rs.getString(3)))));
+            StoredReading stored = stored(rs);
+            return Optional.of(new Pending(stored.offset(), stored.reading()));
         }
     }
 
@@ -338,7 +336,7 @@ public final class JdbcReadingStore implements ReadingStore {
 
     /** The cursor row of a provisioned device; empty once it is deleted. */
     Optional<ReadingCursor> cursor(long deviceKey) {
-        return jdbc.one(SQL_CURSOR_ROW, rs -> new ReadingCursor(rs.getLong(1), rs.getLong(2), rs.getLong(3),
+        return jdbc.one(SQL_CURSOR, rs -> new ReadingCursor(rs.getLong(1), rs.getLong(2), rs.getLong(3),
                 (Long) rs.getObject(4, Long.class)), deviceKey);
     }
 

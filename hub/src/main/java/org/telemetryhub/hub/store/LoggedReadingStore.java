@@ -195,8 +195,7 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
                 }
             }
             if (earlier != null) {
-                return earlier.reading().sameContentAs(reading) ? new Outcome.Duplicate(earlier.offset())
-                        : new Outcome.Conflict(earlier.reading());
+                return JdbcReadingStore.verdict(earlier.offset(), earlier.reading(), reading);
             }
             StoredReading placed = new StoredReading(++lastOffset, reading, now);
             maxSeq = Math.max(maxSeq, reading.seq());
