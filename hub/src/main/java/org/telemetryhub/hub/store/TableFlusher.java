@@ -26,6 +26,10 @@ final class TableFlusher implements AutoCloseable {
     private final Thread thread;
     private List<LogEntry> pending = new ArrayList<>();
     private long pendingPosition;
+    /** The log position the tables hold up to, as of the last flush. */
+    private long flushedPosition;
+    /** Entries of the flush under way. */
+    private int inFlight;
     private long oldestAt;
     private boolean flushing;
     private boolean urgent;
@@ -39,11 +43,11 @@ final class TableFlusher implements AutoCloseable {
 
     TableFlusher(TableFlush flush, ReadingLog readingLog, Map<Long, DeviceTail> tails,
                  LoggedReadingStore.Settings settings, LoggedReadingStore.FlushListener listener) {
-        this.listener = listener;
         this.flush = flush;
         this.readingLog = readingLog;
         this.tails = tails;
         this.settings = settings;
+        this.listener = listener;
         this.thread = new Thread(this::run, "table-flush");
         thread.setDaemon(true);
     }
@@ -107,7 +111,7 @@ final class TableFlusher implements AutoCloseable {
         long wanted = pendingPosition;
         urgent = true;
         notifyAll();
-        while (thread.isAlive() && (flushing || !pending.isEmpty()) && checkpointBelow(wanted)) {
+        while (thread.isAlive() && (flushing || !pending.isEmpty()) && flushedPosition < wanted) {
             try {
                 wait(100);
             } catch (InterruptedException e) {
@@ -115,13 +119,6 @@ final class TableFlusher implements AutoCloseable {
                 return;
             }
         }
-    }
-
-    private long flushedPosition;
-    private int inFlight;
-
-    private boolean checkpointBelow(long position) {
-        return flushedPosition < position;
     }
 
     private void run() {
