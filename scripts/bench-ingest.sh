@@ -112,4 +112,21 @@ if metrics="$(curl -fsS --max-time 10 "$hub_url/metrics")"; then
 else
     echo "(could not read $hub_url/metrics)"
 fi
+
+if [[ -n "$work" ]]; then
+    # the store's files against the bytes of the readings they hold (seq, ts, offset and storage time as 8 bytes
+    # each, the metrics as their JSON text), while the hub runs and after its clean stop
+    running_bytes="$(du -sb "$work/store" | cut -f1)"
+    hub_stop
+    stopped_bytes="$(du -sb "$work/store" | cut -f1)"
+    if counted="$(java -cp "$HUB_JAR" org.h2.tools.Shell -url "jdbc:h2:file:$work/store/hub" \
+            -sql "SELECT COUNT(*) || ' ' || COALESCE(SUM(32 + CHAR_LENGTH(metrics)), 0) FROM readings" 2>&1)"; then
+        read -r readings reading_bytes < <(sed -n 2p <<<"$counted")
+        awk -v r="$readings" -v b="$reading_bytes" -v run="$running_bytes" -v stop="$stopped_bytes" 'BEGIN {
+            printf "--- store: %d readings holding %.1f MB; files %.1f MB while running (%.1f x), %.1f MB after a clean stop (%.1f x) ---\n",
+                r, b / 1e6, run / 1e6, run / b, stop / 1e6, stop / b }'
+    else
+        echo "(could not count the stored readings: $counted)"
+    fi
+fi
 exit $bench_status

@@ -66,7 +66,7 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
         this.clock = clock;
         TableFlush flush = new TableFlush(database);
         this.readingLog = recover(settings, flush);
-        this.flusher = new TableFlusher(flush, readingLog, tails, settings, listener);
+        this.flusher = new TableFlusher(flush, new TableSpace(database), readingLog, tails, settings, listener);
     }
 
     /** Opens the log and moves into the tables every entry past their checkpoint, in batches. */

@@ -19,6 +19,7 @@ final class TableFlusher implements AutoCloseable {
     private static final long RETRY_MS = 1_000;
 
     private final TableFlush flush;
+    private final TableSpace space;
     private final ReadingLog readingLog;
     private final Map<Long, DeviceTail> tails;
     private final LoggedReadingStore.Settings settings;
@@ -41,9 +42,10 @@ final class TableFlusher implements AutoCloseable {
      */
     private volatile long generation;
 
-    TableFlusher(TableFlush flush, ReadingLog readingLog, Map<Long, DeviceTail> tails,
+    TableFlusher(TableFlush flush, TableSpace space, ReadingLog readingLog, Map<Long, DeviceTail> tails,
                  LoggedReadingStore.Settings settings, LoggedReadingStore.FlushListener listener) {
         this.flush = flush;
+        this.space = space;
         this.readingLog = readingLog;
         this.tails = tails;
         this.settings = settings;
@@ -209,6 +211,7 @@ final class TableFlusher implements AutoCloseable {
         generation++;
         readingLog.trim(position);
         listener.flushed(batch.size(), System.nanoTime() - started);
+        space.tidy();
         return true;
     }
 
