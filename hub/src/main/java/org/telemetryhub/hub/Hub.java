@@ -145,7 +145,7 @@ public final class Hub implements AutoCloseable {
         streams = new StreamRoutes(gate, rooms, readings, feed, timers,
                 config.dashboards().longPollMaxMs());
         streams.register(router);
-        new TicketRoutes(tickets).register(router);
+        new TicketRoutes(tickets, config.limits()).register(router);
         new IngestRoutes(tickets, pipeline).register(router);
         if (config.mqtt().mode().equals(HubConfig.Mqtt.EXTERNAL)) {
             new MqttBrokerRoutes(tickets, devices::find, config.mqtt()).register(router);
