@@ -113,6 +113,8 @@ public final class Hub implements AutoCloseable {
         // an ended session closes its live streams on every node: the feed carries the notice
         LiveSessions liveSessions = new LiveSessions();
         feed.listenSessionEnds(liveSessions::end);
+        metrics.gauge("hub.sessions.live.streams", "Dashboard sockets, SSE streams and waiting long-polls of "
+                + "operator sessions", liveSessions::size);
         operatorAuth = new OperatorAuth(operators, new PasswordHasher(config.auth().passwordIterations()), secrets,
                 clock, config.auth(), config.limits(), feed::publishSessionEnd);
         operatorAuth.ensureAdmin(config.adminPassword(), config.store().dir());

@@ -84,6 +84,11 @@ public final class LiveSessions {
         gone.forEach(token -> end(SessionEnd.of(token, SessionEnd.Reason.ENDED)));
     }
 
+    /** How many streams are live, for the metrics. */
+    public int size() {
+        return live.size();
+    }
+
     private static boolean covers(SessionEnd end, Live entry) {
         return end.covers(entry.session().tokenHash(), entry.session().operator().username());
     }
