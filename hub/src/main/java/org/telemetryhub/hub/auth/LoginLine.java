@@ -10,7 +10,7 @@ import java.util.Set;
  * failures lock anyone out:
  * <ul>
  *   <li>attempts for one username are checked one after another, spaced by a delay that doubles with the username's
- *       recent failures (250 ms after one, then 500 ms, 1 s, and at most {@value #MAX_DELAY_MS} ms);</li>
+ *       recent failures (by default 250 ms after one, then 500 ms, 1 s, and at most {@value #MAX_DELAY_MS} ms);</li>
  *   <li>an address has at most one attempt waiting per username: another one meanwhile is refused at once;</li>
  *   <li>an address over its failure limit has at most one attempt waiting at all, and it waits the longest delay.</li>
  * </ul>
@@ -20,7 +20,6 @@ import java.util.Set;
 final class LoginLine {
 
     static final long MAX_DELAY_MS = 2_000;
-    private static final long FIRST_DELAY_MS = 250;
     private static final long FORGET_NANOS = 60_000_000_000L;
 
     sealed interface Admission {}
@@ -39,11 +38,13 @@ final class LoginLine {
     }
 
     private final FailureThrottle byAddress;
+    private final long firstDelayMs;
     private final Map<String, Line> lines = new HashMap<>();
     private final Map<String, Integer> waitingByAddress = new HashMap<>();
 
-    LoginLine(FailureThrottle byAddress) {
+    LoginLine(FailureThrottle byAddress, long firstDelayMs) {
         this.byAddress = byAddress;
+        this.firstDelayMs = firstDelayMs;
     }
 
     synchronized Admission admit(String username, String address) {
@@ -106,7 +107,7 @@ final class LoginLine {
         byAddress.sweep();
     }
 
-    static long delayMs(int failures) {
-        return failures == 0 ? 0 : Math.min(MAX_DELAY_MS, FIRST_DELAY_MS << Math.min(failures - 1, 8));
+    private long delayMs(int failures) {
+        return failures == 0 ? 0 : Math.min(MAX_DELAY_MS, firstDelayMs << Math.min(failures - 1, 16));
     }
 }

@@ -62,7 +62,7 @@ public final class OperatorAuth implements AutoCloseable {
         this.secrets = secrets;
         this.clock = clock;
         this.sessionTtlMs = auth.sessionTtlMs();
-        this.line = new LoginLine(new FailureThrottle(limits.authFailuresPerAddress(), clock));
+        this.line = new LoginLine(new FailureThrottle(limits.authFailuresPerAddress(), clock), limits.loginDelayMs());
         this.ends = ends;
     }
 
