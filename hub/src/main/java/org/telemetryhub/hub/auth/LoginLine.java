@@ -48,18 +48,18 @@ final class LoginLine {
     }
 
     synchronized Admission admit(String username, String address) {
+        boolean failing = byAddress.retryAfterMs(address) > 0;
+        if (failing && waitingByAddress.containsKey(address)) {
+            return new Busy(MAX_DELAY_MS, "too many failed logins from this address: it gets one login at a time");
+        }
         long now = System.nanoTime();
         Line line = lines.computeIfAbsent(username, u -> new Line());
         if (line.failures > 0 && now - line.lastFailureNanos > FORGET_NANOS) {
             line.failures = 0;
         }
-        long retryAfterMs = Math.max(1, (line.nextNanos - now) / 1_000_000);
         if (line.waiting.contains(address)) {
-            return new Busy(retryAfterMs, "another login for " + username + " from this address is waiting its turn");
-        }
-        boolean failing = byAddress.retryAfterMs(address) > 0;
-        if (failing && waitingByAddress.containsKey(address)) {
-            return new Busy(MAX_DELAY_MS, "too many failed logins from this address: it gets one login at a time");
+            return new Busy(Math.max(1, (line.nextNanos - now) / 1_000_000), "another login for " + username
+                    + " from this address is waiting its turn");
         }
         long at = Math.max(now, line.nextNanos);
         if (failing) {

@@ -19,6 +19,7 @@ import org.telemetryhub.hub.config.HubConfig;
 import org.telemetryhub.hub.core.Operator;
 import org.telemetryhub.hub.core.SessionEnd;
 import org.telemetryhub.hub.store.OperatorStore;
+import org.telemetryhub.protocol.Ids;
 
 /**
  * Operator login, sessions and their ends. Login attempts take turns ({@link LoginLine}): per username one after
@@ -91,7 +92,8 @@ public final class OperatorAuth implements AutoCloseable {
 
     /** Checks the password when the attempt's turn comes (at most {@value LoginLine#MAX_DELAY_MS} ms of waiting). */
     public CompletableFuture<Login> login(String username, String password, String address) {
-        LoginLine.Admission admission = line.admit(username, address);
+        // the line keeps usernames while they have failures: a long one is kept by its first 64 characters
+        LoginLine.Admission admission = line.admit(Ids.echo(username), address);
         if (admission instanceof LoginLine.Busy busy) {
             return CompletableFuture.completedFuture(new Login.Throttled(busy.retryAfterMs(), busy.reason()));
         }

@@ -9,12 +9,13 @@ import org.telemetryhub.hub.core.Credentials;
 import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.store.DeviceStore;
 import org.telemetryhub.hub.store.TicketStore;
+import org.telemetryhub.protocol.Ids;
 
 /**
  * Short-lived, single-use device tickets. Only their hashes are stored, and a ticket is never logged.
  *
  * <p>Failures cost the failer, never the owner of a valid credential: a right secret (or a valid ticket) is always
- * checked and always works, however many failures others or the same address made. Only failures are counted, per
+ * checked and never refused for failures, however many others or the same address made. Only failures count, per
  * address and per (address, device id); past either limit a failure is answered as throttled instead of refused.
  * Secrets and tickets carry 256 random bits, so it is their entropy, not a lockout, that defeats guessing. A right
  * secret spends one of the device's tickets ({@link IssueRate}), so a device's own credentials cannot fill the store.
@@ -70,7 +71,11 @@ public final class Tickets {
         Optional<Credentials> credentials = devices.credentials(deviceId);
         String expected = credentials.map(Credentials::secretHash).orElse(DECOY_HASH);
         if (!Secrets.sameHash(expected, Secrets.hash(secret)) || credentials.isEmpty()) {
-            long wait = Math.max(byAddress.fail(address), byAddressAndDevice.fail(address + " " + deviceId));
+            // an address over its limit records no more failures, so its guesses cannot grow the map of pairs
+            long wait = byAddress.fail(address);
+            if (wait == 0) {
+                wait = byAddressAndDevice.fail(address + " " + Ids.echo(deviceId));
+            }
             if (wait > 0) {
                 return new Issue.Throttled(wait);
             }

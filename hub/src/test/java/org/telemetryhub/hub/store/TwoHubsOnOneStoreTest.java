@@ -34,7 +34,8 @@ import org.telemetryhub.hub.support.TestHub;
  * once, each node storing the other's readings again, still gets every seq stored once and offsets 1..N with no gap
  * (the compare-and-set cursor and the unique (device, seq) index settle the races between the two writers). Live
  * fan-out crosses nodes too (the PostgreSQL feed, LISTEN/NOTIFY): a dashboard on one node sees live the readings and
- * presence changes of a device connected to the other, and reads from the store whatever it missed.
+ * presence changes of a device connected to the other, and reads from the store whatever it missed; and a session
+ * that ends on one node ends its live streams on the other.
  */
 class TwoHubsOnOneStoreTest {
 
