@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -38,6 +40,7 @@ class SessionEndTest {
 
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final String PASSWORD = "a-long-enough-password";
+    static final ExecutorService CLIENTS = Executors.newCachedThreadPool();
     static TestHub hub;
     static Api admin;
 
@@ -54,6 +57,7 @@ class SessionEndTest {
 
     @AfterAll
     static void stop() {
+        CLIENTS.shutdownNow();
         hub.close();
     }
 
@@ -117,7 +121,7 @@ class SessionEndTest {
             Api session = alone.admin();
             session.provision("polled");
             CompletableFuture<Api.Answer> poll = CompletableFuture.supplyAsync(
-                    () -> session.get("/api/devices/polled/readings?after=0&waitMs=30000"));
+                    () -> session.get("/api/devices/polled/readings?after=0&waitMs=30000"), CLIENTS);
             await().atMost(Duration.ofSeconds(5)).until(() -> liveStreams(alone) == 1);
 
             session.post("/api/logout", "");
@@ -224,7 +228,8 @@ class SessionEndTest {
         /** Opens the stream and returns once its first event (the stored reading) arrived. */
         static Sse open(String token) {
             CompletableFuture<Void> opened = new CompletableFuture<>();
-            CompletableFuture<List<String>> events = CompletableFuture.supplyAsync(() -> read(token, opened));
+            CompletableFuture<List<String>> events = CompletableFuture.supplyAsync(() -> read(token, opened),
+                    CLIENTS);
             opened.orTimeout(5, TimeUnit.SECONDS).join();
             return new Sse(events);
         }
