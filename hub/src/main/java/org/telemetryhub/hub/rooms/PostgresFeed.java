@@ -36,8 +36,8 @@ import org.telemetryhub.hub.store.DeviceStore;
 /**
  * The feed of hub nodes that share one PostgreSQL store: every event is delivered in this process as {@link LocalFeed}
  * does, and what this node publishes also goes to the other nodes with {@code NOTIFY}, batched, so that their
- * dashboards see it live and close the streams of sessions that ended. A notification is a hint like any event: one lost while a connection is down only delays a
- * dashboard, which reads what it missed from the store.
+ * dashboards see it live and close the streams of sessions that ended. A notification is a hint like any event: one
+ * lost while a connection is down only delays a dashboard, which reads what it missed from the store.
  *
  * <p>Notifications reach every session of the database, and a store is a schema: stores that share a database (as
  * test classes do) must not hear each other, whose device keys mean other devices. So the channel is
