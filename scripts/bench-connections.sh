@@ -21,8 +21,8 @@
 #   scripts/bench-connections.sh --runs 3                       # three runs and their medians
 #   scripts/bench-connections.sh --devices 2000 --duration 20   # a quick look
 #
-# The hub's connection limits (limits.connectionsTotal, limits.connectionsPerAddress; every device connects from
-# 127.0.0.1) default to --devices + 1000 here; any HUB_* variable set in the environment reaches the hub and wins.
+# The hub's connection limits (limits.connectionsTotal, limits.connectionsPerAddress,
+# limits.pendingUpgradesPerAddress; every device connects from 127.0.0.1) default to --devices + 1000 here; any HUB_* variable set in the environment reaches the hub and wins.
 # The script raises its open-files limit (ulimit -n), which the hub and the simulator inherit, to what the sockets
 # need, as far as the hard limit allows. Also read: BENCH_HUB_JVM_OPTS (more hub JVM options; a later -Xmx wins),
 # BENCH_JVM_OPTS (the simulator's JVM options), BENCH_KEEP=1 (keep each run's hub store and log; they are kept
@@ -99,6 +99,7 @@ connections_limit=$((devices + 1000))
 limits=(
     HUB_LIMITS_CONNECTIONSTOTAL="${HUB_LIMITS_CONNECTIONSTOTAL:-$connections_limit}"
     HUB_LIMITS_CONNECTIONSPERADDRESS="${HUB_LIMITS_CONNECTIONSPERADDRESS:-$connections_limit}"
+    HUB_LIMITS_PENDINGUPGRADESPERADDRESS="${HUB_LIMITS_PENDINGUPGRADESPERADDRESS:-$connections_limit}"
 )
 
 # shellcheck source=scripts/lib/bench-hub.sh

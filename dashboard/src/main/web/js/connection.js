@@ -1,6 +1,8 @@
 // The page's one live connection to the hub: the dashboard WebSocket, reconnected by itself with backoff and
 // jitter, every subscription renewed on each connect (a device room resumes after its last offset), and a
-// Server-Sent Events stream for the device room when the WebSocket cannot connect but HTTP works.
+// Server-Sent Events stream for the device room when the WebSocket cannot connect but HTTP works. A session that
+// ends (close code 4401, or the stream's session_ended event) stops it for good: the hub says why, and the page
+// signs in again instead of reconnecting into 401s.
 
 import { api, devicePath } from "./api.js";
 import { backoffDelay } from "./backoff.js";
@@ -10,10 +12,14 @@ const FAILURES_BEFORE_FALLBACK = 2;
 const FRAMES_PER_WINDOW = 10; // per second; the hub allows 20 a clock second, and a window spans at most two
 const FALLBACK_SNAPSHOT_MS = 15 * 60 * 1000;
 const STREAM_EVENTS = ["reading", "rejection", "presence", "lag", "truncated"];
+const SESSION_ENDED_CODE = 4401;
+const SESSION_ENDED = "the session ended; sign in again";
 
 export class HubConnection {
   #messageListeners = new Set();
   #stateListeners = new Set();
+  #sessionEndedListeners = new Set();
+  #sessionEndedWhy = SESSION_ENDED;
   #namespaces = new Set();
   #device = null; // { id, cursor: () => last offset seen or null }
   #socket = null;
@@ -53,6 +59,12 @@ export class HubConnection {
   onState(listener) {
     this.#stateListeners.add(listener);
     return () => this.#stateListeners.delete(listener);
+  }
+
+  /** Called once with the hub's sentence when the session ends; the connection has stopped by then. */
+  onSessionEnded(listener) {
+    this.#sessionEndedListeners.add(listener);
+    return () => this.#sessionEndedListeners.delete(listener);
   }
 
   watchNamespace(namespace) {
@@ -109,15 +121,23 @@ export class HubConnection {
       } catch {
         return;
       }
+      if (message.type === "error" && message.error === "session_ended") {
+        this.#sessionEndedWhy = message.message;
+        return;
+      }
       this.#dispatch(message);
     };
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (this.#socket !== socket) {
         return;
       }
       this.#socket = null;
       this.#outbox = [];
       if (this.#stopped) {
+        return;
+      }
+      if (event.code === SESSION_ENDED_CODE) {
+        this.#sessionEnded(this.#sessionEndedWhy);
         return;
       }
       if (openedAt !== null && Date.now() - openedAt >= STABLE_MS) {
@@ -177,6 +197,12 @@ export class HubConnection {
     for (const type of STREAM_EVENTS) {
       stream.addEventListener(type, (event) => this.#dispatch(JSON.parse(event.data)));
     }
+    stream.addEventListener("session_ended", (event) => this.#sessionEnded(JSON.parse(event.data).message));
+  }
+
+  #sessionEnded(why) {
+    this.stop();
+    this.#sessionEndedListeners.forEach((listener) => listener(why));
   }
 
   /**

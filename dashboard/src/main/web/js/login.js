@@ -1,4 +1,4 @@
-// The sign-in form.
+// The sign-in form, with the sentence saying why the page signed out when a session ended.
 
 import { fromTemplate, part } from "./dom.js";
 import { signIn } from "./session.js";
@@ -6,9 +6,14 @@ import { signIn } from "./session.js";
 export class LoginView {
   #root;
 
-  constructor(container, onSignedIn) {
+  constructor(container, onSignedIn, why = null) {
     this.#root = fromTemplate("login-view");
     container.replaceChildren(this.#root);
+    if (why !== null) {
+      const notice = part(this.#root, "why");
+      notice.textContent = why;
+      notice.hidden = false;
+    }
     const form = part(this.#root, "form");
     const error = part(this.#root, "error");
     form.addEventListener("submit", async (event) => {

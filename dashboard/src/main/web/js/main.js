@@ -21,7 +21,13 @@ let operator = null;
 let connection = null;
 let view = null;
 
-function showLogin() {
+/** The hub's sentence ("the session ended because …") as the page shows it. */
+function sentence(text) {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
+}
+
+/** Shows the sign-in form; why says what ended the session, if one ended. */
+function showLogin(why = null) {
   view?.close();
   connection?.stop();
   connection = null;
@@ -30,7 +36,7 @@ function showLogin() {
   signOutButton.hidden = true;
   crumbs.replaceChildren();
   indicator.show({ name: "idle", retryAt: null, reconnects: 0, connectedAt: null });
-  view = new LoginView(main, signedIn);
+  view = new LoginView(main, signedIn, why);
 }
 
 function signedIn(who) {
@@ -40,6 +46,10 @@ function signedIn(who) {
   signOutButton.hidden = false;
   connection = new HubConnection();
   connection.onState((state) => indicator.show(state));
+  connection.onSessionEnded((message) => {
+    forget();
+    showLogin(sentence(message));
+  });
   indicator.show(connection.state);
   connection.start();
   view = null;
@@ -84,7 +94,7 @@ async function boot(attempt = 0) {
 onUnauthorized(() => {
   if (operator !== null) {
     forget();
-    showLogin();
+    showLogin(sentence("your session ended; sign in again"));
   }
 });
 signOutButton.addEventListener("click", async () => {

@@ -22,6 +22,7 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.auth.DeviceRegistry;
+import org.telemetryhub.hub.auth.LiveSessions;
 import org.telemetryhub.hub.auth.OperatorAuth;
 import org.telemetryhub.hub.auth.PasswordHasher;
 import org.telemetryhub.hub.auth.Secrets;
@@ -93,6 +94,7 @@ public final class Hub implements AutoCloseable {
     private final Rooms rooms;
     private final StreamRoutes streams;
     private final MqttTransport mqtt;
+    private final OperatorAuth operatorAuth;
 
     private Hub(HubConfig config, Clock clock) throws Exception {
         this.config = config;
@@ -108,8 +110,13 @@ public final class Hub implements AutoCloseable {
         PresenceTracker presence = new PresenceTracker(devices, feed, clock);
         connections = new DeviceConnections(config.limits(), presence);
         metrics.gauge("hub.connections.devices", "Open device connections", connections::open);
-        OperatorAuth operatorAuth = new OperatorAuth(operators, new PasswordHasher(config.auth().passwordIterations()),
-                secrets, clock, config.auth(), config.limits());
+        // an ended session closes its live streams on every node: the feed carries the notice
+        LiveSessions liveSessions = new LiveSessions();
+        feed.listenSessionEnds(liveSessions::end);
+        metrics.gauge("hub.sessions.live.streams", "Dashboard sockets, SSE streams and waiting long-polls of "
+                + "operator sessions", liveSessions::size);
+        operatorAuth = new OperatorAuth(operators, new PasswordHasher(config.auth().passwordIterations()), secrets,
+                clock, config.auth(), config.limits(), feed::publishSessionEnd);
         operatorAuth.ensureAdmin(config.adminPassword(), config.store().dir());
         Tickets tickets = new Tickets(devices, new TicketStore(database), secrets, clock, config.auth(),
                 config.limits());
@@ -142,10 +149,10 @@ public final class Hub implements AutoCloseable {
         timers = Executors.newScheduledThreadPool(2, r -> new Thread(r, "hub-timers"));
         new DeviceRoutes(registry, gate).register(router);
         new OperatorRoutes(operatorAuth, gate).register(router);
-        streams = new StreamRoutes(gate, rooms, readings, feed, timers,
+        streams = new StreamRoutes(gate, rooms, readings, feed, liveSessions, timers,
                 config.dashboards().longPollMaxMs());
         streams.register(router);
-        new TicketRoutes(tickets).register(router);
+        new TicketRoutes(tickets, config.limits()).register(router);
         new IngestRoutes(tickets, pipeline).register(router);
         if (config.mqtt().mode().equals(HubConfig.Mqtt.EXTERNAL)) {
             new MqttBrokerRoutes(tickets, devices::find, config.mqtt()).register(router);
@@ -153,7 +160,7 @@ public final class Hub implements AutoCloseable {
         new OpsRoutes(database::isReady, mqtt::state, metrics).register(router);
         router.setHandler(dashboard());
 
-        DashboardEndpoint dashboardEndpoint = new DashboardEndpoint(gate, rooms,
+        DashboardEndpoint dashboardEndpoint = new DashboardEndpoint(gate, rooms, liveSessions,
                 config.dashboards().framesPerSecond(), clock);
         WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, container -> {
             container.addMapping(DeviceEndpoint.PATH, deviceEndpoint);
@@ -177,6 +184,8 @@ public final class Hub implements AutoCloseable {
             summaries.tick();
             rooms.closeHopeless();
         });
+        every(250, () -> liveSessions.expire(clock.millis()));
+        every(10_000, () -> liveSessions.recheck(operatorAuth::isLive));
         every(config.retentionCheckMs(), new RetentionJob(config.namespaces(), devices, readings, clock));
         every(60_000, () -> {
             tickets.housekeeping();
@@ -235,6 +244,7 @@ public final class Hub implements AutoCloseable {
         deviceEndpoint.closeAll();
         streams.closeAll();
         timers.shutdownNow();
+        operatorAuth.close();
         rooms.close();
         try {
             server.stop();

@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Counts failed attempts per key over the last minute. Once a key has {@code limit} failures in the window, further
- * attempts are refused until the oldest failure leaves it: the (limit+1)-th attempt is the first refused.
+ * Counts failed attempts per key over the last minute. Once a key has {@code limit} failures in the window it is
+ * throttled until the oldest failure leaves it: the (limit+1)-th failure is the first one answered as throttled.
+ * Only failures count, and a throttled key records no more of them, so a key costs at most {@code limit} entries.
  */
 public final class FailureThrottle {
 
@@ -22,7 +23,7 @@ public final class FailureThrottle {
         this.clock = clock;
     }
 
-    /** Milliseconds until this key may try again; 0 when it may now. */
+    /** Milliseconds until this key is no longer throttled; 0 when it is not. */
     public long retryAfterMs(String key) {
         Deque<Long> times = failures.get(key);
         if (times == null) {
@@ -35,16 +36,23 @@ public final class FailureThrottle {
         }
     }
 
-    public void fail(String key) {
+    /** Records a failure; 0 when the key was not throttled before it, else how long it stays throttled. */
+    public long fail(String key) {
         long now = clock.millis();
+        long[] wait = {0};
         failures.compute(key, (k, times) -> {
             Deque<Long> kept = times == null ? new ArrayDeque<>() : times;
             synchronized (kept) {
                 prune(kept, now);
-                kept.addLast(now);
+                if (kept.size() < limit) {
+                    kept.addLast(now);
+                } else {
+                    wait[0] = Math.max(1, kept.peekFirst() + WINDOW_MS - now);
+                }
             }
             return kept;
         });
+        return wait[0];
     }
 
     /** Drops keys whose failures all left the window, so the map stays small. */

@@ -9,10 +9,16 @@ import org.telemetryhub.hub.core.Credentials;
 import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.store.DeviceStore;
 import org.telemetryhub.hub.store.TicketStore;
+import org.telemetryhub.protocol.Ids;
 
 /**
- * Short-lived, single-use device tickets. Only their hashes are stored, and a ticket is never logged. Failed ticket
- * requests and failed ticket uses count against the caller's address, and against the device id when it is known.
+ * Short-lived, single-use device tickets. Only their hashes are stored, and a ticket is never logged.
+ *
+ * <p>Failures cost the failer, never the owner of a valid credential: a right secret (or a valid ticket) is always
+ * checked and never refused for failures, however many others or the same address made. Only failures count, per
+ * address and per (address, device id); past either limit a failure is answered as throttled instead of refused.
+ * Secrets and tickets carry 256 random bits, so it is their entropy, not a lockout, that defeats guessing. A right
+ * secret spends one of the device's tickets ({@link IssueRate}), so a device's own credentials cannot fill the store.
  */
 public final class Tickets {
 
@@ -25,7 +31,11 @@ public final class Tickets {
 
         record BadCredentials() implements Issue {}
 
+        /** Failures from this address, or for this device id from it, are over their limit. */
         record Throttled(long retryAfterMs) implements Issue {}
+
+        /** The secret was right, but the device has had its tickets for now. */
+        record RateLimited(long retryAfterMs) implements Issue {}
     }
 
     public sealed interface Use {
@@ -42,7 +52,8 @@ public final class Tickets {
     private final Clock clock;
     private final long ttlMs;
     private final FailureThrottle byAddress;
-    private final FailureThrottle byDevice;
+    private final FailureThrottle byAddressAndDevice;
+    private final IssueRate issueRate;
 
     public Tickets(DeviceStore devices, TicketStore tickets, Secrets secrets, Clock clock, HubConfig.Auth auth,
                    HubConfig.Limits limits) {
@@ -52,25 +63,32 @@ public final class Tickets {
         this.clock = clock;
         this.ttlMs = auth.ticketTtlMs();
         this.byAddress = new FailureThrottle(limits.authFailuresPerAddress(), clock);
-        this.byDevice = new FailureThrottle(limits.authFailuresPerId(), clock);
+        this.byAddressAndDevice = new FailureThrottle(limits.authFailuresPerId(), clock);
+        this.issueRate = new IssueRate(limits.deviceTicketBurst(), limits.deviceTicketsPerSecond());
     }
 
     public Issue issue(String deviceId, String secret, String address) {
-        long wait = Math.max(byAddress.retryAfterMs(address), byDevice.retryAfterMs(deviceId));
-        if (wait > 0) {
-            return new Issue.Throttled(wait);
-        }
         Optional<Credentials> credentials = devices.credentials(deviceId);
         String expected = credentials.map(Credentials::secretHash).orElse(DECOY_HASH);
         if (!Secrets.sameHash(expected, Secrets.hash(secret)) || credentials.isEmpty()) {
-            byAddress.fail(address);
-            byDevice.fail(deviceId);
+            // an address over its limit records no more failures, so its guesses cannot grow the map of pairs
+            long wait = byAddress.fail(address);
+            if (wait == 0) {
+                wait = byAddressAndDevice.fail(address + " " + Ids.echo(deviceId));
+            }
+            if (wait > 0) {
+                return new Issue.Throttled(wait);
+            }
             log.warn("event=ticket_refused address={}", address);
             return new Issue.BadCredentials();
         }
+        DeviceRef device = credentials.get().ref();
+        long wait = issueRate.take(device.key());
+        if (wait > 0) {
+            return new Issue.RateLimited(wait);
+        }
         String ticket = secrets.newToken();
         long expiresAt = clock.millis() + ttlMs;
-        DeviceRef device = credentials.get().ref();
         tickets.insert(Secrets.hash(ticket), device.key(), expiresAt);
         return new Issue.Issued(ticket, expiresAt, credentials.get().lastSeq());
     }
@@ -86,24 +104,24 @@ public final class Tickets {
     }
 
     private Use use(String ticket, String address, boolean connection) {
-        long wait = byAddress.retryAfterMs(address);
-        if (wait > 0) {
-            return new Use.Throttled(wait);
-        }
         long now = clock.millis();
         String hash = Secrets.hash(ticket);
         Optional<DeviceRef> device = connection ? tickets.takeForConnection(hash, now) : tickets.useForHttp(hash, now);
-        if (device.isEmpty()) {
-            byAddress.fail(address);
-            log.warn("event=ticket_use_refused address={} transport={}", address, connection ? "connection" : "http");
-            return new Use.Refused();
+        if (device.isPresent()) {
+            return new Use.Granted(device.get());
         }
-        return new Use.Granted(device.get());
+        long wait = byAddress.fail(address);
+        if (wait > 0) {
+            return new Use.Throttled(wait);
+        }
+        log.warn("event=ticket_use_refused address={} transport={}", address, connection ? "connection" : "http");
+        return new Use.Refused();
     }
 
     public void housekeeping() {
         byAddress.sweep();
-        byDevice.sweep();
+        byAddressAndDevice.sweep();
+        issueRate.sweep();
         tickets.purgeExpired(clock.millis());
     }
 }

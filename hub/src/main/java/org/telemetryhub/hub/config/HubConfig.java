@@ -62,9 +62,16 @@ public record HubConfig(
     public record Ingest(long maxFutureMs, long maxAgeMs, int maxBatch, int maxMetrics, int maxBodyBytes,
                          int commitBatchReadings, int maxPendingPerConnection) {}
 
+    /**
+     * Caps that keep one client from spending what others need: a device's reading rate and its tickets, connections
+     * per device, per address and in total, upgrades in progress per address, and failed attempts per address and
+     * per (address, id); and how long a login waits after its username's first failure (doubling with each
+     * further failure, up to 2 s).
+     */
     public record Limits(int deviceReadingsPerSecond, int deviceBurst, int connectionsPerAddress,
                          int connectionsTotal, long handshakeTimeoutMs, int authFailuresPerAddress,
-                         int authFailuresPerId) {}
+                         int authFailuresPerId, int connectionsPerDevice, int pendingUpgradesPerAddress,
+                         int deviceTicketBurst, int deviceTicketsPerSecond, long loginDelayMs) {}
 
     public record Auth(long ticketTtlMs, long sessionTtlMs, int passwordIterations) {}
 
@@ -113,7 +120,12 @@ public record HubConfig(
                 s.smallInteger("limits.connectionsTotal", 10_000, 1, 1_000_000),
                 s.integer("limits.handshakeTimeoutMs", 5_000, 100, 600_000),
                 s.smallInteger("limits.authFailuresPerAddress", 10, 1, 1_000_000),
-                s.smallInteger("limits.authFailuresPerId", 5, 1, 1_000_000));
+                s.smallInteger("limits.authFailuresPerId", 5, 1, 1_000_000),
+                s.smallInteger("limits.connectionsPerDevice", 4, 1, 1_000),
+                s.smallInteger("limits.pendingUpgradesPerAddress", 64, 1, 1_000_000),
+                s.smallInteger("limits.deviceTicketBurst", 20, 1, 10_000_000),
+                s.smallInteger("limits.deviceTicketsPerSecond", 1, 1, 10_000_000),
+                s.integer("limits.loginDelayMs", 250, 1, 2_000));
         Auth auth = new Auth(
                 s.integer("tickets.ttlMs", 60_000, 1_000, 60_000),
                 s.integer("sessions.ttlMs", 12 * 3_600_000L, 60_000, 30L * 86_400_000),

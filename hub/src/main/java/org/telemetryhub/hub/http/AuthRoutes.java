@@ -26,18 +26,30 @@ public final class AuthRoutes {
         router.add("POST", "/api/logout", this::logout);
     }
 
+    /** Answers when the attempt's turn has come and its password was checked (see {@link OperatorAuth#login}). */
     private void login(Exchange exchange) {
         JsonNode body = exchange.jsonBody();
         String username = Fields.text(body, "username");
         String password = Fields.text(body, "password");
         boolean issueToken = Fields.flag(body, "issueToken");
-        OperatorAuth.Login login = auth.login(username, password, exchange.address());
+        auth.login(username, password, exchange.address()).whenComplete((login, failure) -> {
+            if (failure != null) {
+                Router.failed(exchange, failure);
+            } else {
+                answer(exchange, login, issueToken);
+            }
+        });
+    }
+
+    private void answer(Exchange exchange, OperatorAuth.Login login, boolean issueToken) {
         if (login instanceof OperatorAuth.Login.Throttled throttled) {
-            throw new ApiError(429, ErrorCode.RATE_LIMITED, "too many failed logins; retry after "
-                    + throttled.retryAfterMs() + " ms", throttled.retryAfterMs());
+            exchange.error(new ApiError(429, ErrorCode.RATE_LIMITED, throttled.reason() + "; retry after "
+                    + throttled.retryAfterMs() + " ms", throttled.retryAfterMs()));
+            return;
         }
         if (!(login instanceof OperatorAuth.Login.Success success)) {
-            throw new ApiError(401, ErrorCode.BAD_CREDENTIALS, "the username or password is wrong");
+            exchange.error(new ApiError(401, ErrorCode.BAD_CREDENTIALS, "the username or password is wrong"));
+            return;
         }
         Response.addCookie(exchange.response(), sessionCookie(success.token(), sessionTtlMs / 1000, exchange.secure()));
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -52,7 +64,7 @@ public final class AuthRoutes {
 
     private void logout(Exchange exchange) {
         OperatorGate.Caller caller = gate.require(exchange);
-        auth.logout(caller.token());
+        auth.logout(caller.session());
         Response.addCookie(exchange.response(), sessionCookie("", 0, exchange.secure()));
         exchange.noContent();
     }

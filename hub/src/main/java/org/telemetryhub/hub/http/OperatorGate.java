@@ -16,8 +16,12 @@ public final class OperatorGate {
 
     public static final String COOKIE = "hub_session";
 
-    /** The operator and the token that identified them. */
-    public record Caller(Operator operator, String token) {}
+    /** The session that identified the caller. */
+    public record Caller(OperatorAuth.Session session) {
+        public Operator operator() {
+            return session.operator();
+        }
+    }
 
     private final OperatorAuth auth;
     private final Origins origins;
@@ -44,15 +48,13 @@ public final class OperatorGate {
         }
         Optional<String> bearer = bearer(request);
         if (bearer.isPresent()) {
-            return auth.session(bearer.get()).map(o -> new Caller(o, bearer.get()))
-                    .orElseThrow(ApiError::unauthorized);
+            return auth.session(bearer.get()).map(Caller::new).orElseThrow(ApiError::unauthorized);
         }
         Optional<String> cookie = cookie(request);
         if (cookie.isEmpty()) {
             throw ApiError.unauthorized();
         }
-        Caller caller = auth.session(cookie.get()).map(o -> new Caller(o, cookie.get()))
-                .orElseThrow(ApiError::unauthorized);
+        Caller caller = auth.session(cookie.get()).map(Caller::new).orElseThrow(ApiError::unauthorized);
         if (changes && origin == null) {
             throw ApiError.forbidden("a request signed in by cookie must send an allowed Origin header");
         }

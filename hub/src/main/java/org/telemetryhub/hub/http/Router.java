@@ -70,14 +70,21 @@ public final class Router extends Handler.Wrapper {
     private static void run(Route route, Exchange exchange) {
         try {
             route.handle(exchange);
-        } catch (ApiError error) {
-            exchange.error(error);
-        } catch (StoreException e) {
-            log.error("event=store_failed path={}", Request.getPathInContext(exchange.request()), e);
-            exchange.error(new ApiError(503, ErrorCode.STORE_UNAVAILABLE, "the store is not available; retry"));
         } catch (Exception e) {
-            log.error("event=route_failed path={}", Request.getPathInContext(exchange.request()), e);
-            exchange.fail(e);
+            failed(exchange, e);
+        }
+    }
+
+    /** Answers a route's failure, thrown at once or completed later: its error, 503 for the store, else 500. */
+    static void failed(Exchange exchange, Throwable failure) {
+        if (failure instanceof ApiError error) {
+            exchange.error(error);
+        } else if (failure instanceof StoreException) {
+            log.error("event=store_failed path={}", Request.getPathInContext(exchange.request()), failure);
+            exchange.error(new ApiError(503, ErrorCode.STORE_UNAVAILABLE, "the store is not available; retry"));
+        } else {
+            log.error("event=route_failed path={}", Request.getPathInContext(exchange.request()), failure);
+            exchange.fail(failure);
         }
     }
 

@@ -6,12 +6,14 @@ import java.util.ArrayDeque;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.telemetryhub.hub.rooms.DashboardMessage;
+import org.telemetryhub.hub.core.SessionEnd;
 import org.telemetryhub.hub.rooms.DashboardSession;
 import org.telemetryhub.protocol.Wire;
 
 /**
  * A device's room as Server-Sent Events: each reading is an event whose {@code id} is its offset, so a client that
- * reconnects with {@code Last-Event-ID} resumes exactly after it. Writes go out one at a time, in order.
+ * reconnects with {@code Last-Event-ID} resumes exactly after it. Writes go out one at a time, in order. When its
+ * session ends, a last event {@code session_ended} says why, and the stream ends.
  */
 final class SseStream implements DashboardSession.Sink {
 
@@ -45,8 +47,17 @@ final class SseStream implements DashboardSession.Sink {
 
     @Override
     public void close(String reason) {
-        enqueue(("event: error\ndata: " + Wire.encode(java.util.Map.of("error", "closed", "message", reason))
-                + "\n\n").getBytes(StandardCharsets.UTF_8), () -> end(null));
+        last("error", java.util.Map.of("error", "closed", "message", reason));
+    }
+
+    void sessionEnded(SessionEnd.Reason reason) {
+        last("session_ended", DashboardMessage.Error.of("session_ended", reason.sentence(), null, null));
+    }
+
+    /** One last event, then the stream ends. */
+    private void last(String event, Object data) {
+        enqueue(("event: " + event + "\ndata: " + Wire.encode(data) + "\n\n").getBytes(StandardCharsets.UTF_8),
+                () -> end(null));
     }
 
     static byte[] encode(DashboardMessage message) {

@@ -11,8 +11,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
+import org.telemetryhub.hub.auth.LiveSessions;
 import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.core.Operator;
 import org.telemetryhub.hub.core.ReadingStore;
@@ -26,7 +28,9 @@ import org.telemetryhub.protocol.Reading;
 
 /**
  * Fallbacks and history for operators: the device room as SSE, long-poll by offset, readings by time, time buckets
- * with empty buckets kept (so charts can show gaps), and the latest rejections.
+ * with empty buckets kept (so charts can show gaps), and the latest rejections. An SSE stream or a waiting long-poll
+ * lives as long as its session: when the session ends, the stream gets a {@code session_ended} event and ends, and
+ * the long-poll is answered 401 {@code session_ended}.
  */
 public final class StreamRoutes {
 
@@ -37,16 +41,18 @@ public final class StreamRoutes {
     private final Rooms rooms;
     private final ReadingStore store;
     private final Feed feed;
+    private final LiveSessions live;
     private final ScheduledExecutorService timers;
     private final long longPollMaxMs;
     private final Set<SseStream> streams = ConcurrentHashMap.newKeySet();
 
-    public StreamRoutes(OperatorGate gate, Rooms rooms, ReadingStore store, Feed feed,
+    public StreamRoutes(OperatorGate gate, Rooms rooms, ReadingStore store, Feed feed, LiveSessions live,
                         ScheduledExecutorService timers, long longPollMaxMs) {
         this.gate = gate;
         this.rooms = rooms;
         this.store = store;
         this.feed = feed;
+        this.live = live;
         this.timers = timers;
         this.longPollMaxMs = longPollMaxMs;
     }
@@ -68,7 +74,8 @@ public final class StreamRoutes {
     }
 
     private void stream(Exchange exchange) {
-        Operator operator = gate.require(exchange).operator();
+        OperatorGate.Caller caller = gate.require(exchange);
+        Operator operator = caller.operator();
         DeviceRef device = device(exchange, operator);
         String lastEventId = exchange.request().getHeaders().get("Last-Event-ID");
         Long after = optionalOffset(exchange, "after");
@@ -85,24 +92,24 @@ public final class StreamRoutes {
         SseStream stream = new SseStream(exchange.response(), exchange.callback());
         DashboardSession session = rooms.open(operator, stream);
         streams.add(stream);
-        stream.onEnd(() -> {
+        LiveSessions.Registration watch = live.open(caller.session(), stream::sessionEnded);
+        Runnable ended = () -> {
             streams.remove(stream);
+            watch.close();
             session.close();
-        });
-        Request.addCompletionListener(exchange.request(), failure -> {
-            streams.remove(stream);
-            session.close();
-        });
+        };
+        stream.onEnd(ended);
+        Request.addCompletionListener(exchange.request(), failure -> ended.run());
         session.subscribeDevice(device.id(), after);
     }
 
     private void readings(Exchange exchange) {
-        Operator operator = gate.require(exchange).operator();
-        DeviceRef device = device(exchange, operator);
+        OperatorGate.Caller caller = gate.require(exchange);
+        DeviceRef device = device(exchange, caller.operator());
         int limit = (int) bounded(exchange, "limit", 1_000, 1, MAX_LIMIT);
         Long after = optionalOffset(exchange, "after");
         if (after != null) {
-            longPoll(exchange, device, after, limit, bounded(exchange, "waitMs", 0, 0, longPollMaxMs));
+            longPoll(exchange, caller, device, after, limit, bounded(exchange, "waitMs", 0, 0, longPollMaxMs));
             return;
         }
         long from = required(exchange, "from");
@@ -119,26 +126,34 @@ public final class StreamRoutes {
         exchange.json(200, Map.of("readings", describe(store.between(device.key(), from, to, limit))));
     }
 
-    private void longPoll(Exchange exchange, DeviceRef device, long after, int limit, long waitMs) {
+    private void longPoll(Exchange exchange, OperatorGate.Caller caller, DeviceRef device, long after, int limit,
+                          long waitMs) {
         AtomicBoolean answered = new AtomicBoolean();
         Feed.Registration[] registration = new Feed.Registration[1];
+        LiveSessions.Registration[] watch = new LiveSessions.Registration[1];
         ScheduledFuture<?>[] timeout = new ScheduledFuture<?>[1];
-        Runnable answer = () -> {
+        Consumer<Runnable> once = reply -> {
             if (!answered.compareAndSet(false, true)) {
                 return;
             }
             if (registration[0] != null) {
                 registration[0].close();
             }
+            if (watch[0] != null) {
+                watch[0].close();
+            }
             if (timeout[0] != null) {
                 timeout[0].cancel(false);
             }
+            reply.run();
+        };
+        Runnable answer = () -> once.accept(() -> {
             try {
                 exchange.json(200, Map.of("readings", describe(store.after(device.key(), after, limit))));
             } catch (RuntimeException e) {
                 exchange.fail(e);
             }
-        };
+        });
         registration[0] = feed.listen(device.key(), event -> {
             if (event instanceof FeedEvent.ReadingCommitted committed && committed.stored().offset() > after) {
                 timers.execute(answer);
@@ -148,6 +163,8 @@ public final class StreamRoutes {
             answer.run();
             return;
         }
+        watch[0] = live.open(caller.session(), reason -> once.accept(() -> exchange.error(
+                new ApiError(401, ErrorCode.SESSION_ENDED, reason.sentence()))));
         exchange.request().getConnectionMetaData().getConnection().getEndPoint().setIdleTimeout(waitMs + 10_000);
         timeout[0] = timers.schedule(answer, waitMs, TimeUnit.MILLISECONDS);
     }

@@ -65,6 +65,7 @@ final class BrokerConnections implements ClientLifecycleEventListener {
                     "the hub has reached its connection limit for this address or in total; retry later");
             return;
         }
+        slot.opened(); // the broker has accepted the client: nothing of its handshake is left
         long id = ids.incrementAndGet();
         BrokerLink link = new BrokerLink(device.get(), clientId, slot);
         links.put(id, link);

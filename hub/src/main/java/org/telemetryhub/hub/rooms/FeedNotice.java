@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.core.ReadingStore;
+import org.telemetryhub.hub.core.SessionEnd;
 
 /**
  * One feed notification: the sending node and its events. A reading travels as its device and offset only (the
@@ -20,6 +21,7 @@ record FeedNotice(String n, List<Entry> e) {
     private static final String READING = "r";
     private static final String REJECTED = "j";
     private static final String PRESENCE = "p";
+    private static final String SESSION_END = "e";
 
     /** Bounds a rejection's message, so that any one entry fits a notification. */
     private static final int MESSAGE_CHARS = 1_000;
@@ -64,24 +66,42 @@ record FeedNotice(String n, List<Entry> e) {
         }
     }
 
-    /** An event of kind {@code k} for device key {@code d}; fields a kind does not use are absent. */
+    /**
+     * An event of kind {@code k} for device key {@code d}, or an ended session (its token's hash {@code t} or its
+     * operator {@code u}, and the reason in {@code c}); fields a kind does not use are absent.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Entry(String k, long d, Long o, Long s, String c, String m, Long at, String st, Long v) {
+    record Entry(String k, long d, Long o, Long s, String c, String m, Long at, String st, Long v, String t,
+                 String u) {
+
+        static Entry of(SessionEnd end) {
+            return new Entry(SESSION_END, 0, null, null, end.reason().name(), null, null, null, null,
+                    end.tokenHash(), end.username());
+        }
+
+        boolean isSessionEnd() {
+            return k.equals(SESSION_END);
+        }
+
+        SessionEnd sessionEnd() {
+            return new SessionEnd(t, u, SessionEnd.Reason.valueOf(c));
+        }
 
         static Entry of(FeedEvent event) {
             long device = event.device().key();
             if (event instanceof FeedEvent.ReadingCommitted committed) {
-                return new Entry(READING, device, committed.stored().offset(), null, null, null, null, null, null);
+                return new Entry(READING, device, committed.stored().offset(), null, null, null, null, null, null,
+                        null, null);
             }
             if (event instanceof FeedEvent.Rejected rejected) {
                 ReadingStore.Rejection r = rejected.rejection();
                 String message = r.message().length() > MESSAGE_CHARS ? r.message().substring(0, MESSAGE_CHARS)
                         : r.message();
-                return new Entry(REJECTED, device, null, r.seq(), r.code(), message, r.at(), null, null);
+                return new Entry(REJECTED, device, null, r.seq(), r.code(), message, r.at(), null, null, null, null);
             }
             FeedEvent.PresenceChanged presence = (FeedEvent.PresenceChanged) event;
             return new Entry(PRESENCE, device, null, null, null, null, presence.at(), presence.state(),
-                    presence.version());
+                    presence.version(), null, null);
         }
 
         /** The event a rejection or presence entry stands for; readings are read from the store instead. */

@@ -7,6 +7,7 @@ import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telemetryhub.hub.core.SessionEnd;
 
 /**
  * The in-process feed: listeners per device room, then listeners of everything. Rooms hear an event first, so a
@@ -18,6 +19,7 @@ public final class LocalFeed implements Feed {
 
     private final Map<Long, Set<Consumer<FeedEvent>>> rooms = new ConcurrentHashMap<>();
     private final Set<Consumer<FeedEvent>> everything = new CopyOnWriteArraySet<>();
+    private final Set<Consumer<SessionEnd>> sessionEnds = new CopyOnWriteArraySet<>();
 
     @Override
     public void publish(FeedEvent event) {
@@ -41,6 +43,23 @@ public final class LocalFeed implements Feed {
     public Registration listenAll(Consumer<FeedEvent> listener) {
         everything.add(listener);
         return () -> everything.remove(listener);
+    }
+
+    @Override
+    public void publishSessionEnd(SessionEnd end) {
+        for (Consumer<SessionEnd> listener : sessionEnds) {
+            try {
+                listener.accept(end);
+            } catch (RuntimeException e) {
+                log.error("event=session_end_listener_failed reason={}", end.reason(), e);
+            }
+        }
+    }
+
+    @Override
+    public Registration listenSessionEnds(Consumer<SessionEnd> listener) {
+        sessionEnds.add(listener);
+        return () -> sessionEnds.remove(listener);
     }
 
     private static void deliver(Consumer<FeedEvent> listener, FeedEvent event) {

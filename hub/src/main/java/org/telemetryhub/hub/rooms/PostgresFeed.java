@@ -29,14 +29,15 @@ import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.core.DeviceState;
 import org.telemetryhub.hub.core.ReadingStore;
 import org.telemetryhub.hub.core.ReadingStore.StoredReading;
+import org.telemetryhub.hub.core.SessionEnd;
 import org.telemetryhub.hub.store.Database;
 import org.telemetryhub.hub.store.DeviceStore;
 
 /**
  * The feed of hub nodes that share one PostgreSQL store: every event is delivered in this process as {@link LocalFeed}
  * does, and what this node publishes also goes to the other nodes with {@code NOTIFY}, batched, so that their
- * dashboards see it live. A notification is a hint like any event: one lost while a connection is down only delays a
- * dashboard, which reads what it missed from the store.
+ * dashboards see it live and close the streams of sessions that ended. A notification is a hint like any event: one
+ * lost while a connection is down only delays a dashboard, which reads what it missed from the store.
  *
  * <p>Notifications reach every session of the database, and a store is a schema: stores that share a database (as
  * test classes do) must not hear each other, whose device keys mean other devices. So the channel is
@@ -87,6 +88,19 @@ public final class PostgresFeed implements Feed, AutoCloseable {
         if (!closing && !outgoing.offer(FeedNotice.Entry.of(event))) {
             dropped.incrementAndGet();
         }
+    }
+
+    @Override
+    public void publishSessionEnd(SessionEnd end) {
+        local.publishSessionEnd(end);
+        if (!closing && !outgoing.offer(FeedNotice.Entry.of(end))) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    @Override
+    public Registration listenSessionEnds(Consumer<SessionEnd> listener) {
+        return local.listenSessionEnds(listener);
     }
 
     @Override
@@ -250,6 +264,11 @@ public final class PostgresFeed implements Feed, AutoCloseable {
         int i = 0;
         while (i < entries.size()) {
             FeedNotice.Entry entry = entries.get(i);
+            if (entry.isSessionEnd()) {
+                local.publishSessionEnd(entry.sessionEnd());
+                i++;
+                continue;
+            }
             Optional<DeviceRef> device = refs.computeIfAbsent(entry.d(),
                     key -> devices.state(key).map(DeviceState::ref));
             if (!entry.isReading()) {

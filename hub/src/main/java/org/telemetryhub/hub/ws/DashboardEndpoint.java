@@ -5,6 +5,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
 import org.eclipse.jetty.websocket.server.WebSocketCreator;
+import org.telemetryhub.hub.auth.LiveSessions;
 import org.telemetryhub.hub.http.ApiError;
 import org.telemetryhub.hub.http.HttpErrors;
 import org.telemetryhub.hub.http.OperatorGate;
@@ -13,7 +14,7 @@ import org.telemetryhub.hub.rooms.Rooms;
 /**
  * {@code /ws/dashboard}: a browser signs in with its session cookie and must come from an allowed Origin; other
  * clients send a bearer token (and, if they send an Origin, it must be allowed too). Tokens in the URL are not
- * accepted. Every refusal is answered before the upgrade.
+ * accepted. Every refusal is answered before the upgrade. Each socket lives as long as its session.
  */
 public final class DashboardEndpoint implements WebSocketCreator {
 
@@ -21,13 +22,15 @@ public final class DashboardEndpoint implements WebSocketCreator {
 
     private final OperatorGate gate;
     private final Rooms rooms;
+    private final LiveSessions live;
     private final int framesPerSecond;
     private final Clock clock;
     private final java.util.Set<DashboardSocket> sockets = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    public DashboardEndpoint(OperatorGate gate, Rooms rooms, int framesPerSecond, Clock clock) {
+    public DashboardEndpoint(OperatorGate gate, Rooms rooms, LiveSessions live, int framesPerSecond, Clock clock) {
         this.gate = gate;
         this.rooms = rooms;
+        this.live = live;
         this.framesPerSecond = framesPerSecond;
         this.clock = clock;
     }
@@ -44,7 +47,8 @@ public final class DashboardEndpoint implements WebSocketCreator {
             HttpErrors.write(response, callback, refused.status(), refused.code(), refused.getMessage());
             return null;
         }
-        DashboardSocket socket = new DashboardSocket(rooms, caller.operator(), framesPerSecond, clock, sockets::remove);
+        DashboardSocket socket = new DashboardSocket(rooms, caller.session(), live, framesPerSecond, clock,
+                sockets::remove);
         sockets.add(socket);
         return socket;
     }

@@ -6,7 +6,10 @@ import java.time.Clock;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
+import org.telemetryhub.hub.auth.LiveSessions;
+import org.telemetryhub.hub.auth.OperatorAuth;
 import org.telemetryhub.hub.core.Operator;
+import org.telemetryhub.hub.core.SessionEnd;
 import org.telemetryhub.hub.rooms.DashboardMessage;
 import org.telemetryhub.hub.rooms.DashboardSession;
 import org.telemetryhub.hub.rooms.Rooms;
@@ -15,14 +18,20 @@ import org.telemetryhub.protocol.Wire;
 /**
  * One dashboard's WebSocket: turns subscribe and unsubscribe frames into calls on its {@link DashboardSession}, and
  * the session's messages into frames. At most {@code framesPerSecond} frames a second are read; beyond that a frame
- * is answered with {@code rate_limited} and ignored, and ten such seconds in a row close the socket with 1008.
+ * is answered with {@code rate_limited} and ignored, and ten such seconds in a row close the socket with 1008. When
+ * its session ends (logout, expiry, a password, role or namespace change, the operator's deletion) it is told why in
+ * an {@code error} frame {@code session_ended} and closed with {@value #SESSION_ENDED_CODE} {@code session_ended}.
  */
 public final class DashboardSocket implements Session.Listener.AutoDemanding, DashboardSession.Sink {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DashboardSocket.class);
     private static final int HOPELESS_SECONDS = 10;
+    /** A close code of the private range, as HTTP's 401: the client must sign in again, not reconnect. */
+    static final int SESSION_ENDED_CODE = 4401;
 
     private final Rooms rooms;
+    private final OperatorAuth.Session operatorSession;
+    private final LiveSessions live;
     private final Operator operator;
     private final int framesPerSecond;
     private final Clock clock;
@@ -30,16 +39,19 @@ public final class DashboardSocket implements Session.Listener.AutoDemanding, Da
     private final java.util.function.Consumer<DashboardSocket> onClosed;
     private volatile Session session;
     private DashboardSession dashboard;
+    private LiveSessions.Registration registration;
     private long windowStart;
     private int framesInWindow;
     private int limitedSecondsInARow;
     private boolean limitedThisWindow;
 
-    DashboardSocket(Rooms rooms, Operator operator, int framesPerSecond, Clock clock,
-                    java.util.function.Consumer<DashboardSocket> onClosed) {
+    DashboardSocket(Rooms rooms, OperatorAuth.Session operatorSession, LiveSessions live, int framesPerSecond,
+                    Clock clock, java.util.function.Consumer<DashboardSocket> onClosed) {
         this.onClosed = onClosed;
         this.rooms = rooms;
-        this.operator = operator;
+        this.operatorSession = operatorSession;
+        this.live = live;
+        this.operator = operatorSession.operator();
         this.framesPerSecond = framesPerSecond;
         this.clock = clock;
     }
@@ -48,6 +60,7 @@ public final class DashboardSocket implements Session.Listener.AutoDemanding, Da
     public void onWebSocketOpen(Session session) {
         this.session = session;
         this.dashboard = rooms.open(operator, this);
+        this.registration = live.open(operatorSession, this::sessionEnded);
     }
 
     @Override
@@ -122,6 +135,9 @@ public final class DashboardSocket implements Session.Listener.AutoDemanding, Da
     @Override
     public void onWebSocketClose(int statusCode, String reason) {
         onClosed.accept(this);
+        if (registration != null) {
+            registration.close();
+        }
         if (dashboard != null) {
             dashboard.close();
         }
@@ -140,6 +156,17 @@ public final class DashboardSocket implements Session.Listener.AutoDemanding, Da
     @Override
     public void close(String reason) {
         close(StatusCode.POLICY_VIOLATION, reason);
+    }
+
+    /** Says why in a last frame, then closes; the frames go out in order. */
+    private void sessionEnded(SessionEnd.Reason reason) {
+        Session s = session;
+        if (s == null) {
+            return;
+        }
+        Runnable close = () -> close(SESSION_ENDED_CODE, "session_ended");
+        s.sendText(Wire.encode(DashboardMessage.Error.of("session_ended", reason.sentence(), null, null)),
+                Callback.from(close, failure -> close.run()));
     }
 
     private void close(int code, String reason) {

@@ -51,7 +51,8 @@ public final class DeviceEndpoint implements WebSocketCreator {
         DeviceConnections.Slot slot = connections.reserve(address);
         if (slot == null) {
             HttpErrors.write(response, callback, 503, ErrorCode.TOO_MANY_CONNECTIONS,
-                    "the hub has reached its connection limit for this address or in total; retry later");
+                    "the hub has reached its limit of connections or of upgrades in progress for this address, "
+                            + "or of connections in total; retry later");
             return null;
         }
         Tickets.Use use = tickets.connect(ticket, address);

@@ -58,6 +58,7 @@ public final class DeviceSocket implements Session.Listener, DeviceConnections.L
     @Override
     public void onWebSocketOpen(Session session) {
         this.session = session;
+        slot.opened();
         connections.opened(this, grantedNanos);
         log.debug("event=device_connected device={}", device.id());
         demand();

@@ -166,6 +166,14 @@ final class ExampleRunner implements AutoCloseable {
             }
             event(expected, received.fields());
         }
+        if (example.ends()) {
+            DocStream.Event end = stream.next();
+            if (!(end instanceof DocStream.Ended)) {
+                throw new AssertionError("the document shows the hub ending the stream, but " + end);
+            }
+            streams.remove(example.stream());
+            return;
+        }
         DocStream.Event unread = stream.unread();
         if (unread != null) {
             throw new AssertionError("the hub sent " + unread + " that the document does not show");

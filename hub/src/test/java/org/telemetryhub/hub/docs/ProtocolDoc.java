@@ -79,11 +79,12 @@ final class ProtocolDoc {
     }
 
     /**
-     * {@code ```sse example=<name> stream=<label>}: an optional request and its 200 answer, then Server-Sent Events.
-     * Without a request the events continue the stream last opened under the same label.
+     * {@code ```sse example=<name> stream=<label>}: an optional request and its 200 answer, then Server-Sent Events,
+     * and a last line {@value #STREAM_ENDS} when the hub ends the stream after them. Without a request the events
+     * continue the stream last opened under the same label.
      */
-    record SseExample(String name, int line, String stream, Optional<Handshake> opening, List<SseEvent> events)
-            implements Example {
+    record SseExample(String name, int line, String stream, Optional<Handshake> opening, List<SseEvent> events,
+                      boolean ends) implements Example {
         public String title() {
             return name + ": " + opening.map(h -> "GET " + h.request().target() + " → " + h.response().status())
                     .orElse("events of stream " + stream);
@@ -129,6 +130,8 @@ final class ProtocolDoc {
 
     static final Pattern SIZED_BODY = Pattern.compile("\\((\\d+) bytes\\)");
     private static final Pattern SIZED_FRAME = Pattern.compile("\\((binary|text), (\\d+) bytes\\)");
+    /** The last line of an sse example whose stream the hub ends. */
+    static final String STREAM_ENDS = "(the hub ends the stream)";
     private static final Pattern CLOSE = Pattern.compile("\\(close (\\d{4})(?: \"(.*)\")?\\)");
     private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.1 (\\d{3})(?: .*)?");
     private static final Pattern REQUEST_LINE = Pattern.compile("([A-Z]+) (/\\S*)(?: HTTP/1\\.1)?");
@@ -377,9 +380,19 @@ final class ProtocolDoc {
             opening = Optional.of(new Handshake(request, new Response(status, headers(cursor), null)));
         }
         List<SseEvent> events = new ArrayList<>();
+        boolean ends = false;
         while (true) {
             cursor.skipBlank();
             if (!cursor.hasNext()) {
+                break;
+            }
+            if (cursor.peek().equals(STREAM_ENDS)) {
+                cursor.next();
+                cursor.skipBlank();
+                if (cursor.hasNext()) {
+                    throw new FormatException(cursor.line(), STREAM_ENDS + " must be the last line of its example");
+                }
+                ends = true;
                 break;
             }
             List<Field> fields = new ArrayList<>();
@@ -397,7 +410,7 @@ final class ProtocolDoc {
         if (opening.isEmpty() && events.isEmpty()) {
             throw new FormatException(block.line(), "sse example " + name + " has neither a request nor events");
         }
-        return new SseExample(name, block.line(), stream, opening, List.copyOf(events));
+        return new SseExample(name, block.line(), stream, opening, List.copyOf(events), ends);
     }
 
     private static List<Step> steps(Cursor cursor) {

@@ -83,6 +83,19 @@ class ProtocolDocTest {
     }
 
     @Test
+    void an_sse_example_may_end_with_the_hub_ending_the_stream_and_nothing_after_it() {
+        String ends = "```sse example=last stream=s\nevent: session_ended\ndata: {}\n\n"
+                + "(the hub ends the stream)\n```\n";
+        String after = "```sse example=last stream=s\n(the hub ends the stream)\n\nevent: reading\n```\n";
+
+        ProtocolDoc.SseExample example = (ProtocolDoc.SseExample) ProtocolDoc.parse(SETTINGS + ends).examples().get(0);
+
+        assertTrue(example.ends());
+        assertEquals(1, example.events().size());
+        assertThrows(ProtocolDoc.FormatException.class, () -> ProtocolDoc.parse(SETTINGS + after));
+    }
+
+    @Test
     void a_pending_request_is_answered_by_a_later_block_and_both_are_counted() {
         String markdown = SETTINGS + "```http example=wait pending\nGET /api/devices/d/readings?after=1\n```\n\n"
                 + EXAMPLE + "\n```http response to=wait\nHTTP/1.1 200 OK\n\n{\"readings\":[]}\n```\n";

@@ -147,14 +147,13 @@ class LimitsTest {
 
     @Test
     void connections_beyond_the_per_address_limit_are_refused_before_the_upgrade() {
-        Api.Device device = admin.provision("crowd");
         List<DeviceClient> open = new ArrayList<>();
         try {
             for (int i = 0; i < 50; i++) {
-                open.add(DeviceClient.connect(hub.deviceSocket(), admin.ticket(device)));
+                open.add(DeviceClient.connect(hub.deviceSocket(), admin.ticket(admin.provision("crowd-" + i))));
             }
 
-            assertEquals(503, DeviceClient.refusedStatus(hub.deviceSocket(), admin.ticket(device)));
+            assertEquals(503, DeviceClient.refusedStatus(hub.deviceSocket(), admin.ticket(admin.provision("crowd"))));
         } finally {
             open.forEach(DeviceClient::close);
         }

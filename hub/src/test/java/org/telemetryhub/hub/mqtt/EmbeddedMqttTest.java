@@ -2,10 +2,14 @@ package org.telemetryhub.hub.mqtt;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
+import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -259,6 +263,39 @@ class EmbeddedMqttTest {
 
             assertTrue(System.nanoTime() - revoked < TimeUnit.SECONDS.toNanos(1));
             assertEquals("offline", dashboard.next("presence").get("state").asText());
+        }
+    }
+
+    @Test
+    void an_mqtt_connection_counts_among_its_devices_four_and_is_replaced_when_it_is_the_oldest() throws Exception {
+        Api.Device device = admin.provision("mqtt-crowded");
+        MqttDevice oldest = MqttDevice.connect(port, device.id(), admin.ticket(device));
+        List<DeviceClient> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                sockets.add(DeviceClient.connect(hub.deviceSocket(), admin.ticket(device)));
+            }
+
+            Throwable cause = oldest.disconnected.get(5, TimeUnit.SECONDS);
+            assertEquals("replaced", ((Mqtt5DisconnectException) cause).getMqttMessage().getReasonString()
+                    .map(Object::toString).orElse(null));
+            sockets.forEach(socket -> assertFalse(socket.closed.isDone(), "the four sockets stay open"));
+        } finally {
+            sockets.forEach(DeviceClient::close);
+        }
+    }
+
+    @Test
+    void a_second_mqtt_client_of_a_device_takes_its_session_over_and_the_first_is_disconnected() throws Exception {
+        Api.Device device = admin.provision("mqtt-taken-over");
+        MqttDevice first = MqttDevice.connect(port, device.id(), admin.ticket(device));
+
+        try (MqttDevice second = MqttDevice.connect(port, device.id(), admin.ticket(device))) {
+            Throwable cause = first.disconnected.get(5, TimeUnit.SECONDS);
+
+            assertEquals(Mqtt5DisconnectReasonCode.SESSION_TAKEN_OVER,
+                    ((Mqtt5DisconnectException) cause).getMqttMessage().getReasonCode());
+            assertTrue(second.connected());
         }
     }
 

@@ -1,6 +1,7 @@
 package org.telemetryhub.hub.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.awaitility.Awaitility.await;
 
@@ -33,7 +34,8 @@ import org.telemetryhub.hub.support.TestHub;
  * once, each node storing the other's readings again, still gets every seq stored once and offsets 1..N with no gap
  * (the compare-and-set cursor and the unique (device, seq) index settle the races between the two writers). Live
  * fan-out crosses nodes too (the PostgreSQL feed, LISTEN/NOTIFY): a dashboard on one node sees live the readings and
- * presence changes of a device connected to the other, and reads from the store whatever it missed.
+ * presence changes of a device connected to the other, and reads from the store whatever it missed; and a session
+ * that ends on one node ends its live streams on the other.
  */
 class TwoHubsOnOneStoreTest {
 
@@ -161,6 +163,20 @@ class TwoHubsOnOneStoreTest {
                 assertEquals("online", dashboard.next("presence").get("state").asText());
             }
             assertEquals("offline", dashboard.next("presence").get("state").asText());
+        }
+    }
+
+    @Test
+    void a_logout_on_one_node_closes_the_sessions_dashboard_on_the_other_within_a_second() {
+        Api session = first.admin();
+        try (DashboardClient dashboard = DashboardClient.connect(second.dashboardSocket(), session.token())) {
+            long started = System.nanoTime();
+
+            assertEquals(204, session.post("/api/logout", "").status());
+
+            assertEquals("session_ended", dashboard.next("error").get("error").asText());
+            assertEquals(4401, dashboard.awaitClose());
+            assertTrue(System.nanoTime() - started < 1_000_000_000L, "closed within 1 s");
         }
     }
 

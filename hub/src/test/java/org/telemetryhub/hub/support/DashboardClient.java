@@ -65,6 +65,11 @@ public final class DashboardClient implements AutoCloseable {
         return socket.received();
     }
 
+    /** The close code the hub closed the socket with; waits up to 10 s. */
+    public int awaitClose() {
+        return socket.awaitClose();
+    }
+
     /** Every reading received so far for a device, from snapshots and live messages, in arrival order. */
     public List<JsonNode> readings(String device) {
         List<JsonNode> readings = new ArrayList<>();

@@ -68,6 +68,12 @@ public final class DeviceClient implements AutoCloseable {
         return socket.awaitClose();
     }
 
+    /** The reason the hub gave when it closed the socket; waits for the close. */
+    public String closeReason() {
+        socket.awaitClose();
+        return socket.closeReason.join();
+    }
+
     @Override
     public void close() {
         socket.close();

@@ -30,6 +30,8 @@ public final class JsonSocket implements WebSocket.Listener, AutoCloseable {
 
     public final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
     public final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    /** The reason the peer gave when it closed the socket. */
+    public final CompletableFuture<String> closeReason = new CompletableFuture<>();
     private final List<JsonNode> received = new ArrayList<>();
     private final StringBuilder partial = new StringBuilder();
     private volatile boolean paused;
@@ -140,6 +142,7 @@ public final class JsonSocket implements WebSocket.Listener, AutoCloseable {
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closeReason.complete(reason);
         closed.complete(statusCode);
         return null;
     }
