@@ -18,9 +18,9 @@ if [[ ! -f "$HUB_JAR" ]]; then
   echo "[hub.sh] no hub jar at $HUB_JAR; build it first: (cd $HUB_REPO_ROOT && mvn -B -q package -DskipTests)" >&2
   exit 2
 fi
-# A fresh admin password per run; the adapter reads it from HUB_BENCH_ADMIN_PASSWORD (exported to the load generator).
-HUB_BENCH_ADMIN_PASSWORD="bench-$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')"
-export HUB_BENCH_ADMIN_PASSWORD
+# A fresh admin password per run; the adapter reads it from BENCH_HUB_ADMIN_PASSWORD (exported to the load generator).
+BENCH_HUB_ADMIN_PASSWORD="bench-$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')"
+export BENCH_HUB_ADMIN_PASSWORD
 mkdir -p "$RUN_DIR/store"
 # `env` execs java, so the PID run.sh records is the JVM's.
 # shellcheck disable=SC2206
@@ -28,12 +28,12 @@ SERVER_CMD=(env
   HUB_HTTP_HOST=127.0.0.1
   HUB_HTTP_PORT="$PORT"
   HUB_STORE_DIR="$RUN_DIR/store"
-  HUB_ADMIN_PASSWORD="$HUB_BENCH_ADMIN_PASSWORD"
+  HUB_ADMIN_PASSWORD="$BENCH_HUB_ADMIN_PASSWORD"
   HUB_ADMIN_PASSWORDITERATIONS=1000
-  HUB_LIMITS_DEVICEREADINGSPERSECOND="${HUB_BENCH_DEVICE_RATE:-1000000}"
-  HUB_LIMITS_DEVICEBURST="${HUB_BENCH_DEVICE_BURST:-1000000}"
-  HUB_LIMITS_CONNECTIONSPERADDRESS="${HUB_BENCH_CONNECTIONS:-100000}"
-  HUB_LIMITS_CONNECTIONSTOTAL="${HUB_BENCH_CONNECTIONS:-100000}"
+  HUB_LIMITS_DEVICEREADINGSPERSECOND="${BENCH_HUB_DEVICE_RATE:-1000000}"
+  HUB_LIMITS_DEVICEBURST="${BENCH_HUB_DEVICE_BURST:-1000000}"
+  HUB_LIMITS_CONNECTIONSPERADDRESS="${BENCH_HUB_CONNECTIONS:-100000}"
+  HUB_LIMITS_CONNECTIONSTOTAL="${BENCH_HUB_CONNECTIONS:-100000}"
   HUB_MQTT_MODE=off
-  java ${HUB_HEAP:--Xmx256m} ${SERVER_EXTRA:-} -jar "$HUB_JAR")
+  java ${BENCH_HUB_HEAP:--Xmx256m} ${SERVER_EXTRA:-} -jar "$HUB_JAR")
 LOADGEN_URL="http://127.0.0.1:$PORT"

@@ -104,6 +104,6 @@ public final class Tickets {
     public void housekeeping() {
         byAddress.sweep();
         byDevice.sweep();
-        tickets.purgeExpired(clock.millis());
+        tickets.purgeUnusable(clock.millis());
     }
 }

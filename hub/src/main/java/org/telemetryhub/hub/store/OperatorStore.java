@@ -22,6 +22,7 @@ public final class OperatorStore {
             + "WHERE s.token_hash = ? AND s.expires_at > ?";
     private static final String SQL_SESSION_DELETE = "DELETE FROM sessions WHERE token_hash = ?";
     private static final String SQL_SESSION_PURGE = "DELETE FROM sessions WHERE expires_at <= ?";
+    private static final String SQL_SESSION_COUNT = "SELECT COUNT(*) FROM sessions";
 
     private final Jdbc jdbc;
 
@@ -61,6 +62,11 @@ public final class OperatorStore {
 
     public int purgeExpiredSessions(long now) {
         return jdbc.update(SQL_SESSION_PURGE, now);
+    }
+
+    /** Sessions kept in the store. */
+    public long sessionCount() {
+        return jdbc.one(SQL_SESSION_COUNT, rs -> rs.getLong(1)).orElseThrow();
     }
 
     private static Account account(java.sql.ResultSet rs) throws java.sql.SQLException {

@@ -10,6 +10,7 @@ import org.telemetryhub.hub.core.Operator;
 import org.telemetryhub.hub.rooms.DashboardMessage;
 import org.telemetryhub.hub.rooms.DashboardSession;
 import org.telemetryhub.hub.rooms.Rooms;
+import org.telemetryhub.protocol.Ids;
 import org.telemetryhub.protocol.Wire;
 
 /**
@@ -73,7 +74,7 @@ public final class DashboardSocket implements Session.Listener.AutoDemanding, Da
         }
         JsonNode after = message.get("after");
         if (after != null && !(after.isIntegralNumber() && after.canConvertToLong() && after.longValue() >= 0)) {
-            badMessage("after must be an offset (an integer >= 0), but was " + after);
+            badMessage("after must be an offset (an integer >= 0), but was " + Ids.echo(after.toString()));
             return;
         }
         if (type.equals("subscribe")) {
