@@ -26,7 +26,8 @@ import org.telemetryhub.hub.support.TestHub;
 
 /**
  * No raw input in any log line, the hub's or Jetty's: hostile requests carry a marker, and nothing the hub logs at
- * its production levels (INFO, Jetty at WARN) may contain it, nor run long.
+ * its production levels (INFO; Jetty's loggers as in the shipped logback.xml, which the test logging repeats) may
+ * contain it, nor run long.
  */
 class LogHygieneTest {
 
@@ -83,6 +84,18 @@ class LogHygieneTest {
         assertEquals(401, DeviceClient.refusedStatus(hub.deviceSocket(), MARKER));
 
         assertClean();
+    }
+
+    @Test
+    void the_test_logging_keeps_the_jetty_levels_of_the_shipped_logging() throws IOException {
+        assertEquals(jettyLevels("logback.xml"), jettyLevels("logback-test.xml"));
+    }
+
+    private static List<String> jettyLevels(String resource) throws IOException {
+        try (InputStream in = LogHygieneTest.class.getClassLoader().getResourceAsStream(resource)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
+                    .filter(line -> line.startsWith("<logger name=\"org.eclipse.jetty")).toList();
+        }
     }
 
     private static void assertClean() {
