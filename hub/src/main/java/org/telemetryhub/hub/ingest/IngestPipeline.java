@@ -14,9 +14,9 @@ import org.telemetryhub.protocol.HubMessage;
 import org.telemetryhub.protocol.Reading;
 
 /**
- * The one path from a device's frame to the store, shared by every transport: parse, admit against the device's
- * rate, validate each reading, and hand the valid ones to the group commit. Transports turn the answer into frames,
- * PUBACKs or HTTP bodies.
+ * The one path from a device's frame to the store, shared by every transport: parse, refuse the frame whole while the
+ * store's disk is low (the device resends later), admit against the device's rate, validate each reading, and hand
+ * the valid ones to the group commit. Transports turn the answer into frames, PUBACKs or HTTP bodies.
  */
 public final class IngestPipeline {
 

@@ -19,7 +19,7 @@ final class BrokerConfigFile {
      * and gets its verdict ({@code body_too_large}) instead of a disconnect; beyond that it disconnects (0x95), since
      * it holds a whole packet in memory.
      */
-    static final int OVERSIZE_FACTOR = 4;
+    private static final int OVERSIZE_FACTOR = 4;
     /** Room for the fixed header, the topic and the properties around a payload of the largest packet. */
     private static final int PACKET_OVERHEAD = 4_096;
 
