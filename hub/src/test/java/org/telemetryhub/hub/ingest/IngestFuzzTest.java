@@ -81,7 +81,8 @@ class IngestFuzzTest {
     }
 
     @FuzzTest
-    void a_hub_message_the_codec_reads_is_written_back_to_the_same_message(FuzzedDataProvider data) {
+    void a_hub_message_the_codec_reads_is_written_back_to_the_same_message(FuzzedDataProvider data)
+            throws JsonProcessingException {
         String json = data.consumeRemainingAsString();
 
         HubMessage message;
