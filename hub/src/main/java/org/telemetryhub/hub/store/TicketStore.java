@@ -33,20 +33,19 @@ public final class TicketStore {
         jdbc.update(SQL_INSERT, ticketHash, deviceKey, expiresAt);
     }
 
-    /** Uses the ticket up for one connection; empty when it is unknown, expired, used or its device is gone. */
+    /**
+     * Uses the ticket up for one connection; empty when it is unknown, expired, used or its device is gone. The device
+     * is read before the ticket is marked: once marked, the purge may delete the row at any moment.
+     */
     public Optional<DeviceRef> takeForConnection(String ticketHash, long now) {
-        if (jdbc.update(SQL_CONNECT, now, ticketHash, now) != 1) {
-            return Optional.empty();
-        }
-        return jdbc.one(SQL_DEVICE, DeviceStore::ref, ticketHash);
+        return jdbc.one(SQL_DEVICE, DeviceStore::ref, ticketHash)
+                .filter(device -> jdbc.update(SQL_CONNECT, now, ticketHash, now) == 1);
     }
 
     /** Marks the ticket as an HTTP bearer (it can no longer open a connection) and names its device. */
     public Optional<DeviceRef> useForHttp(String ticketHash, long now) {
-        if (jdbc.update(SQL_HTTP, ticketHash, now) != 1) {
-            return Optional.empty();
-        }
-        return jdbc.one(SQL_DEVICE, DeviceStore::ref, ticketHash);
+        return jdbc.one(SQL_DEVICE, DeviceStore::ref, ticketHash)
+                .filter(device -> jdbc.update(SQL_HTTP, ticketHash, now) == 1);
     }
 
     /** Deletes the tickets that can no longer be used: expired ones, and those that opened a connection. */
