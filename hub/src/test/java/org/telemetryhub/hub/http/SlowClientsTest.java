@@ -22,8 +22,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +64,9 @@ class SlowClientsTest {
             Api.Device device = admin.provision("steady");
             int port = URI.create(hub.url()).getPort();
 
+            long opening = System.nanoTime();
             flood.open(port, IDLE, SLOW_HEADERS);
+            long openMs = (System.nanoTime() - opening) / 1_000_000;
             long started = System.nanoTime();
             try (DeviceClient client = DeviceClient.connect(hub.deviceSocket(), admin.ticket(device))) {
                 client.send(Readings.one(1, System.currentTimeMillis()));
@@ -76,10 +80,11 @@ class SlowClientsTest {
             assertTrue(deviceMs < 1_000, "ticket, connection and ack took " + deviceMs + " ms during the flood");
             assertEquals(200, health);
             assertTrue(healthMs < 1_000, "/health took " + healthMs + " ms during the flood");
-            await().atMost(Duration.ofMillis(DEADLINE_MS * 3)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> flood.closedByHub() == IDLE + SLOW_HEADERS);
-            assertTrue(flood.headerLinesSent() >= SLOW_HEADERS * 2L,
-                    "the slow sockets kept sending header lines, but sent " + flood.headerLinesSent());
+            await("every flood socket closed by the hub").atMost(Duration.ofMillis(DEADLINE_MS * 3))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(flood::closedByHub, closed -> closed == IDLE + SLOW_HEADERS);
+            assertTrue(flood.headerLinesSent() >= SLOW_HEADERS * 2L, "the slow sockets kept sending header lines, "
+                    + "but sent " + flood.headerLinesSent() + " (opening them took " + openMs + " ms)");
         }
     }
 
@@ -99,7 +104,7 @@ class SlowClientsTest {
         private static final byte[] HEADER_LINE = "X-Slow: 1\r\n".getBytes(StandardCharsets.US_ASCII);
 
         private final Selector selector;
-        private final List<SocketChannel> slow = new ArrayList<>();
+        private final Queue<SocketChannel> slow = new ConcurrentLinkedQueue<>();
         private final Set<SocketChannel> closed = ConcurrentHashMap.newKeySet();
         private final ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor();
         private final Thread reader = new Thread(this::readUntilClosed, "flood-reader");
@@ -111,6 +116,8 @@ class SlowClientsTest {
         }
 
         void open(int port, int idle, int slowHeaders) throws IOException {
+            writer.scheduleAtFixedRate(this::trickle, HEADER_LINE_EVERY_MS, HEADER_LINE_EVERY_MS,
+                    TimeUnit.MILLISECONDS);
             List<SocketChannel> all = new ArrayList<>();
             for (int i = 0; i < idle + slowHeaders; i++) {
                 SocketChannel channel = SocketChannel.open();
@@ -129,8 +136,6 @@ class SlowClientsTest {
             }
             reader.setDaemon(true);
             reader.start();
-            writer.scheduleAtFixedRate(this::trickle, HEADER_LINE_EVERY_MS, HEADER_LINE_EVERY_MS,
-                    TimeUnit.MILLISECONDS);
         }
 
         int closedByHub() {
