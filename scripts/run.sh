@@ -4,5 +4,5 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 mvn -B -q install -DskipTests
-# the heap cap the README recommends; HUB_JVM_OPTS replaces it
-exec java ${HUB_JVM_OPTS:--Xmx256m} -jar hub/target/hub.jar config/hub.yaml "$@"
+# the heap cap the README recommends; JVM_OPTS replaces it
+exec java ${JVM_OPTS:--Xmx256m} -jar hub/target/hub.jar config/hub.yaml "$@"

@@ -74,6 +74,37 @@ hub_stop() {
     hub_pid=""
 }
 
+# heap_used_kb: the heap in use, in KB, from `jcmd <pid> GC.heap_info` on stdin: the sum of the generations' "used"
+# figures (G1 has one, Serial and Parallel two, ZGC one in MB), without Metaspace, which is not heap.
+heap_used_kb() {
+    awk '/Metaspace|class space/ { next }
+        match($0, /used [0-9]+[KMG]/) {
+            figure = substr($0, RSTART + 5, RLENGTH - 6); unit = substr($0, RSTART + RLENGTH - 1, 1)
+            kb += figure * (unit == "K" ? 1 : unit == "M" ? 1024 : 1048576); found = 1
+        }
+        END { if (found) print kb }'
+}
+
+# measure PID LOG: "HEAP_KB SOURCE RSS_KB THREADS" of a JVM. The heap in use is measured after a full GC (SOURCE
+# "gc"); a hub that ran out of memory may not finish the GC jcmd asks for, and then its heap in use comes from jstat,
+# which only reads the JVM's counters, without a forced GC (SOURCE "jstat"). "?" for what could not be read; what
+# jcmd and jstat said goes to LOG.
+measure() {
+    local pid="$1" log="$2" heap="" source="gc" rss threads
+    if timeout -k 10 120 jcmd "$pid" GC.run >>"$log" 2>&1; then
+        heap="$(timeout -k 10 60 jcmd "$pid" GC.heap_info 2>>"$log" | tee -a "$log" | heap_used_kb)"
+    fi
+    if [[ -z "$heap" ]]; then
+        source="jstat"
+        heap="$(timeout -k 10 30 jstat -gc "$pid" 2>>"$log" | tee -a "$log" | awk '
+            NR == 1 { for (i = 1; i <= NF; i++) column[$i] = i }
+            NR == 2 && column["OU"] { printf "%d", $column["S0U"] + $column["S1U"] + $column["EU"] + $column["OU"] }')"
+    fi
+    rss="$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || true)"
+    threads="$(awk '/^Threads:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || true)"
+    echo "${heap:-?} $source ${rss:-?} ${threads:-?}"
+}
+
 # cpu_millis PID: CPU milliseconds (user + system) of a process, from /proc (Linux); empty elsewhere.
 cpu_millis() {
     local stat

@@ -20,8 +20,8 @@
 //     single-use ticket (valid 60 s) is fresh; the harness calls connectDevice --connect-concurrency (20) at a time.
 //   - A subscribe the hub answers with error rate_limited (a dashboard may send 20 frames/s) is sent again after a
 //     second, within the connect timeout.
-// Environment: HUB_BENCH_ADMIN_PASSWORD (set and exported by servers/hub.sh), or HUB_BENCH_ADMIN_PASSWORD_FILE
-// (e.g. <store.dir>/admin-password of a hub started with NO_SERVER=1); HUB_BENCH_ADMIN_USER (default admin).
+// Environment: BENCH_HUB_ADMIN_PASSWORD (set and exported by servers/hub.sh), or BENCH_HUB_ADMIN_PASSWORD_FILE
+// (e.g. <store.dir>/admin-password of a hub started with NO_SERVER=1); BENCH_HUB_ADMIN_USER (default admin).
 // The adapter's counters (acks, rejections, errors, lag events, unexpected closes) go to stderr on close.
 const fs = require('fs');
 const WebSocket = require('ws');
@@ -29,12 +29,12 @@ const WebSocket = require('ws');
 const SUBPROTOCOL = 'hub.v1';
 
 function adminPassword() {
-  if (process.env.HUB_BENCH_ADMIN_PASSWORD) return process.env.HUB_BENCH_ADMIN_PASSWORD;
-  if (process.env.HUB_BENCH_ADMIN_PASSWORD_FILE) {
-    return fs.readFileSync(process.env.HUB_BENCH_ADMIN_PASSWORD_FILE, 'utf8').trim();
+  if (process.env.BENCH_HUB_ADMIN_PASSWORD) return process.env.BENCH_HUB_ADMIN_PASSWORD;
+  if (process.env.BENCH_HUB_ADMIN_PASSWORD_FILE) {
+    return fs.readFileSync(process.env.BENCH_HUB_ADMIN_PASSWORD_FILE, 'utf8').trim();
   }
   if (process.env.HUB_ADMIN_PASSWORD) return process.env.HUB_ADMIN_PASSWORD;
-  throw new Error('hub adapter: set HUB_BENCH_ADMIN_PASSWORD or HUB_BENCH_ADMIN_PASSWORD_FILE (servers/hub.sh does)');
+  throw new Error('hub adapter: set BENCH_HUB_ADMIN_PASSWORD or BENCH_HUB_ADMIN_PASSWORD_FILE (servers/hub.sh does)');
 }
 
 // One prefix per load-generator process: worker threads share the pid and the harness's origin timestamp.
@@ -97,7 +97,7 @@ function create(opts) {
   function token() {
     if (!tokenPromise) {
       tokenPromise = api('POST', '/api/login', {
-        username: process.env.HUB_BENCH_ADMIN_USER || 'admin', password: adminPassword(), issueToken: true,
+        username: process.env.BENCH_HUB_ADMIN_USER || 'admin', password: adminPassword(), issueToken: true,
       }).then((r) => {
         if (!r || !r.token) throw new Error('login answered without a token');
         return r.token;

@@ -2,6 +2,7 @@ package org.telemetryhub.simulator;
 
 import org.telemetryhub.simulator.bench.ConnectionsBench;
 import org.telemetryhub.simulator.bench.IngestBench;
+import org.telemetryhub.simulator.bench.TicketLoad;
 import org.telemetryhub.simulator.fleet.RunCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Spec;
             RunCommand.class,
             IngestBench.class,
             ConnectionsBench.class,
+            TicketLoad.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

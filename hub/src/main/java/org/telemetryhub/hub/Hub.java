@@ -11,7 +11,6 @@ import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.server.ConnectionLimit;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -32,6 +31,7 @@ import org.telemetryhub.hub.core.ReadingCursor;
 import org.telemetryhub.hub.core.ReadingStore;
 import org.telemetryhub.hub.http.AuthRoutes;
 import org.telemetryhub.hub.http.DeviceRoutes;
+import org.telemetryhub.hub.http.HeadDeadline;
 import org.telemetryhub.hub.http.HostGuard;
 import org.telemetryhub.hub.http.IngestRoutes;
 import org.telemetryhub.hub.http.MqttBrokerRoutes;
@@ -54,6 +54,7 @@ import org.telemetryhub.hub.mqtt.MqttTransport;
 import org.telemetryhub.hub.ops.HubMetrics;
 import org.telemetryhub.hub.store.Database;
 import org.telemetryhub.hub.store.DeviceStore;
+import org.telemetryhub.hub.store.DiskSpace;
 import org.telemetryhub.hub.store.JdbcReadingStore;
 import org.telemetryhub.hub.store.LoggedReadingStore;
 import org.telemetryhub.hub.store.OperatorStore;
@@ -100,11 +101,20 @@ public final class Hub implements AutoCloseable {
         this.config = config;
         HubMetrics metrics = new HubMetrics();
         database = Database.open(config.store());
+        DiskSpace disk = new DiskSpace(config.store().dir(), config.store().minFreeBytes());
+        metrics.gauge("hub.store.disk.bytes", "Bytes of the store's files under store.dir", disk::storeBytes);
+        metrics.gauge("hub.store.disk.free.bytes", "Bytes free for the store on the disk of store.dir",
+                disk::freeBytes);
         Secrets secrets = new Secrets();
         readings = readingStore(config.store(), database, clock, metrics);
         devices = new DeviceStore(database, readings instanceof LoggedReadingStore logged ? logged
                 : ReadingCursor.Live.NONE);
         OperatorStore operators = new OperatorStore(database);
+        TicketStore ticketStore = new TicketStore(database);
+        metrics.gauge("hub.store.tickets", "Tickets kept in the store (used and expired ones are purged)",
+                ticketStore::count);
+        metrics.gauge("hub.store.sessions", "Operator sessions kept in the store (expired ones are purged)",
+                operators::sessionCount);
 
         feed = feed(config.store(), database, readings, devices);
         PresenceTracker presence = new PresenceTracker(devices, feed, clock);
@@ -118,7 +128,7 @@ public final class Hub implements AutoCloseable {
         operatorAuth = new OperatorAuth(operators, new PasswordHasher(config.auth().passwordIterations()), secrets,
                 clock, config.auth(), config.limits(), feed::publishSessionEnd);
         operatorAuth.ensureAdmin(config.adminPassword(), config.store().dir());
-        Tickets tickets = new Tickets(devices, new TicketStore(database), secrets, clock, config.auth(),
+        Tickets tickets = new Tickets(devices, ticketStore, secrets, clock, config.auth(),
                 config.limits());
         committer = new GroupCommitter(readings, metrics, config.ingest().commitBatchReadings(),
                 new Fanout(feed, clock));
@@ -126,7 +136,7 @@ public final class Hub implements AutoCloseable {
         rooms = new Rooms(readings, devices, feed, summaries, config.dashboards(), metrics, clock);
         IngestPipeline pipeline = new IngestPipeline(new FrameParser(config.ingest().maxBatch()),
                 new ReadingValidator(config.ingest(), config.namespaces(), clock),
-                new RateGate(config.limits(), clock), committer, metrics, clock);
+                new RateGate(config.limits(), clock), committer, disk::low, metrics, clock);
         DeviceRegistry registry = new DeviceRegistry(devices, secrets, clock, (deviceKey, reason) -> {
             connections.disconnect(deviceKey, reason);
             readings.recheck(deviceKey);
@@ -138,7 +148,8 @@ public final class Hub implements AutoCloseable {
         mqtt = mqtt(config, tickets, pipeline, connections, devices);
 
         server = new Server(threadPool());
-        connector = connector(server, config);
+        HeadDeadline heads = new HeadDeadline(server.getScheduler(), config.limits().handshakeTimeoutMs());
+        connector = connector(server, config, heads);
         server.addConnector(connector);
         server.addBean(new ConnectionLimit(config.limits().connectionsTotal() + 1_000, server));
         Origins origins = new Origins(config.http().publicOrigin(), connector::getLocalPort);
@@ -157,7 +168,7 @@ public final class Hub implements AutoCloseable {
         if (config.mqtt().mode().equals(HubConfig.Mqtt.EXTERNAL)) {
             new MqttBrokerRoutes(tickets, devices::find, config.mqtt()).register(router);
         }
-        new OpsRoutes(database::isReady, mqtt::state, metrics).register(router);
+        new OpsRoutes(database::isReady, disk::low, mqtt::state, metrics).register(router);
         router.setHandler(dashboard());
 
         DashboardEndpoint dashboardEndpoint = new DashboardEndpoint(gate, rooms, liveSessions,
@@ -170,7 +181,8 @@ public final class Hub implements AutoCloseable {
             container.setIdleTimeout(Duration.ofMillis(config.wsPingIntervalMs() * 3));
         });
         upgrades.setHandler(router);
-        server.setHandler(new HostGuard(origins, config.tls().enabled(), upgrades));
+        heads.setHandler(new HostGuard(origins, config.tls().enabled(), upgrades));
+        server.setHandler(heads);
         server.setStopTimeout(2_000);
 
         long ping = config.wsPingIntervalMs();
@@ -187,7 +199,8 @@ public final class Hub implements AutoCloseable {
         every(250, () -> liveSessions.expire(clock.millis()));
         every(10_000, () -> liveSessions.recheck(operatorAuth::isLive));
         every(config.retentionCheckMs(), new RetentionJob(config.namespaces(), devices, readings, clock));
-        every(60_000, () -> {
+        every(1_000, disk::check);
+        every(config.store().purgeIntervalMs(), () -> {
             tickets.housekeeping();
             operatorAuth.housekeeping();
         });
@@ -323,7 +336,7 @@ public final class Hub implements AutoCloseable {
         return pool;
     }
 
-    private static ServerConnector connector(Server server, HubConfig config) {
+    private static ServerConnector connector(Server server, HubConfig config, HeadDeadline heads) {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
@@ -339,12 +352,13 @@ public final class Hub implements AutoCloseable {
             ssl.setKeyStorePath(config.tls().keystore().get().toAbsolutePath().toString());
             ssl.setKeyStorePassword(config.tls().keystorePassword());
             connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
-                    new HttpConnectionFactory(http));
+                    heads.connections(http));
         } else {
-            connector = new ServerConnector(server, new HttpConnectionFactory(http));
+            connector = new ServerConnector(server, heads.connections(http));
         }
         connector.setHost(config.http().host());
         connector.setPort(config.http().port());
+        // between requests; a request head has a total deadline of the same length (HeadDeadline)
         connector.setIdleTimeout(config.limits().handshakeTimeoutMs());
         connector.setAcceptQueueSize(1024);
         return connector;

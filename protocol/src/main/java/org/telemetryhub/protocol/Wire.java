@@ -1,5 +1,6 @@
 package org.telemetryhub.protocol;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -45,7 +46,11 @@ public final class Wire {
 
     /** Parses one JSON document strictly into a tree; throws on anything that is not exactly one valid value. */
     public static JsonNode tree(String json) throws JsonProcessingException {
-        return MAPPER.readTree(json);
+        try {
+            return MAPPER.readTree(json);
+        } catch (NumberFormatException e) {
+            throw beyondNumbers(e);
+        }
     }
 
     public static String encode(Object value) {
@@ -57,7 +62,19 @@ public final class Wire {
     }
 
     public static HubMessage decodeHubMessage(String json) throws JsonProcessingException {
-        return MAPPER.readValue(json, HubMessage.class);
+        try {
+            return MAPPER.readValue(json, HubMessage.class);
+        } catch (NumberFormatException e) {
+            throw beyondNumbers(e);
+        }
+    }
+
+    /**
+     * Jackson reports a number it cannot hold at all (an exponent of twenty digits, found by fuzzing) with an unchecked
+     * exception; it is malformed input like any other, and must not escape as a bug.
+     */
+    private static JsonParseException beyondNumbers(NumberFormatException e) {
+        return new JsonParseException(null, "a number beyond what the codec can hold", e);
     }
 
     /** A reading frame as a device sends it. */

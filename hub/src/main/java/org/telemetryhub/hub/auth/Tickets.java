@@ -122,6 +122,6 @@ public final class Tickets {
         byAddress.sweep();
         byAddressAndDevice.sweep();
         issueRate.sweep();
-        tickets.purgeExpired(clock.millis());
+        tickets.purgeUnusable(clock.millis());
     }
 }

@@ -35,9 +35,12 @@ public record HubConfig(
 
     /**
      * Where the hub keeps its data. On H2 the reading log under {@code dir} is the ack point ({@code sync}: write,
-     * fsync or none) and the tables follow it every {@code flushIntervalMs} or {@code flushReadings} entries.
+     * fsync or none) and the tables follow it every {@code flushIntervalMs} or {@code flushReadings} entries. With
+     * fewer than {@code minFreeBytes} free on the disk of {@code dir} the hub takes no new readings; used and expired
+     * tickets and expired sessions are purged every {@code purgeIntervalMs}.
      */
-    public record Store(Path dir, String url, int poolSize, String sync, long flushIntervalMs, int flushReadings) {
+    public record Store(Path dir, String url, int poolSize, String sync, long flushIntervalMs, int flushReadings,
+                        long minFreeBytes, long purgeIntervalMs) {
         public static final String SYNC_WRITE = "write";
         public static final String SYNC_FSYNC = "fsync";
         public static final String SYNC_NONE = "none";
@@ -103,7 +106,9 @@ public record HubConfig(
                 s.smallInteger("store.poolSize", 8, 2, 200),
                 s.choice("store.sync", Store.SYNC_WRITE, Set.of(Store.SYNC_WRITE, Store.SYNC_FSYNC, Store.SYNC_NONE)),
                 s.integer("store.flushIntervalMs", 5_000, 10, 3_600_000),
-                s.smallInteger("store.flushReadings", 50_000, 100, 1_000_000));
+                s.smallInteger("store.flushReadings", 50_000, 100, 1_000_000),
+                s.integer("store.minFreeBytes", 512L * 1024 * 1024, 0, 1L << 62),
+                s.integer("store.purgeIntervalMs", 60_000, 100, 3_600_000));
         Mqtt mqtt = mqtt(s);
         Ingest ingest = new Ingest(
                 s.integer("ingest.maxFutureMs", 300_000, 0, 365L * 86_400_000),

@@ -1,11 +1,14 @@
 package org.telemetryhub.hub.config;
 
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.commons.text.similarity.LevenshteinDistance;
+import org.telemetryhub.protocol.Ids;
 
 /**
  * Flat {@code key -> text} settings from the YAML file, each overridable by {@code HUB_<KEY>} in the environment, with
@@ -13,6 +16,9 @@ import java.util.TreeSet;
  * known, so {@link #rejectUnknownKeys()} can catch typos.
  */
 public final class Settings {
+
+    /** Environment variables with this prefix are settings; an unknown one stops the start. */
+    public static final String ENV_PREFIX = "HUB_";
 
     private final Map<String, String> values = new TreeMap<>();
     private final Map<String, String> origins = new TreeMap<>();
@@ -28,7 +34,7 @@ public final class Settings {
     }
 
     public static String envName(String key) {
-        return "HUB_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     /** Keys in the file under {@code prefix.}, for open-ended sections such as per-namespace rules. */
@@ -120,12 +126,32 @@ public final class Settings {
         return Set.copyOf(read);
     }
 
-    /** Fails on a key in the file that no component read: almost always a typo. */
+    /**
+     * Fails on a key in the file, or a {@code HUB_*} variable in the environment, that no component read: almost
+     * always a typo, which would otherwise leave the setting at its default without a word. A variable's value is
+     * never shown (it may be a secret); the nearest known variable is.
+     */
     public void rejectUnknownKeys() {
         for (String key : values.keySet()) {
             if (!read.contains(key)) {
                 throw new ConfigException("unknown setting " + key + " (from " + origins.get(key) + ")");
             }
         }
+        Map<String, String> known = new TreeMap<>();
+        read.forEach(key -> known.put(envName(key), key));
+        for (String variable : new TreeSet<>(environment.keySet())) {
+            if (variable.startsWith(ENV_PREFIX) && !known.containsKey(variable)) {
+                String nearest = nearest(variable, known.keySet());
+                throw new ConfigException("unknown variable " + Ids.echo(variable) + " in the environment (every "
+                        + ENV_PREFIX + "* variable must name a setting; the nearest is " + nearest + ", for "
+                        + known.get(nearest) + ")");
+            }
+        }
+    }
+
+    private static String nearest(String variable, Set<String> candidates) {
+        LevenshteinDistance distance = LevenshteinDistance.getDefaultInstance();
+        return candidates.stream().min(Comparator.comparingInt((String c) -> distance.apply(variable, c))
+                .thenComparing(Comparator.naturalOrder())).orElseThrow();
     }
 }

@@ -34,7 +34,7 @@ public final class AuthRoutes {
         boolean issueToken = Fields.flag(body, "issueToken");
         auth.login(username, password, exchange.address()).whenComplete((login, failure) -> {
             if (failure != null) {
-                Router.failed(exchange, failure);
+                Router.failed(exchange, failure, "route=\"POST /api/login\"");
             } else {
                 answer(exchange, login, issueToken);
             }

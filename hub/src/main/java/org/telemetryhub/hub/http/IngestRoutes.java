@@ -42,7 +42,7 @@ public final class IngestRoutes {
                 body.put("message", error.message());
                 body.put("retryAfterMs", error.retryAfterMs());
                 body.put("seqs", error.seqs());
-                exchange.json(429, body);
+                exchange.json(error.error().equals(ErrorCode.STORE_UNAVAILABLE.wire()) ? 503 : 429, body);
             } else {
                 exchange.json(400, Map.of("error", error.error(), "message", error.message()));
             }

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.telemetryhub.hub.auth.OperatorAuth;
 import org.telemetryhub.hub.core.Operator;
 import org.telemetryhub.protocol.ErrorCode;
+import org.telemetryhub.protocol.Ids;
 
 /**
  * Operator accounts, all for admins: create admins and viewers restricted to namespaces, change an operator's role
@@ -112,12 +113,13 @@ public final class OperatorRoutes {
             return List.of();
         }
         if (!node.isArray()) {
-            throw ApiError.badMessage("namespaces must be an array of namespaces, but was " + node);
+            throw ApiError.badMessage("namespaces must be an array of namespaces, but was "
+                    + Ids.echo(node.toString()));
         }
         List<String> namespaces = new ArrayList<>();
         for (JsonNode entry : node) {
             if (!entry.isTextual()) {
-                throw ApiError.badMessage("namespaces must hold strings, but held " + entry);
+                throw ApiError.badMessage("namespaces must hold strings, but held " + Ids.echo(entry.toString()));
             }
             namespaces.add(Fields.checkId("namespaces[" + namespaces.size() + "]", entry.asText(),
                     ErrorCode.INVALID_NAMESPACE));

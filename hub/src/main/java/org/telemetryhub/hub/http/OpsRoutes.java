@@ -6,15 +6,21 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.telemetryhub.hub.ops.HubMetrics;
 
-/** Liveness, readiness and Prometheus metrics; no authentication, nothing secret. */
+/**
+ * Liveness, readiness and Prometheus metrics; no authentication, nothing secret. The hub is not ready while its store
+ * does not answer or its disk is below the free-space floor (it then takes no readings).
+ */
 public final class OpsRoutes {
 
     private final BooleanSupplier storeReady;
+    private final BooleanSupplier diskLow;
     private final Supplier<String> mqttState;
     private final HubMetrics metrics;
 
-    public OpsRoutes(BooleanSupplier storeReady, Supplier<String> mqttState, HubMetrics metrics) {
+    public OpsRoutes(BooleanSupplier storeReady, BooleanSupplier diskLow, Supplier<String> mqttState,
+                     HubMetrics metrics) {
         this.storeReady = storeReady;
+        this.diskLow = diskLow;
         this.mqttState = mqttState;
         this.metrics = metrics;
     }
@@ -28,10 +34,13 @@ public final class OpsRoutes {
     }
 
     private void health(Exchange exchange) {
-        boolean ready = storeReady.getAsBoolean();
+        boolean storeUp = storeReady.getAsBoolean();
+        boolean diskOk = !diskLow.getAsBoolean();
+        boolean ready = storeUp && diskOk;
         String mqtt = mqttState.get();
         Map<String, Object> components = new LinkedHashMap<>();
-        components.put("store", ready ? "up" : "down");
+        components.put("store", storeUp ? "up" : "down");
+        components.put("disk", diskOk ? "ok" : "low");
         components.put("mqtt", mqtt);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("status", !ready ? "down" : mqtt.equals("down") ? "degraded" : "up");

@@ -26,7 +26,7 @@ public final class Router extends Handler.Wrapper {
         void handle(Exchange exchange) throws Exception;
     }
 
-    private record Entry(String method, String[] segments, Route route) {}
+    private record Entry(String method, String pattern, String[] segments, Route route) {}
 
     private final List<Entry> entries = new ArrayList<>();
     private final int maxBodyBytes;
@@ -36,7 +36,7 @@ public final class Router extends Handler.Wrapper {
     }
 
     public Router add(String method, String pattern, Route route) {
-        entries.add(new Entry(method, pattern.substring(1).split("/"), route));
+        entries.add(new Entry(method, pattern, pattern.substring(1).split("/"), route));
         return this;
     }
 
@@ -51,7 +51,7 @@ public final class Router extends Handler.Wrapper {
             }
             pathMatched = true;
             if (entry.method().equals(request.getMethod())) {
-                run(entry.route(), new Exchange(request, response, callback, parameters, maxBodyBytes));
+                run(entry, new Exchange(request, response, callback, parameters, maxBodyBytes));
                 return true;
             }
         }
@@ -67,23 +67,26 @@ public final class Router extends Handler.Wrapper {
         return super.handle(request, response, callback);
     }
 
-    private static void run(Route route, Exchange exchange) {
+    private static void run(Entry entry, Exchange exchange) {
         try {
-            route.handle(exchange);
+            entry.route().handle(exchange);
         } catch (Exception e) {
-            failed(exchange, e);
+            failed(exchange, e, "route=\"" + entry.method() + " " + entry.pattern() + "\"");
         }
     }
 
-    /** Answers a route's failure, thrown at once or completed later: its error, 503 for the store, else 500. */
-    static void failed(Exchange exchange, Throwable failure) {
+    /**
+     * Answers a route's failure, thrown at once or completed later: its error, 503 for the store, else 500. The log
+     * line names the route by its pattern, never by the requested path: a path is raw input.
+     */
+    static void failed(Exchange exchange, Throwable failure, String route) {
         if (failure instanceof ApiError error) {
             exchange.error(error);
         } else if (failure instanceof StoreException) {
-            log.error("event=store_failed path={}", Request.getPathInContext(exchange.request()), failure);
+            log.error("event=store_failed {}", route, failure);
             exchange.error(new ApiError(503, ErrorCode.STORE_UNAVAILABLE, "the store is not available; retry"));
         } else {
-            log.error("event=route_failed path={}", Request.getPathInContext(exchange.request()), failure);
+            log.error("event=route_failed {}", route, failure);
             exchange.fail(failure);
         }
     }

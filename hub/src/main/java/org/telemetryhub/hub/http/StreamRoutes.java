@@ -215,10 +215,16 @@ public final class StreamRoutes {
         return buckets;
     }
 
+    /**
+     * A bucket's min, max and mean of one metric. Two readings at {@code Double.MAX_VALUE} make the sum infinite, so
+     * a running mean is kept beside it for that case: each step moves it by a difference of two values divided by
+     * the count, which stays finite, and it is held between min and max against rounding.
+     */
     private static final class Aggregate {
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         double sum;
+        double mean;
         long count;
 
         void add(double value) {
@@ -226,13 +232,14 @@ public final class StreamRoutes {
             max = Math.max(max, value);
             sum += value;
             count++;
+            mean += value / count - mean / count;
         }
 
         Map<String, Object> describe() {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("min", min);
             out.put("max", max);
-            out.put("avg", sum / count);
+            out.put("avg", Double.isFinite(sum) ? sum / count : Math.max(min, Math.min(max, mean)));
             return out;
         }
     }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.core.ReadingStore;
 import org.telemetryhub.hub.core.ReadingStore.Outcome;
@@ -13,9 +14,9 @@ import org.telemetryhub.protocol.HubMessage;
 import org.telemetryhub.protocol.Reading;
 
 /**
- * The one path from a device's frame to the store, shared by every transport: parse, admit against the device's
- * rate, validate each reading, and hand the valid ones to the group commit. Transports turn the answer into frames,
- * PUBACKs or HTTP bodies.
+ * The one path from a device's frame to the store, shared by every transport: parse, refuse the frame whole while the
+ * store's disk is low (the device resends later), admit against the device's rate, validate each reading, and hand
+ * the valid ones to the group commit. Transports turn the answer into frames, PUBACKs or HTTP bodies.
  */
 public final class IngestPipeline {
 
@@ -39,19 +40,24 @@ public final class IngestPipeline {
         }
     }
 
+    /** How long a device refused for a low disk is asked to wait before it resends. */
+    static final long DISK_LOW_RETRY_MS = 10_000;
+
     private final FrameParser parser;
     private final ReadingValidator validator;
     private final RateGate rates;
     private final GroupCommitter committer;
+    private final BooleanSupplier diskLow;
     private final HubMetrics metrics;
     private final Clock clock;
 
     public IngestPipeline(FrameParser parser, ReadingValidator validator, RateGate rates, GroupCommitter committer,
-                          HubMetrics metrics, Clock clock) {
+                          BooleanSupplier diskLow, HubMetrics metrics, Clock clock) {
         this.parser = parser;
         this.validator = validator;
         this.rates = rates;
         this.committer = committer;
+        this.diskLow = diskLow;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -67,11 +73,17 @@ public final class IngestPipeline {
         }
         List<FrameParser.Candidate> candidates = ((FrameParser.Parsed.Readings) parsed).candidates();
         List<Long> seqs = candidates.stream().map(FrameParser.Candidate::seq).toList();
+        if (diskLow.getAsBoolean()) {
+            metrics.refusedFrame(ErrorCode.STORE_UNAVAILABLE.wire());
+            return new Refused(new HubMessage.Error(ErrorCode.STORE_UNAVAILABLE.wire(), "the store's disk is below "
+                    + "its free-space floor (store.minFreeBytes), so this frame (" + readings(seqs.size())
+                    + ") is not stored; resend it after " + DISK_LOW_RETRY_MS + " ms", DISK_LOW_RETRY_MS, seqs),
+                    false);
+        }
         if (rates.admit(device.key(), seqs) instanceof RateGate.Admission.Limited limited) {
             metrics.refusedFrame(ErrorCode.RATE_LIMITED.wire());
             String message = "device " + device.id() + " must stay under its reading rate, so this frame ("
-                    + (seqs.size() == 1 ? "1 reading" : seqs.size() + " readings") + ") is not stored; resend it after "
-                    + limited.retryAfterMs() + " ms";
+                    + readings(seqs.size()) + ") is not stored; resend it after " + limited.retryAfterMs() + " ms";
             return new Refused(new HubMessage.Error(ErrorCode.RATE_LIMITED.wire(), message,
                     limited.retryAfterMs(), seqs), limited.close());
         }
@@ -120,6 +132,10 @@ public final class IngestPipeline {
         metrics.duplicates(duplicates);
         metrics.ackLatency(System.nanoTime() - arrived);
         return new Verdicts(acked, rejected);
+    }
+
+    private static String readings(int count) {
+        return count == 1 ? "1 reading" : count + " readings";
     }
 
     private Refused refuse(ErrorCode code, String message) {

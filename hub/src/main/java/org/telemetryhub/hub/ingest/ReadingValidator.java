@@ -83,6 +83,11 @@ public final class ReadingValidator {
                 return invalid(ErrorCode.INVALID_METRIC_VALUE, "reading.metrics." + name
                         + " must be a finite number, but was " + FrameParser.shown(number) + where);
             }
+            if (v == 0 && number.decimalValue().signum() != 0) {
+                return invalid(ErrorCode.INVALID_METRIC_VALUE, "reading.metrics." + name
+                        + " must be 0 or at least " + Double.MIN_VALUE + " in magnitude (it would be stored as 0), "
+                        + "but was " + FrameParser.shown(number) + where);
+            }
             HubConfig.Range range = rules == null ? null : rules.ranges().get(name);
             if (range != null && (v < range.min() || v > range.max())) {
                 return invalid(ErrorCode.METRIC_OUT_OF_RANGE, "reading.metrics." + name + " must be in ["

@@ -8,13 +8,19 @@ import org.telemetryhub.hub.config.HubConfig;
 
 /**
  * The embedded broker's {@code config.xml}, written from the hub's settings at every start: one listener on the
- * hub's host (TLS only when the hub has a keystore), packets no larger than an MQTT payload may be, no empty client
+ * hub's host (TLS only when the hub has a keystore), packets up to a few times the payload limit, no empty client
  * ids, in-memory persistence (a PUBACK means stored in the hub's own store, so the broker keeps nothing that must
  * outlive it), and no usage statistics sent anywhere.
  */
 final class BrokerConfigFile {
 
-    /** Room for the fixed header, the topic and the properties around a payload of the largest allowed size. */
+    /**
+     * The broker reads packets up to four times the payload limit, so that a payload over the limit reaches the hub
+     * and gets its verdict ({@code body_too_large}) instead of a disconnect; beyond that it disconnects (0x95), since
+     * it holds a whole packet in memory.
+     */
+    private static final int OVERSIZE_FACTOR = 4;
+    /** Room for the fixed header, the topic and the properties around a payload of the largest packet. */
     private static final int PACKET_OVERHEAD = 4_096;
 
     private BrokerConfigFile() {}
@@ -74,7 +80,8 @@ final class BrokerConfigFile {
                         <enabled>false</enabled>
                     </anonymous-usage-statistics>
                 </hivemq>
-                """.formatted(listener, port, escape(host), keystore, maxPayloadBytes + PACKET_OVERHEAD,
+                """.formatted(listener, port, escape(host), keystore,
+                (long) maxPayloadBytes * OVERSIZE_FACTOR + PACKET_OVERHEAD,
                 connectTimeoutMs);
     }
 

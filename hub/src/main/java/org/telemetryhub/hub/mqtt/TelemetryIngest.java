@@ -40,7 +40,10 @@ public final class TelemetryIngest {
          */
         record Rejected(String code, boolean close) implements Outcome {}
 
-        /** Nothing is known to be stored (the commit failed, or the hub is stopping): the device should resend. */
+        /**
+         * Nothing is known to be stored (the commit failed, the hub is stopping, or the store's disk is low): the
+         * device should resend.
+         */
         record NotStored() implements Outcome {}
     }
 
@@ -71,6 +74,11 @@ public final class TelemetryIngest {
         }
         IngestPipeline.FrameResult result = pipeline.accept(device, frame);
         if (result instanceof IngestPipeline.Refused refused) {
+            if (refused.error().error().equals(ErrorCode.STORE_UNAVAILABLE.wire())) {
+                // not a verdict on the readings: the store cannot take them now, and the device resends them
+                verdicts.publish(device.id(), refused.error());
+                return CompletableFuture.completedFuture(new Outcome.NotStored());
+            }
             return refuse(device, refused.error(), refused.close());
         }
         IngestPipeline.Accepted accepted = (IngestPipeline.Accepted) result;

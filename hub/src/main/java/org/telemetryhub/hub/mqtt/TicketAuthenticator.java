@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.auth.Tickets;
+import org.telemetryhub.protocol.Ids;
 
 /**
  * Every CONNECT to the embedded broker: client id = username = device id, password = a fresh ticket, used up by
@@ -64,7 +65,7 @@ final class TicketAuthenticator implements SimpleAuthenticator {
                 try {
                     check(clientId, ticket, connection, async.getOutput());
                 } catch (RuntimeException e) {
-                    log.error("event=mqtt_auth_failed client={}", clientId, e);
+                    log.error("event=mqtt_auth_failed client={}", Ids.isValid(clientId) ? clientId : "-", e);
                     async.getOutput().failAuthentication(ConnackReasonCode.SERVER_UNAVAILABLE,
                             "the hub could not check the ticket");
                 } finally {

@@ -26,11 +26,11 @@ public final class RoomAccess {
         Optional<DeviceRef> device = Ids.isValid(deviceId) ? devices.find(deviceId) : Optional.empty();
         if (!operator.isAdmin() && (device.isEmpty() || !operator.namespaces().contains(device.get().namespace()))) {
             return new Verdict(null, DashboardMessage.Error.of("forbidden", "operator " + operator.username()
-                    + " may not see device " + Ids.echo(deviceId), deviceId, null));
+                    + " may not see device " + Ids.echo(deviceId), Ids.echo(deviceId), null));
         }
         if (device.isEmpty()) {
             return new Verdict(null, DashboardMessage.Error.of("unknown_device", "device " + Ids.echo(deviceId)
-                    + " is not provisioned", deviceId, null));
+                    + " is not provisioned", Ids.echo(deviceId), null));
         }
         return new Verdict(device.get(), null);
     }
@@ -39,7 +39,7 @@ public final class RoomAccess {
     DashboardMessage.Error namespaceRefusal(Operator operator, String namespace) {
         if (!Ids.isValid(namespace)) {
             return DashboardMessage.Error.of("bad_message", "namespace must match " + Ids.RULE + ", but was \""
-                    + Ids.echo(namespace) + "\"", null, namespace);
+                    + Ids.echo(namespace) + "\"", null, Ids.echo(namespace));
         }
         if (!operator.isAdmin() && !operator.namespaces().contains(namespace)) {
             return DashboardMessage.Error.of("forbidden", "operator " + operator.username()

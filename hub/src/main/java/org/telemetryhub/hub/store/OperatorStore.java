@@ -30,6 +30,7 @@ public final class OperatorStore {
     private static final String SQL_ACCESS = "UPDATE operators SET role = ?, namespaces = ? WHERE username = ?";
     // the operator's sessions go with it (ON DELETE CASCADE)
     private static final String SQL_DELETE = "DELETE FROM operators WHERE username = ?";
+    private static final String SQL_SESSION_COUNT = "SELECT COUNT(*) FROM sessions";
 
     private final Jdbc jdbc;
 
@@ -89,6 +90,11 @@ public final class OperatorStore {
 
     public int purgeExpiredSessions(long now) {
         return jdbc.update(SQL_SESSION_PURGE, now);
+    }
+
+    /** Sessions kept in the store. */
+    public long sessionCount() {
+        return jdbc.one(SQL_SESSION_COUNT, rs -> rs.getLong(1)).orElseThrow();
     }
 
     private static Account account(java.sql.ResultSet rs) throws java.sql.SQLException {

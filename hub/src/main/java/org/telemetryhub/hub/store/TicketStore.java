@@ -19,7 +19,9 @@ public final class TicketStore {
     private static final String SQL_DEVICE = "SELECT d.device_key, d.device_id, d.fleet, d.report_interval_ms "
             + "FROM tickets t JOIN devices d ON d.device_key = t.device_key "
             + "WHERE t.ticket_hash = ? AND d.active_id IS NOT NULL";
-    private static final String SQL_PURGE = "DELETE FROM tickets WHERE expires_at <= ?";
+    /** A ticket that opened a connection can never be used again; an HTTP bearer only until it expires. */
+    private static final String SQL_PURGE = "DELETE FROM tickets WHERE expires_at <= ? OR connected_at IS NOT NULL";
+    private static final String SQL_COUNT = "SELECT COUNT(*) FROM tickets";
 
     private final Jdbc jdbc;
 
@@ -31,23 +33,28 @@ public final class TicketStore {
         jdbc.update(SQL_INSERT, ticketHash, deviceKey, expiresAt);
     }
 
-    /** Uses the ticket up for one connection; empty when it is unknown, expired, used or its device is gone. */
+    /**
+     * Uses the ticket up for one connection; empty when it is unknown, expired, used or its device is gone. The device
+     * is read before the ticket is marked: once marked, the purge may delete the row at any moment.
+     */
     public Optional<DeviceRef> takeForConnection(String ticketHash, long now) {
-        if (jdbc.update(SQL_CONNECT, now, ticketHash, now) != 1) {
-            return Optional.empty();
-        }
-        return jdbc.one(SQL_DEVICE, DeviceStore::ref, ticketHash);
+        return jdbc.one(SQL_DEVICE, DeviceStore::ref, ticketHash)
+                .filter(device -> jdbc.update(SQL_CONNECT, now, ticketHash, now) == 1);
     }
 
     /** Marks the ticket as an HTTP bearer (it can no longer open a connection) and names its device. */
     public Optional<DeviceRef> useForHttp(String ticketHash, long now) {
-        if (jdbc.update(SQL_HTTP, ticketHash, now) != 1) {
-            return Optional.empty();
-        }
-        return jdbc.one(SQL_DEVICE, DeviceStore::ref, ticketHash);
+        return jdbc.one(SQL_DEVICE, DeviceStore::ref, ticketHash)
+                .filter(device -> jdbc.update(SQL_HTTP, ticketHash, now) == 1);
     }
 
-    public int purgeExpired(long now) {
+    /** Deletes the tickets that can no longer be used: expired ones, and those that opened a connection. */
+    public int purgeUnusable(long now) {
         return jdbc.update(SQL_PURGE, now);
+    }
+
+    /** Tickets kept in the store. */
+    public long count() {
+        return jdbc.one(SQL_COUNT, rs -> rs.getLong(1)).orElseThrow();
     }
 }

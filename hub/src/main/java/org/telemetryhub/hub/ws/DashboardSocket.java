@@ -13,6 +13,7 @@ import org.telemetryhub.hub.core.SessionEnd;
 import org.telemetryhub.hub.rooms.DashboardMessage;
 import org.telemetryhub.hub.rooms.DashboardSession;
 import org.telemetryhub.hub.rooms.Rooms;
+import org.telemetryhub.protocol.Ids;
 import org.telemetryhub.protocol.Wire;
 
 /**
@@ -86,7 +87,7 @@ public final class DashboardSocket implements Session.Listener.AutoDemanding, Da
         }
         JsonNode after = message.get("after");
         if (after != null && !(after.isIntegralNumber() && after.canConvertToLong() && after.longValue() >= 0)) {
-            badMessage("after must be an offset (an integer >= 0), but was " + after);
+            badMessage("after must be an offset (an integer >= 0), but was " + Ids.echo(after.toString()));
             return;
         }
         if (type.equals("subscribe")) {

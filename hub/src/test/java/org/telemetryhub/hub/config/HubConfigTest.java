@@ -78,6 +78,23 @@ class HubConfigTest {
     }
 
     @Test
+    void an_unknown_hub_variable_stops_the_start_naming_it_and_the_nearest_setting_but_never_its_value() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("HUB_HTTP_PROT", "s3cret-9000", "PATH", "/usr/bin")));
+
+        assertEquals("unknown variable HUB_HTTP_PROT in the environment (every HUB_* variable must name a setting; "
+                + "the nearest is HUB_HTTP_PORT, for http.port)", e.getMessage());
+    }
+
+    @Test
+    void variables_outside_the_hub_prefix_are_not_settings() {
+        HubConfig config = ConfigLoader.load(null, Map.of("TEST_POSTGRES_URL", "jdbc:postgresql://db/x",
+                "JVM_OPTS", "-Xmx1g"));
+
+        assertEquals(8080, config.http().port());
+    }
+
+    @Test
     void a_ticket_lifetime_over_sixty_seconds_is_refused() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ConfigLoader.load(null, Map.of("HUB_TICKETS_TTLMS", "120000")));

@@ -9,7 +9,7 @@ import org.telemetryhub.hub.support.PostgresSchema;
 /**
  * The protocol reference again, with the hub's store on PostgreSQL instead of H2: every example (tickets, operator
  * sessions, dedup and seq conflicts, offsets, resume, history buckets, retention, presence) must hold on both, which
- * is what keeps the SQL portable. Needs the server that {@code HUB_TEST_POSTGRES_URL} names; the CI script starts one.
+ * is what keeps the SQL portable. Needs the server that {@code TEST_POSTGRES_URL} names; the CI script starts one.
  */
 class ProtocolExamplesOnPostgresTest extends ProtocolExamplesTest {
 

@@ -31,6 +31,12 @@ class FrameParserTest {
     }
 
     @Test
+    void a_number_beyond_what_the_codec_holds_is_malformed_json_not_a_crash() {
+        assertEquals(new Parsed.Malformed("frame must be valid JSON, but was malformed"),
+                parser.parse("{\"type\":\"reading\",\"seq\":1,\"metrics\":{\"t\":0e-42547409914057600000}}"));
+    }
+
+    @Test
     void trailing_tokens_are_refused() {
         assertEquals(new Parsed.Malformed("frame must hold exactly one JSON value, but had more at line 1, column 35"),
                 parser.parse("{\"type\":\"reading\",\"seq\":1,\"ts\":1} {}"));

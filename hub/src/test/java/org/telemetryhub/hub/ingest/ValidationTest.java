@@ -59,6 +59,12 @@ class ValidationTest {
                 Arguments.of("metric as boolean", reading(1, now, "{\"t\":true}"), "invalid_metric_value"),
                 Arguments.of("metric null", reading(1, now, "{\"t\":null}"), "invalid_metric_value"),
                 Arguments.of("metric overflowing a double", reading(1, now, "{\"t\":1e400}"), "invalid_metric_value"),
+                Arguments.of("metric overflowing a double below", reading(1, now, "{\"t\":-1e400}"),
+                        "invalid_metric_value"),
+                Arguments.of("metric underflowing a double", reading(1, now, "{\"t\":1e-400}"),
+                        "invalid_metric_value"),
+                Arguments.of("metric underflowing a double below zero", reading(1, now, "{\"t\":-1e-400}"),
+                        "invalid_metric_value"),
                 Arguments.of("metric as object", reading(1, now, "{\"t\":{\"v\":1}}"), "invalid_metric_value"));
     }
 

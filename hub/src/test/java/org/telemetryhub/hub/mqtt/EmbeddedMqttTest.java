@@ -219,11 +219,13 @@ class EmbeddedMqttTest {
             JsonNode error = client.verdict(v -> v.path("error").asText().equals("rate_limited"));
             PubAck oversized = client.publish("x".repeat(256 * 1024 + 1));
             JsonNode tooLarge = client.verdict(v -> v.path("error").asText().equals("body_too_large"));
+            PubAck farOversized = client.publish("x".repeat(3 * 256 * 1024));
 
             assertEquals(new PubAck("QUOTA_EXCEEDED", "rate_limited"), limited);
             assertEquals(500, error.get("seqs").size());
             assertTrue(error.get("retryAfterMs").asLong() > 0);
             assertEquals(new PubAck("QUOTA_EXCEEDED", "body_too_large"), oversized);
+            assertEquals(new PubAck("QUOTA_EXCEEDED", "body_too_large"), farOversized, "a verdict, not a disconnect");
             assertEquals("error", tooLarge.get("type").asText());
             assertEquals(1000, hub.storedCount("mqtt-quota"));
             assertTrue(client.connected());

@@ -1,6 +1,7 @@
 package org.telemetryhub.hub.rooms;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
@@ -91,6 +92,27 @@ class AccessTest {
             assertEquals("forbidden", unknown.get("error").asText());
             assertEquals("forbidden", namespace.get("error").asText());
             assertEquals("plant-a-1", own.get("devices").get(0).get("device").asText());
+        }
+    }
+
+    @Test
+    void a_200_kb_device_id_or_namespace_in_a_subscribe_is_not_echoed_back_whole() {
+        String longId = "x".repeat(200_000);
+        try (DashboardClient admins = hub.dashboard();
+             DashboardClient viewers = DashboardClient.connect(hub.dashboardSocket(), viewer.token())) {
+            admins.subscribe(longId, null);
+            JsonNode unknown = admins.next("error");
+            viewers.subscribe(longId, null);
+            JsonNode forbidden = viewers.next("error");
+            admins.send("{\"type\":\"subscribe\",\"namespace\":\"" + longId + "\"}");
+            JsonNode badNamespace = admins.next("error");
+            admins.send("{\"type\":\"subscribe\",\"device\":\"d\",\"after\":\"" + longId + "\"}");
+            JsonNode badAfter = admins.next("error");
+
+            for (JsonNode error : List.of(unknown, forbidden, badNamespace, badAfter)) {
+                assertTrue(error.toString().length() < 1_000, () -> error.toString().substring(0, 1_000));
+            }
+            assertEquals("x".repeat(64) + "...", unknown.get("device").asText());
         }
     }
 

@@ -148,6 +148,28 @@ class StreamsTest {
     }
 
     @Test
+    void bucket_averages_stay_finite_numbers_for_readings_at_the_largest_double() {
+        Api.Device device = admin.provision("extreme");
+        long start = (hub.clock.millis() - 3_600_000) / 60_000 * 60_000;
+        try (DeviceClient client = DeviceClient.connect(hub.deviceSocket(), admin.ticket(device))) {
+            client.send(Wire.batchFrame(List.of(reading(1, start + 1_000, Double.MAX_VALUE),
+                    reading(2, start + 2_000, Double.MAX_VALUE), reading(3, start + 61_000, -Double.MAX_VALUE),
+                    reading(4, start + 62_000, Double.MAX_VALUE))));
+            client.ack(4);
+        }
+
+        JsonNode buckets = admin.get("/api/devices/extreme/readings?from=" + start + "&to=" + (start + 120_000)
+                + "&bucketMs=60000").body().get("buckets");
+
+        JsonNode high = buckets.get(0).get("metrics").get("temperature").get("avg");
+        JsonNode mixed = buckets.get(1).get("metrics").get("temperature").get("avg");
+        assertTrue(high.isNumber(), high.toString());
+        assertEquals(Double.MAX_VALUE, high.asDouble());
+        assertTrue(mixed.isNumber(), mixed.toString());
+        assertEquals(0.0, mixed.asDouble());
+    }
+
+    @Test
     void the_rejections_endpoint_lists_the_latest_with_their_reasons() {
         Api.Device device = admin.provision("picky");
         try (DeviceClient client = DeviceClient.connect(hub.deviceSocket(), admin.ticket(device))) {

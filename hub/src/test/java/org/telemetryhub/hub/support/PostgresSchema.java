@@ -8,12 +8,12 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * A fresh schema in the PostgreSQL server named by {@code HUB_TEST_POSTGRES_URL} (a JDBC URL with user and password;
+ * A fresh schema in the PostgreSQL server named by {@code TEST_POSTGRES_URL} (a JDBC URL with user and password;
  * the CI script starts that server and sets it), dropped again on close, so each test class starts on an empty store.
  */
 public final class PostgresSchema implements AutoCloseable {
 
-    public static final String URL_VARIABLE = "HUB_TEST_POSTGRES_URL";
+    public static final String URL_VARIABLE = "TEST_POSTGRES_URL";
 
     private final String serverUrl;
     private final String schema;
