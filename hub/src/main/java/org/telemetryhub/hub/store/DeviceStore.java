@@ -42,7 +42,8 @@ public final class DeviceStore {
     private static final String SQL_PRESENCE_IF = "UPDATE devices SET presence_state = ?, presence_at = ?, "
             + "presence_version = presence_version + 1 WHERE device_key = ? AND presence_version = ? "
             + "AND active_id IS NOT NULL";
-    private static final String SQL_UNITS = "UPDATE devices SET units = ? WHERE device_key = ? AND active_id IS NOT NULL";
+    private static final String SQL_UNITS =
+            "UPDATE devices SET units = ? WHERE device_key = ? AND active_id IS NOT NULL";
     private static final String SQL_ALL_OFFLINE = "UPDATE devices SET presence_state = 'offline', presence_at = ?, "
             + "presence_version = presence_version + 1 WHERE presence_state <> 'offline'";
     private static final String SQL_DELETE =

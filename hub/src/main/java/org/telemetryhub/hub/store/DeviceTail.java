@@ -68,7 +68,7 @@ final class DeviceTail {
         }
     }
 
-    /** Whether unflushed changes put this seq in the rejected-seq set (true), took it out (false), or neither (null). */
+    /** Whether unflushed changes put this seq in the rejected-seq set (true), took it out (false) or neither (null). */
     synchronized Boolean rejectedState(long seq) {
         for (int i = rejectedSets.size() - 1; i >= 0; i--) {
             LogEntry.RejectedSet change = rejectedSets.get(i);

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +32,8 @@ import org.telemetryhub.protocol.Wire;
  */
 public final class JdbcReadingStore implements ReadingStore {
 
-    static final String SQL_CURSOR = "SELECT last_offset, max_seq, stored_count, rejected_count, "
-            + "rejected_max, last_seen_at, rejected_version FROM devices WHERE device_key = ? AND active_id IS NOT NULL";
+    static final String SQL_CURSOR = "SELECT last_offset, max_seq, stored_count, rejected_count, rejected_max, "
+            + "last_seen_at, rejected_version FROM devices WHERE device_key = ? AND active_id IS NOT NULL";
     private static final String SQL_WITH_SEQ = "SELECT offset_no, seq, ts, metrics, stored_at FROM readings "
             + "WHERE device_key = ? AND seq = ?";
     static final String SQL_INSERT =
@@ -241,7 +242,7 @@ public final class JdbcReadingStore implements ReadingStore {
     }
 
     /** Adds seqs to a device's rejected-seq set and removes others, in this transaction. */
-    static void changeRejected(Connection connection, long key, Map<Long, String> added, java.util.Collection<Long> removed)
+    static void changeRejected(Connection connection, long key, Map<Long, String> added, Collection<Long> removed)
             throws SQLException {
         try (PreparedStatement add = connection.prepareStatement(SQL_ADD_REJECTED);
              PreparedStatement remove = connection.prepareStatement(SQL_REMOVE_REJECTED)) {
