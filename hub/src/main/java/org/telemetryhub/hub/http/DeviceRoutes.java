@@ -2,7 +2,6 @@ package org.telemetryhub.hub.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.telemetryhub.hub.auth.DeviceRegistry;

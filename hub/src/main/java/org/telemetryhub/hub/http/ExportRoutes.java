@@ -47,8 +47,8 @@ public final class ExportRoutes {
     private void export(Exchange exchange) throws IOException {
         Operator operator = gate.require(exchange).operator();
         DeviceRef device = access.visible(exchange, operator);
-        long from = Query.requiredTime(exchange, "from");
-        long to = Query.requiredTime(exchange, "to");
+        long from = Query.requiredTime(exchange, "from", "");
+        long to = Query.requiredTime(exchange, "to", "");
         if (to <= from) {
             throw ApiError.badMessage("to must be after from, but was " + to + " <= " + from);
         }

@@ -25,11 +25,11 @@ final class Query {
         throw ApiError.badMessage(name + " must be an offset (an integer >= 0), but was \"" + Ids.echo(raw) + "\"");
     }
 
-    /** A time in epoch ms that the request must name. */
-    static long requiredTime(Exchange exchange, String name) {
+    /** A time in epoch ms that the request must name; {@code instead} says what else would do, if anything. */
+    static long requiredTime(Exchange exchange, String name, String instead) {
         String raw = exchange.query(name);
         if (raw == null) {
-            throw ApiError.badMessage(name + " is required (epoch ms), or after= for a cursor");
+            throw ApiError.badMessage(name + " is required (epoch ms)" + instead);
         }
         return number(name, raw, Long.MIN_VALUE, Long.MAX_VALUE);
     }

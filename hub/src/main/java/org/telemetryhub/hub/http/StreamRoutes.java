@@ -107,8 +107,8 @@ public final class StreamRoutes {
             longPoll(exchange, device, after, limit, Query.bounded(exchange, "waitMs", 0, 0, longPollMaxMs));
             return;
         }
-        long from = Query.requiredTime(exchange, "from");
-        long to = Query.requiredTime(exchange, "to");
+        long from = Query.requiredTime(exchange, "from", ", or after= for a cursor");
+        long to = Query.requiredTime(exchange, "to", ", or after= for a cursor");
         if (to <= from) {
             throw ApiError.badMessage("to must be after from, but was " + to + " <= " + from);
         }

@@ -78,14 +78,20 @@ public final class NamespaceSummaries {
         double seconds = Math.max(0.001, (now - lastTick) / 1e9);
         lastTick = now;
         for (Live device : live.values()) {
+            boolean wrote;
+            synchronized (device) {
+                wrote = device.wrote;
+                device.wrote = false;
+            }
+            // read outside the lock, so the commit's fan-out never waits for the store
+            ReadingCursor fresh = wrote ? devices.cursor(device.key).orElse(null) : null;
             DashboardMessage.DeviceSummary summary;
             synchronized (device) {
+                if (fresh != null) {
+                    device.cursor = fresh;
+                }
                 double rate = device.readingsThisTick / seconds;
                 device.readingsThisTick = 0;
-                if (device.wrote) {
-                    device.wrote = false;
-                    device.cursor = devices.cursor(device.key).orElse(device.cursor);
-                }
                 if (rate != device.ratePerS) {
                     device.ratePerS = Math.round(rate * 10) / 10.0;
                     device.dirty = true;
@@ -124,8 +130,13 @@ public final class NamespaceSummaries {
         }
     }
 
+    /** The device's summary, with the figures just read for the list. */
     private Live live(DeviceState state) {
-        return live.computeIfAbsent(state.ref().key(), k -> summary(state));
+        Live device = live.computeIfAbsent(state.ref().key(), k -> summary(state));
+        synchronized (device) {
+            device.cursor = state.cursor();
+        }
+        return device;
     }
 
     private Live load(FeedEvent event) {
