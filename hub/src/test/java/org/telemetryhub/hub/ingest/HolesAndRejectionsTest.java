@@ -29,7 +29,8 @@ class HolesAndRejectionsTest {
 
     @BeforeAll
     static void start() {
-        hub = TestHub.start(Map.of("limits.deviceReadingsPerSecond", "1", "limits.deviceBurst", "20"));
+        hub = TestHub.start(Map.of("limits.deviceReadingsPerSecond", "1", "limits.deviceBurst", "20",
+                "ingest.maxBatch", "20"));
         admin = hub.admin();
     }
 
