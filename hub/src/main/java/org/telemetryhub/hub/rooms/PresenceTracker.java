@@ -1,6 +1,7 @@
 package org.telemetryhub.hub.rooms;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +26,8 @@ public final class PresenceTracker implements DeviceConnections.Listener {
     public static final String ONLINE = "online";
     public static final String STALE = "stale";
     public static final String OFFLINE = "offline";
+    /** Presence states from lowest to highest. */
+    private static final List<String> RANK = List.of(OFFLINE, STALE, ONLINE);
 
     private static final class State {
         final DeviceRef device;
@@ -151,7 +154,11 @@ public final class PresenceTracker implements DeviceConnections.Listener {
 
     /**
      * Compares what the store says (presence and version, when the device last wrote) with what the report interval
-     * makes of it, and records the difference if no other node recorded a change meanwhile. Called under the lock.
+     * makes of it, and records the difference if no other node recorded a change meanwhile. Only a reading this node
+     * took within two intervals (by its own clock) brings a device up; the time since the device last wrote (by the
+     * clock of the node that stored it) only takes it down, so a node whose clock is behind never undoes a change
+     * that a node whose clock is ahead made; clocks that differ by less than two intervals only move the moment a
+     * change is due. Called under the lock.
      */
     private void judge(Polled tracked, long now) {
         long key = tracked.device.key();
@@ -162,12 +169,16 @@ public final class PresenceTracker implements DeviceConnections.Listener {
         }
         Presence recorded = found.get().presence();
         Long lastSeenAt = found.get().cursor().lastSeenAt();
-        long silent = lastSeenAt == null ? Long.MAX_VALUE : now - lastSeenAt;
         long interval = tracked.device.reportIntervalMs();
-        String due = silent <= 2 * interval ? ONLINE : silent <= 5 * interval ? STALE : OFFLINE;
+        long silent = lastSeenAt == null ? Long.MAX_VALUE : now - lastSeenAt;
+        String due = now - tracked.lastReadingAt <= 2 * interval ? ONLINE
+                : silent <= 2 * interval ? recorded.state() : silent <= 5 * interval ? STALE : OFFLINE;
+        boolean up = due.equals(ONLINE);
+        boolean down = RANK.indexOf(due) < RANK.indexOf(recorded.state());
         tracked.state = recorded.state();
         tracked.version = recorded.version();
-        if (!due.equals(recorded.state()) && devices.recordPresenceIf(key, recorded.version(), due, now)) {
+        if ((up || down) && !due.equals(recorded.state())
+                && devices.recordPresenceIf(key, recorded.version(), due, now)) {
             tracked.state = due;
             tracked.version = recorded.version() + 1;
             feed.publish(new FeedEvent.PresenceChanged(tracked.device, due, now, tracked.version));
