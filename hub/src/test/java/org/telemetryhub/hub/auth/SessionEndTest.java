@@ -154,7 +154,7 @@ class SessionEndTest {
         Api viewer = viewer("repassworded");
         try (DashboardClient dashboard = DashboardClient.connect(hub.dashboardSocket(), viewer.token())) {
 
-            assertEquals(204, admin.putJson("/api/operators/repassworded/password",
+            assertEquals(204, admin.put("/api/operators/repassworded/password",
                     Map.of("password", "another-long-password")).status());
 
             assertEquals("the session ended because the operator's password was changed; sign in again",
@@ -185,7 +185,7 @@ class SessionEndTest {
         Api viewer = viewer("promoted");
         Sse stream = Sse.open(viewer.token());
 
-        Api.Answer changed = admin.putJson("/api/operators/promoted", Map.of("role", "admin", "namespaces",
+        Api.Answer changed = admin.put("/api/operators/promoted", Map.of("role", "admin", "namespaces",
                 List.of()));
 
         assertEquals(200, changed.status());
@@ -199,7 +199,7 @@ class SessionEndTest {
     void a_new_password_must_have_twelve_characters() {
         viewer("short-changed");
 
-        Api.Answer answer = admin.putJson("/api/operators/short-changed/password", Map.of("password", "short"));
+        Api.Answer answer = admin.put("/api/operators/short-changed/password", Map.of("password", "short"));
 
         assertEquals(400, answer.status());
         assertEquals("bad_message", answer.error());
@@ -208,7 +208,7 @@ class SessionEndTest {
 
     @Test
     void changing_an_unknown_operator_gets_404_unknown_operator() {
-        Api.Answer answer = admin.putJson("/api/operators/nobody", Map.of("role", "viewer", "namespaces", List.of()));
+        Api.Answer answer = admin.put("/api/operators/nobody", Map.of("role", "viewer", "namespaces", List.of()));
 
         assertEquals(404, answer.status());
         assertEquals("unknown_operator", answer.error());

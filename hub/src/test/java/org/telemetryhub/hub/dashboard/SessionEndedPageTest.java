@@ -85,7 +85,7 @@ class SessionEndedPageTest {
             page.openDevice("seen-by-viewer");
             browser.await(d -> page.connectionState().equals("fallback"));
 
-            admin.putJson("/api/operators/watcher/password", Map.of("password", "a-new-watcher-password"));
+            admin.put("/api/operators/watcher/password", Map.of("password", "a-new-watcher-password"));
 
             browser.await(Duration.ofSeconds(1), ExpectedConditions.textToBe(By.id("signed-out-why"),
                     "The session ended because the operator's password was changed; sign in again."));

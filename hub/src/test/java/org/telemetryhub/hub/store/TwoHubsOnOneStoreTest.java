@@ -27,6 +27,8 @@ import org.telemetryhub.hub.support.DeviceClient;
 import org.telemetryhub.hub.support.PostgresSchema;
 import org.telemetryhub.hub.support.Readings;
 import org.telemetryhub.hub.support.TestHub;
+import org.telemetryhub.protocol.Reading;
+import org.telemetryhub.protocol.Wire;
 
 /**
  * Two hub nodes on one PostgreSQL store, as a deployment runs them once it outgrows one machine. Tickets, devices and
@@ -178,6 +180,71 @@ class TwoHubsOnOneStoreTest {
             assertEquals(4401, dashboard.awaitClose());
             assertTrue(System.nanoTime() - started < 1_000_000_000L, "closed within 1 s");
         }
+    }
+
+    @Test
+    void each_presence_change_of_a_device_sending_over_http_to_both_nodes_is_published_once() {
+        Api.Answer created = first.admin().post("/api/devices", Map.of("deviceId", "http-two-homed",
+                "reportIntervalMs", 1_000));
+        Api.Device device = new Api.Device("http-two-homed", created.body().get("secret").asText());
+        try (DashboardClient dashboard = second.dashboard()) {
+            dashboard.subscribe("http-two-homed", null);
+            dashboard.next("subscribed");
+
+            sendOverHttp(first, device, 1);
+            sendOverHttp(second, device, 2);
+            await().atMost(Duration.ofSeconds(5)).until(() -> presence(dashboard).size() == 1);
+            first.clock.advance(3_000);
+            second.clock.advance(3_000);
+            await().atMost(Duration.ofSeconds(5)).until(() -> presence(dashboard).size() == 2);
+            first.clock.advance(3_000);
+            second.clock.advance(3_000);
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> presence(dashboard).size() >= 3);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+                    .until(() -> presence(dashboard).size() >= 3);
+            List<JsonNode> events = presence(dashboard);
+            assertEquals(3, events.size(), events.toString());
+            assertEquals(List.of("online", "stale", "offline"), events.stream().map(e -> e.get("state").asText())
+                    .toList());
+            long version = events.get(0).get("version").asLong();
+            assertEquals(List.of(version, version + 1, version + 2), events.stream()
+                    .map(e -> e.get("version").asLong()).toList());
+        }
+    }
+
+    @Test
+    void both_nodes_count_the_rejected_seqs_and_holes_of_a_device_that_writes_through_either() {
+        Api.Device device = first.admin().provision("refused-on-both");
+        long now = first.clock.millis();
+        Reading invalid = new Reading(2, 1_000, Map.of("temperature", 20.0));
+        sendOverHttp(first, device, Wire.batchFrame(List.of(Readings.reading(1, now), invalid,
+                Readings.reading(3, now))));
+        sendOverHttp(second, device, Wire.batchFrame(List.of(new Reading(5, 1_000, Map.of("t", 1.0)))));
+        sendOverHttp(second, device, Readings.one(6, now));
+        sendOverHttp(first, device, Readings.one(2, now));
+
+        for (TestHub node : List.of(first, second)) {
+            JsonNode listed = node.admin().get("/api/devices/refused-on-both").body();
+            assertEquals(6, listed.get("lastSeq").asLong());
+            assertEquals(1, listed.get("rejected").asLong(), "seq 5; seq 2 was stored after all");
+            assertEquals(1, listed.get("holes").asLong(), "seq 4");
+            assertEquals("[{\"seq\":5,\"error\":\"invalid_ts\"}]", node.admin()
+                    .get("/api/devices/refused-on-both/rejections?fromSeq=1").body().get("rejectedSeqs").toString());
+        }
+    }
+
+    static void sendOverHttp(TestHub node, Api.Device device, String body) {
+        Api admin = node.admin();
+        assertEquals(200, admin.ingest(device.id(), admin.ticket(device), body).status());
+    }
+
+    static void sendOverHttp(TestHub node, Api.Device device, long seq) {
+        sendOverHttp(node, device, Readings.one(seq, node.clock.millis()));
+    }
+
+    static List<JsonNode> presence(DashboardClient dashboard) {
+        return dashboard.received().stream().filter(m -> m.path("type").asText().equals("presence")).toList();
     }
 
     @Test

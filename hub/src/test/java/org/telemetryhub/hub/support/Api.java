@@ -59,7 +59,7 @@ public final class Api {
         return postRaw(path, body instanceof String s ? s : encode(body), Map.of());
     }
 
-    public Answer putJson(String path, Object body) {
+    public Answer put(String path, Object body) {
         return send(request(path).PUT(HttpRequest.BodyPublishers.ofString(encode(body)))
                 .header("Content-Type", "application/json"));
     }
