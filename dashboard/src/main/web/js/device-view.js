@@ -1,19 +1,25 @@
-// A device's room: a live chart per metric (or bucketed history for a chosen window), the latest readings and the
-// recent rejections, kept current over the page's connection.
+// A device's room: a live chart per metric (or bucketed history for a chosen window, a typed range or a span dragged
+// across a chart), the latest readings and the recent rejections, kept current over the page's connection. The
+// header's figures follow the live stream; the hub's device list corrects them now and then.
 
 import { api } from "./api.js";
 import { h, fromTemplate, part, setText } from "./dom.js";
-import { formatAgo, formatTime } from "./format.js";
+import { formatAgo, formatTime, fromLocalInput, toLocalInput } from "./format.js";
 import { DeviceRoom } from "./device-room.js";
 import { MetricChart } from "./charts.js";
-import { bucketSeries, byTime, expectedInterval, metricNames, readingSeries } from "./gaps.js";
-import { WINDOWS, loadHistory } from "./history.js";
+import { bucketSeries, byTime, metricNames, readingSeries, slowestPace } from "./gaps.js";
+import { WINDOWS, customWindow, exportPath, loadHistory, windowRange } from "./history.js";
 import { renderLatest } from "./latest-readings.js";
 import { RejectionsPanel } from "./rejections.js";
+import { StaleMark } from "./staleness.js";
 
 const FACTS_REFRESH_MS = 15000;
+const FACTS_SOON_MS = 1000; // after a rejection or skipped seqs, the hub's counts are asked again this soon
 const NOTICE_MS = 8000;
 const DRAW_EVERY_MS = 250;
+const LIVE_EXPORT_MS = 15 * 60 * 1000;
+const DEFAULT_INTERVAL_MS = 60000;
+const DARK = matchMedia("(prefers-color-scheme: dark)");
 
 export class DeviceView {
   #id;
@@ -21,16 +27,18 @@ export class DeviceView {
   #root;
   #room = new DeviceRoom();
   #rejections;
+  #stale;
   #charts = new Map();
-  #chartsBanded = false;
+  #chartsKind = null;
   #window = WINDOWS[0];
   #history = null;
   #historyRequest = 0;
   #historyTimer = null;
+  #device = null; // the hub's last word on the device (GET /api/devices), with the live figures on top
   #presenceVersion = -1;
-  #lastSeenAt = null;
   #drawPending = false;
   #drawTimer = null;
+  #factsSoon = null;
   #tableOffset = undefined;
   #connected = false;
   #noticeTimer = null;
@@ -44,10 +52,17 @@ export class DeviceView {
     container.replaceChildren(this.#root);
     setText(part(this.#root, "id"), deviceId);
     this.#rejections = new RejectionsPanel(this.#root);
+    this.#stale = new StaleMark(this.#root, part(this.#root, "stale"));
     this.#renderWindows();
+    part(this.#root, "range").addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.#showRange();
+    });
+    const retheme = () => this.#rebuildCharts();
+    DARK.addEventListener("change", retheme);
     this.#removers.push(connection.onMessage((message) => this.#onMessage(message)),
-      connection.onState((state) => this.#onState(state)));
-    this.#connected = ["live", "fallback"].includes(connection.state.name);
+      connection.onState((state) => this.#onState(state)), () => DARK.removeEventListener("change", retheme));
+    this.#connected = this.#stale.follow(connection.state);
     connection.watchDevice(deviceId, () => this.#room.lastOffset);
     this.#loadFacts();
     this.#loadRejections();
@@ -60,9 +75,7 @@ export class DeviceView {
     this.#connection.unwatchDevice();
     this.#removers.forEach((remove) => remove());
     this.#timers.forEach((timer) => clearInterval(timer));
-    clearTimeout(this.#historyTimer);
-    clearTimeout(this.#noticeTimer);
-    clearTimeout(this.#drawTimer);
+    [this.#historyTimer, this.#noticeTimer, this.#drawTimer, this.#factsSoon].forEach(clearTimeout);
     this.#charts.forEach((chart) => chart.destroy());
     this.#historyRequest++;
   }
@@ -71,6 +84,11 @@ export class DeviceView {
   series(metric) {
     const chart = this.#charts.get(metric);
     return chart ? { window: this.#window.key, ...structuredClone(chart.shown) } : null;
+  }
+
+  /** A metric chart's time axis labels with their edges in pixels. */
+  xAxisLabels(metric) {
+    return this.#charts.get(metric)?.xAxisLabels() ?? null;
   }
 
   /** The offsets of the readings the page holds, in order. */
@@ -84,16 +102,22 @@ export class DeviceView {
     }
     switch (message.type) {
       case "subscribed":
-        message.readings.forEach((reading) => this.#room.accept(reading));
+        message.readings.forEach((reading) => this.#accept(reading));
         this.#scheduleDraw();
         break;
       case "reading":
-        if (this.#room.accept(message)) {
+        if (this.#accept(message)) {
           this.#scheduleDraw();
         }
         break;
       case "rejection":
         this.#rejections.add(message);
+        if (this.#device) {
+          this.#device.rejected = (this.#device.rejected ?? 0) + 1;
+          this.#showFacts();
+        }
+        this.#loadFactsSoon();
+        this.#scheduleDraw();
         break;
       case "presence":
         this.#showPresence(message.state, message.version);
@@ -111,14 +135,38 @@ export class DeviceView {
     }
   }
 
+  /** Adds a live reading; the header's last seq and last reading follow it at once. */
+  #accept(reading) {
+    if (!this.#room.accept(reading)) {
+      return false;
+    }
+    if (this.#device) {
+      if (reading.seq > this.#device.lastSeq + 1) {
+        this.#loadFactsSoon(); // seqs were skipped: the hub says whether they are holes
+      }
+      this.#device.lastSeq = Math.max(this.#device.lastSeq, reading.seq);
+      this.#device.lastSeenAt = Math.max(this.#device.lastSeenAt ?? 0, reading.ts);
+    }
+    return true;
+  }
+
   /** After a reconnect, what may have been missed that the room does not replay: rejections and the facts. */
   #onState(state) {
-    const connected = ["live", "fallback"].includes(state.name);
+    const connected = this.#stale.follow(state);
     if (connected && !this.#connected) {
       this.#loadRejections();
       this.#loadFacts();
     }
     this.#connected = connected;
+  }
+
+  #loadFactsSoon() {
+    if (this.#factsSoon === null) {
+      this.#factsSoon = setTimeout(() => {
+        this.#factsSoon = null;
+        this.#loadFacts();
+      }, FACTS_SOON_MS);
+    }
   }
 
   async #loadFacts() {
@@ -132,19 +180,27 @@ export class DeviceView {
       this.#notice(`Device ${this.#id} does not exist, or you may not see it.`, false);
       return;
     }
+    const held = this.#room.readings;
+    const unitsChanged = JSON.stringify(device.units ?? {}) !== JSON.stringify(this.#device?.units ?? {});
+    this.#device = {
+      ...device,
+      lastSeq: Math.max(device.lastSeq, ...held.map((reading) => reading.seq)),
+      lastSeenAt: Math.max(device.lastSeenAt ?? 0, held.at(-1)?.ts ?? 0) || null,
+    };
     setText(part(this.#root, "namespace"), `namespace ${device.namespace}`);
     this.#showPresence(device.presence, device.presenceVersion ?? 0);
-    this.#lastSeenAt = device.lastSeenAt;
-    setText(part(this.#root, "last-seq"), device.lastSeq > 0 ? device.lastSeq : "–");
-    const holes = part(this.#root, "holes");
-    setText(holes, device.holes);
-    holes.classList.toggle("warn", device.holes > 0);
-    this.#showLastReading();
+    this.#showFacts();
+    if (unitsChanged) {
+      this.#rebuildCharts();
+    } else {
+      this.#scheduleDraw();
+    }
   }
 
   async #loadRejections() {
     try {
       await this.#rejections.load(this.#id);
+      this.#scheduleDraw();
     } catch {
       // the room's live rejections still arrive; the next reconnect loads again
     }
@@ -160,29 +216,69 @@ export class DeviceView {
     setText(badge, state);
   }
 
-  #showLastReading() {
-    const newest = this.#room.readings.at(-1);
-    const at = newest ? newest.ts : this.#lastSeenAt;
-    const node = part(this.#root, "last-reading");
-    setText(node, at === null ? "never" : formatAgo(at));
-    node.title = at === null ? "" : formatTime(at);
+  #showFacts() {
+    const device = this.#device;
+    const at = device?.lastSeenAt ?? null;
+    const lastReading = part(this.#root, "last-reading");
+    setText(lastReading, at === null ? "never" : formatAgo(at));
+    lastReading.title = at === null ? "" : formatTime(at);
+    if (!device) {
+      return;
+    }
+    setText(part(this.#root, "last-seq"), device.lastSeq > 0 ? device.lastSeq : "–");
+    for (const [name, count] of [["holes", device.holes], ["rejected", device.rejected]]) {
+      const node = part(this.#root, name);
+      setText(node, count ?? "–");
+      node.classList.toggle(name === "holes" ? "warn" : "refused", count > 0);
+    }
   }
 
   #renderWindows() {
     const group = part(this.#root, "windows");
-    group.replaceChildren(...WINDOWS.map((window) => h("button", {
+    group.replaceChildren(...[...WINDOWS, { key: "custom", label: "Custom" }].map((window) => h("button", {
       type: "button",
       dataset: { window: window.key },
-      "aria-pressed": String(window === this.#window),
+      "aria-pressed": String(window.key === this.#window.key),
       text: window.label,
-      on: { click: () => this.#selectWindow(window) },
+      on: { click: () => (window.key === "custom" ? this.#openRange() : this.#selectWindow(window)) },
     })));
+  }
+
+  /** Shows the range form, filled with the window shown now. */
+  #openRange() {
+    const form = part(this.#root, "range");
+    const [from, to] = windowRange(this.#window) ?? this.#liveRange();
+    form.from.value = toLocalInput(from);
+    form.to.value = toLocalInput(to);
+    form.hidden = false;
+    form.from.focus();
+  }
+
+  #showRange() {
+    const form = part(this.#root, "range");
+    const from = fromLocalInput(form.from.value);
+    const to = fromLocalInput(form.to.value);
+    if (!(from < to)) {
+      this.#notice("The range must end after it starts.");
+      return;
+    }
+    this.#selectWindow(customWindow(from, to));
+  }
+
+  /** A span dragged across a chart: its history, and the range form filled in to adjust it. */
+  #zoom(from, to) {
+    const form = part(this.#root, "range");
+    form.from.value = toLocalInput(from);
+    form.to.value = toLocalInput(to);
+    form.hidden = false;
+    this.#selectWindow(customWindow(from, to));
   }
 
   #selectWindow(window) {
     this.#window = window;
     this.#history = null;
     clearTimeout(this.#historyTimer);
+    part(this.#root, "range").hidden = window.key !== "custom";
     part(this.#root, "windows").querySelectorAll("button").forEach((button) => {
       button.setAttribute("aria-pressed", String(button.dataset.window === window.key));
     });
@@ -194,12 +290,18 @@ export class DeviceView {
     }
   }
 
+  /**
+   * Loads the window's history, and again now and then while it ends now. Buckets are sized by the provisioned
+   * report interval, or by the device's slowest pace when that is faster.
+   */
   async #refreshHistory() {
     const request = ++this.#historyRequest;
     const window = this.#window;
+    const provisioned = this.#device?.reportIntervalMs ?? DEFAULT_INTERVAL_MS;
+    const interval = Math.min(provisioned, slowestPace(byTime(this.#room.readings)) ?? provisioned);
     let history;
     try {
-      history = await loadHistory(this.#id, window, expectedInterval(this.#room.readings));
+      history = await loadHistory(this.#id, window, interval);
     } catch (error) {
       this.#notice(`History could not be loaded: ${error.message}`);
       history = null;
@@ -211,12 +313,14 @@ export class DeviceView {
       this.#history = history;
       this.#draw();
     }
-    const every = Math.min(60000, Math.max(5000, history?.bucketMs ?? 5000));
-    this.#historyTimer = setTimeout(() => this.#refreshHistory(), every);
+    if (window.key !== "custom") {
+      const every = Math.min(60000, Math.max(5000, history?.bucketMs ?? 5000));
+      this.#historyTimer = setTimeout(() => this.#refreshHistory(), every);
+    }
   }
 
   #everySecond() {
-    this.#showLastReading();
+    this.#showFacts();
     if (this.#window.key === "live") {
       this.#scheduleDraw();
     }
@@ -233,39 +337,70 @@ export class DeviceView {
     }
   }
 
+  /** The span the live window shows: from the oldest reading held (at most the last minutes) to now. */
+  #liveRange() {
+    const now = Date.now();
+    const oldest = this.#room.readings.reduce((min, reading) => Math.min(min, reading.ts), now);
+    return [Math.max(oldest, now - LIVE_EXPORT_MS), now + 1];
+  }
+
   #draw() {
     if (this.#tableOffset !== this.#room.lastOffset) {
       this.#tableOffset = this.#room.lastOffset;
-      renderLatest(part(this.#root, "latest"), this.#room);
+      renderLatest(part(this.#root, "latest"), this.#room, this.#device?.units ?? {});
     }
-    this.#showLastReading();
+    this.#showFacts();
     if (this.#window.key === "live") {
       const readings = byTime(this.#room.readings);
-      const interval = expectedInterval(readings);
+      const interval = this.#device?.reportIntervalMs ?? DEFAULT_INTERVAL_MS;
+      const rejected = new Set(this.#rejections.seqs());
       const range = readings.length ? [readings[0].ts, Math.max(Date.now(), readings.at(-1).ts)] : null;
-      this.#syncCharts(metricNames(readings), false).forEach((chart, metric) => {
-        chart.show(readingSeries(readings, metric, interval), range);
+      this.#syncCharts(metricNames(readings), "live").forEach((chart, metric) => {
+        chart.show(readingSeries(readings, metric, interval, rejected), range);
       });
     } else if (this.#history) {
       const { from, to, bucketMs, buckets } = this.#history;
-      this.#syncCharts(metricNames(buckets), true).forEach((chart, metric) => {
+      this.#syncCharts(metricNames(buckets), "history").forEach((chart, metric) => {
         chart.show(bucketSeries(buckets, metric, bucketMs), [from, to]);
       });
     }
     part(this.#root, "no-data").hidden = this.#charts.size > 0;
+    this.#showExport();
+  }
+
+  /** Points the export links at the hub's export of the span shown. */
+  #showExport() {
+    const range = this.#history ? [this.#history.from, this.#history.to] : this.#liveRange();
+    for (const format of ["csv", "ndjson"]) {
+      const link = part(this.#root, `export-${format}`);
+      const path = exportPath(this.#id, range, format);
+      if (link.getAttribute("href") !== path) {
+        link.setAttribute("href", path);
+      }
+    }
   }
 
   /** The charts for these metrics, rebuilt when the metrics or the kind of chart changed. */
-  #syncCharts(metrics, banded) {
-    const same = banded === this.#chartsBanded && metrics.length === this.#charts.size
+  #syncCharts(metrics, kind) {
+    const same = kind === this.#chartsKind && metrics.length === this.#charts.size
       && metrics.every((metric) => this.#charts.has(metric));
     if (!same) {
       this.#charts.forEach((chart) => chart.destroy());
-      this.#charts = new Map(metrics.map((metric) => [metric, new MetricChart(metric, banded)]));
-      this.#chartsBanded = banded;
+      const units = this.#device?.units ?? {};
+      const zoom = (from, to) => this.#zoom(from, to);
+      this.#charts = new Map(metrics.map((metric) => [metric,
+        new MetricChart(metric, units[metric], kind === "history", zoom)]));
+      this.#chartsKind = kind;
       part(this.#root, "charts").replaceChildren(...[...this.#charts.values()].map((chart) => chart.element));
     }
     return this.#charts;
+  }
+
+  /** Builds the charts anew (new units, another colour scheme). */
+  #rebuildCharts() {
+    this.#chartsKind = null;
+    this.#tableOffset = undefined;
+    this.#draw();
   }
 
   /** Shows a sentence above the charts; a passing one goes away by itself. */

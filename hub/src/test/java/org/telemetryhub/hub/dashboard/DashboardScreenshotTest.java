@@ -20,7 +20,8 @@ import org.telemetryhub.protocol.Wire;
 
 /**
  * Screenshots of a plausible plant: a boiler that reported every 5 s for 15 minutes, went offline for two, lost a
- * few readings and had three rejected. scripts/screenshot.sh copies the device view to docs/dashboard.png.
+ * few readings and had three rejected. scripts/screenshot.sh copies the pictures to docs/ for the README: the fleet
+ * and the device room on a laptop, the device room on a phone.
  */
 class DashboardScreenshotTest {
 
@@ -43,13 +44,14 @@ class DashboardScreenshotTest {
     }
 
     @Test
-    void writes_screenshots_of_the_fleet_and_a_device_room_with_its_gaps_marked() {
+    void writes_screenshots_of_the_fleet_and_a_device_room_with_its_gaps_marked_on_a_laptop_and_a_phone() {
         Api admin = hub.admin();
         Api.Device boiler = admin.provision("boiler-3", "plant-a");
         for (String id : List.of("boiler-1", "boiler-2", "chiller-1")) {
             admin.provision(id, "plant-a");
         }
         admin.provision("dock-door-4", "warehouse");
+        browser.viewport(1366, 900);
         DashboardPage page = new DashboardPage(browser, hub.url()).openSignedOut();
 
         try (DeviceClient device = DeviceClient.connect(hub.deviceSocket(), admin.ticket(boiler))) {
@@ -76,9 +78,12 @@ class DashboardScreenshotTest {
             browser.await(d -> page.rejectionsText().contains("hot"));
             browser.screenshot(SCREENSHOTS.resolve("device-view.png"));
 
-            List<?> gaps = (List<?>) page.series("temperature").get("gaps");
-            assertEquals(List.of("silence", "missing"), gaps.stream().map(gap -> ((Map<?, ?>) gap).get("kind"))
-                    .toList(), "the two offline minutes are a silent span, the lost seqs a mark");
+            assertEquals(List.of("silence", "missing"), page.gapKinds("temperature"),
+                    "the two offline minutes are a silent span, the lost seqs a mark");
+
+            browser.viewport(390, 844);
+            browser.await(d -> browser.driver.findElement(By.cssSelector(".chart")).getSize().getWidth() < 390);
+            browser.screenshotOfScreen(SCREENSHOTS.resolve("phone.png"));
         }
 
         assertEquals(List.of(), browser.problems());
