@@ -2,7 +2,7 @@
 // across a chart), the latest readings and the recent rejections, kept current over the page's connection. The
 // header's figures follow the live stream; the hub's device list corrects them now and then.
 
-import { api } from "./api.js";
+import { api, devicePath } from "./api.js";
 import { h, fromTemplate, part, setText } from "./dom.js";
 import { formatAgo, formatTime, fromLocalInput, toLocalInput } from "./format.js";
 import { DeviceRoom } from "./device-room.js";
@@ -10,11 +10,12 @@ import { MetricChart } from "./charts.js";
 import { bucketSeries, byTime, metricNames, readingSeries, slowestPace } from "./gaps.js";
 import { WINDOWS, customWindow, exportPath, loadHistory, windowRange } from "./history.js";
 import { renderLatest } from "./latest-readings.js";
+import { RejectedSeqs } from "./rejected-seqs.js";
 import { RejectionsPanel } from "./rejections.js";
 import { StaleMark } from "./staleness.js";
 
 const FACTS_REFRESH_MS = 15000;
-const FACTS_SOON_MS = 1000; // after a rejection or skipped seqs, the hub's counts are asked again this soon
+const FACTS_SOON_MS = 500; // after a rejection or a seq out of line, the hub's counts are asked again this soon
 const NOTICE_MS = 8000;
 const DRAW_EVERY_MS = 250;
 const LIVE_EXPORT_MS = 15 * 60 * 1000;
@@ -27,6 +28,7 @@ export class DeviceView {
   #root;
   #room = new DeviceRoom();
   #rejections;
+  #rejected;
   #stale;
   #charts = new Map();
   #chartsKind = null;
@@ -52,6 +54,7 @@ export class DeviceView {
     container.replaceChildren(this.#root);
     setText(part(this.#root, "id"), deviceId);
     this.#rejections = new RejectionsPanel(this.#root);
+    this.#rejected = new RejectedSeqs(deviceId);
     this.#stale = new StaleMark(this.#root, part(this.#root, "stale"));
     this.#renderWindows();
     part(this.#root, "range").addEventListener("submit", (event) => {
@@ -103,6 +106,7 @@ export class DeviceView {
     switch (message.type) {
       case "subscribed":
         message.readings.forEach((reading) => this.#accept(reading));
+        this.#coverRejected();
         this.#scheduleDraw();
         break;
       case "reading":
@@ -112,10 +116,7 @@ export class DeviceView {
         break;
       case "rejection":
         this.#rejections.add(message);
-        if (this.#device) {
-          this.#device.rejected = (this.#device.rejected ?? 0) + 1;
-          this.#showFacts();
-        }
+        this.#rejected.add(message.seq);
         this.#loadFactsSoon();
         this.#scheduleDraw();
         break;
@@ -135,14 +136,17 @@ export class DeviceView {
     }
   }
 
-  /** Adds a live reading; the header's last seq and last reading follow it at once. */
+  /**
+   * Adds a live reading; the header's last seq and last reading follow it at once, and when its seq is out of line
+   * (seqs skipped, or an older one resent) the hub is asked soon what that makes of the holes.
+   */
   #accept(reading) {
     if (!this.#room.accept(reading)) {
       return false;
     }
     if (this.#device) {
-      if (reading.seq > this.#device.lastSeq + 1) {
-        this.#loadFactsSoon(); // seqs were skipped: the hub says whether they are holes
+      if (reading.seq !== this.#device.lastSeq + 1) {
+        this.#loadFactsSoon();
       }
       this.#device.lastSeq = Math.max(this.#device.lastSeq, reading.seq);
       this.#device.lastSeenAt = Math.max(this.#device.lastSeenAt ?? 0, reading.ts);
@@ -154,6 +158,7 @@ export class DeviceView {
   #onState(state) {
     const connected = this.#stale.follow(state);
     if (connected && !this.#connected) {
+      this.#rejected.forget();
       this.#loadRejections();
       this.#loadFacts();
     }
@@ -169,15 +174,15 @@ export class DeviceView {
     }
   }
 
+  /** The hub's figures for the device, then the refused seqs among those the room holds. */
   async #loadFacts() {
     let device;
     try {
-      device = (await api("GET", "api/devices")).devices.find((d) => d.deviceId === this.#id);
-    } catch {
-      return;
-    }
-    if (!device) {
-      this.#notice(`Device ${this.#id} does not exist, or you may not see it.`, false);
+      device = await api("GET", devicePath(this.#id));
+    } catch (error) {
+      if (error.status === 403 || error.status === 404) {
+        this.#notice(`Device ${this.#id} does not exist, or you may not see it.`, false);
+      }
       return;
     }
     const held = this.#room.readings;
@@ -194,6 +199,21 @@ export class DeviceView {
       this.#rebuildCharts();
     } else {
       this.#scheduleDraw();
+    }
+    await this.#coverRejected();
+  }
+
+  async #coverRejected() {
+    const seqs = this.#room.readings.map((reading) => reading.seq);
+    if (seqs.length === 0) {
+      return;
+    }
+    try {
+      if (await this.#rejected.cover(Math.min(...seqs), Math.max(...seqs))) {
+        this.#scheduleDraw();
+      }
+    } catch {
+      // the next facts load tries again
     }
   }
 
@@ -353,10 +373,9 @@ export class DeviceView {
     if (this.#window.key === "live") {
       const readings = byTime(this.#room.readings);
       const interval = this.#device?.reportIntervalMs ?? DEFAULT_INTERVAL_MS;
-      const rejected = new Set(this.#rejections.seqs());
       const range = readings.length ? [readings[0].ts, Math.max(Date.now(), readings.at(-1).ts)] : null;
       this.#syncCharts(metricNames(readings), "live").forEach((chart, metric) => {
-        chart.show(readingSeries(readings, metric, interval, rejected), range);
+        chart.show(readingSeries(readings, metric, interval, this.#rejected.seqs), range);
       });
     } else if (this.#history) {
       const { from, to, bucketMs, buckets } = this.#history;

@@ -37,11 +37,6 @@ export class RejectionsPanel {
     this.#render();
   }
 
-  /** The seqs of the rejections shown. */
-  seqs() {
-    return this.#rejections.map((rejection) => rejection.seq).filter((seq) => seq !== null);
-  }
-
   add(rejection) {
     this.#arriving?.push(rejection);
     this.#rejections.unshift(rejection);
