@@ -1,18 +1,19 @@
 // A device's room: a live chart per metric (or bucketed history for a chosen window, a typed range or a span dragged
 // across a chart), the latest readings and the recent rejections, kept current over the page's connection. The
-// header's figures follow the live stream; the hub's device list corrects them now and then.
+// header's figures follow the live stream, and the hub's word on the device corrects them within a second.
 
 import { api, devicePath } from "./api.js";
 import { h, fromTemplate, part, setText } from "./dom.js";
-import { formatAgo, formatTime, fromLocalInput, toLocalInput } from "./format.js";
+import { formatAgo, formatTime } from "./format.js";
 import { DeviceRoom } from "./device-room.js";
 import { MetricChart } from "./charts.js";
 import { bucketSeries, byTime, metricNames, readingSeries, slowestPace } from "./gaps.js";
-import { WINDOWS, customWindow, exportPath, loadHistory, windowRange } from "./history.js";
+import { exportPath, loadHistory } from "./history.js";
 import { renderLatest } from "./latest-readings.js";
 import { RejectedSeqs } from "./rejected-seqs.js";
 import { RejectionsPanel } from "./rejections.js";
 import { StaleMark } from "./staleness.js";
+import { WindowPicker } from "./window-picker.js";
 
 const FACTS_REFRESH_MS = 15000;
 const FACTS_SOON_MS = 500; // after a rejection or a seq out of line, the hub's counts are asked again this soon
@@ -32,11 +33,12 @@ export class DeviceView {
   #stale;
   #charts = new Map();
   #chartsKind = null;
-  #window = WINDOWS[0];
+  #windows;
+  #shownWindow = "live"; // the key of the window the charts show (a chosen one may still be loading)
   #history = null;
   #historyRequest = 0;
   #historyTimer = null;
-  #device = null; // the hub's last word on the device (GET /api/devices), with the live figures on top
+  #device = null; // the hub's last word on the device (GET /api/devices/{id}), with the live figures on top
   #presenceVersion = -1;
   #drawPending = false;
   #drawTimer = null;
@@ -56,10 +58,10 @@ export class DeviceView {
     this.#rejections = new RejectionsPanel(this.#root);
     this.#rejected = new RejectedSeqs(deviceId);
     this.#stale = new StaleMark(this.#root, part(this.#root, "stale"));
-    this.#renderWindows();
-    part(this.#root, "range").addEventListener("submit", (event) => {
-      event.preventDefault();
-      this.#showRange();
+    this.#windows = new WindowPicker(this.#root, {
+      choose: (window) => this.#selectWindow(window),
+      liveRange: () => this.#liveRange(),
+      refuse: (sentence) => this.#notice(sentence),
     });
     const retheme = () => this.#rebuildCharts();
     DARK.addEventListener("change", retheme);
@@ -86,7 +88,7 @@ export class DeviceView {
   /** What a metric's chart shows now: { window, times, values, gaps }, with nulls where data is missing. */
   series(metric) {
     const chart = this.#charts.get(metric);
-    return chart ? { window: this.#window.key, ...structuredClone(chart.shown) } : null;
+    return chart ? { window: this.#shownWindow, ...structuredClone(chart.shown) } : null;
   }
 
   /** A metric chart's time axis labels with their edges in pixels. */
@@ -253,55 +255,9 @@ export class DeviceView {
     }
   }
 
-  #renderWindows() {
-    const group = part(this.#root, "windows");
-    group.replaceChildren(...[...WINDOWS, { key: "custom", label: "Custom" }].map((window) => h("button", {
-      type: "button",
-      dataset: { window: window.key },
-      "aria-pressed": String(window.key === this.#window.key),
-      text: window.label,
-      on: { click: () => (window.key === "custom" ? this.#openRange() : this.#selectWindow(window)) },
-    })));
-  }
-
-  /** Shows the range form, filled with the window shown now. */
-  #openRange() {
-    const form = part(this.#root, "range");
-    const [from, to] = windowRange(this.#window) ?? this.#liveRange();
-    form.from.value = toLocalInput(from);
-    form.to.value = toLocalInput(to);
-    form.hidden = false;
-    form.from.focus();
-  }
-
-  #showRange() {
-    const form = part(this.#root, "range");
-    const from = fromLocalInput(form.from.value);
-    const to = fromLocalInput(form.to.value);
-    if (!(from < to)) {
-      this.#notice("The range must end after it starts.");
-      return;
-    }
-    this.#selectWindow(customWindow(from, to));
-  }
-
-  /** A span dragged across a chart: its history, and the range form filled in to adjust it. */
-  #zoom(from, to) {
-    const form = part(this.#root, "range");
-    form.from.value = toLocalInput(from);
-    form.to.value = toLocalInput(to);
-    form.hidden = false;
-    this.#selectWindow(customWindow(from, to));
-  }
-
   #selectWindow(window) {
-    this.#window = window;
     this.#history = null;
     clearTimeout(this.#historyTimer);
-    part(this.#root, "range").hidden = window.key !== "custom";
-    part(this.#root, "windows").querySelectorAll("button").forEach((button) => {
-      button.setAttribute("aria-pressed", String(button.dataset.window === window.key));
-    });
     if (window.key === "live") {
       this.#historyRequest++;
       this.#draw();
@@ -316,7 +272,7 @@ export class DeviceView {
    */
   async #refreshHistory() {
     const request = ++this.#historyRequest;
-    const window = this.#window;
+    const window = this.#windows.window;
     const provisioned = this.#device?.reportIntervalMs ?? DEFAULT_INTERVAL_MS;
     const interval = Math.min(provisioned, slowestPace(byTime(this.#room.readings)) ?? provisioned);
     let history;
@@ -330,7 +286,7 @@ export class DeviceView {
       return;
     }
     if (history) {
-      this.#history = history;
+      this.#history = { ...history, window: window.key };
       this.#draw();
     }
     if (window.key !== "custom") {
@@ -341,7 +297,7 @@ export class DeviceView {
 
   #everySecond() {
     this.#showFacts();
-    if (this.#window.key === "live") {
+    if (this.#windows.window.key === "live") {
       this.#scheduleDraw();
     }
   }
@@ -370,7 +326,8 @@ export class DeviceView {
       renderLatest(part(this.#root, "latest"), this.#room, this.#device?.units ?? {});
     }
     this.#showFacts();
-    if (this.#window.key === "live") {
+    if (this.#windows.window.key === "live") {
+      this.#shownWindow = "live";
       const readings = byTime(this.#room.readings);
       const interval = this.#device?.reportIntervalMs ?? DEFAULT_INTERVAL_MS;
       const range = readings.length ? [readings[0].ts, Math.max(Date.now(), readings.at(-1).ts)] : null;
@@ -378,7 +335,8 @@ export class DeviceView {
         chart.show(readingSeries(readings, metric, interval, this.#rejected.seqs), range);
       });
     } else if (this.#history) {
-      const { from, to, bucketMs, buckets } = this.#history;
+      const { from, to, bucketMs, buckets, window } = this.#history;
+      this.#shownWindow = window;
       this.#syncCharts(metricNames(buckets), "history").forEach((chart, metric) => {
         chart.show(bucketSeries(buckets, metric, bucketMs), [from, to]);
       });
@@ -406,7 +364,7 @@ export class DeviceView {
     if (!same) {
       this.#charts.forEach((chart) => chart.destroy());
       const units = this.#device?.units ?? {};
-      const zoom = (from, to) => this.#zoom(from, to);
+      const zoom = (from, to) => this.#windows.zoom(from, to);
       this.#charts = new Map(metrics.map((metric) => [metric,
         new MetricChart(metric, units[metric], kind === "history", zoom)]));
       this.#chartsKind = kind;

@@ -46,9 +46,10 @@ function medianSpacing(sorted, first, last) {
 
 /**
  * One metric of live readings (sorted by byTime) as { times, values, gaps }. Between two readings further apart than
- * GAP_FACTOR expected intervals (offline, not sending) the series holds a null and gaps a "silence" span. Where seqs
- * are skipped it holds a null and a mark: "missing" when a skipped seq was lost (neither held nor rejected),
- * "rejected" when the hub refused every skipped seq. A reading that lacks the metric is a null too.
+ * GAP_FACTOR expected intervals per reading the device numbered between them (so lost or refused readings are not
+ * taken for silence) the series holds a null and gaps a "silence" span. Where seqs are skipped it holds a null and a
+ * mark: "missing" when a skipped seq was lost (neither held nor rejected), "rejected" when the hub refused every
+ * skipped seq. A reading that lacks the metric is a null too.
  */
 export function readingSeries(sorted, metric, reportIntervalMs, rejectedSeqs) {
   const held = new Set(sorted.map((reading) => reading.seq));
@@ -56,7 +57,8 @@ export function readingSeries(sorted, metric, reportIntervalMs, rejectedSeqs) {
   sorted.forEach((reading, i) => {
     const previous = sorted[i - 1];
     if (previous) {
-      const silent = reading.ts - previous.ts > GAP_FACTOR * expectedInterval(sorted, i, reportIntervalMs);
+      const numbered = Math.max(1, reading.seq - previous.seq); // readings the device sent, stored or not
+      const silent = (reading.ts - previous.ts) / numbered > GAP_FACTOR * expectedInterval(sorted, i, reportIntervalMs);
       const skipped = skippedKind(previous.seq, reading.seq, held, rejectedSeqs);
       if (silent || skipped) {
         const middle = (previous.ts + reading.ts) / 2;
