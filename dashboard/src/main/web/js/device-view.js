@@ -3,7 +3,7 @@
 // header's figures follow the live stream, and the hub's word on the device corrects them within a second.
 
 import { api, devicePath } from "./api.js";
-import { h, fromTemplate, part, setText } from "./dom.js";
+import { fromTemplate, part, setText } from "./dom.js";
 import { formatAgo, formatTime } from "./format.js";
 import { DeviceRoom } from "./device-room.js";
 import { MetricChart } from "./charts.js";
