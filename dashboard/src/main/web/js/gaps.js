@@ -12,7 +12,7 @@ const MIN_INTERVAL_MS = 1000;
  * device that changes its rate (1/s, then 100/s) is judged by the slower one at the change and never gets its
  * normal readings shaded.
  */
-export function expectedInterval(sorted, i, reportIntervalMs) {
+function expectedInterval(sorted, i, reportIntervalMs) {
   const before = medianSpacing(sorted, Math.max(1, i - PACE_SPAN), i - 1);
   const after = medianSpacing(sorted, i + 1, Math.min(sorted.length - 1, i + PACE_SPAN));
   const paces = [before, after].filter((pace) => pace !== null);
