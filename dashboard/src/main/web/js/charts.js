@@ -185,7 +185,8 @@ export class MetricChart {
       select: { show: true },
       scales: { x: { time: true, range: (u, min, max) => this.#range ?? [min, max] } },
       axes: [
-        { ...axis, space: X_LABEL_SPACE, values: (u, splits, i, space, incr) => this.#timeLabels(u, splits, incr) },
+        { ...axis, space: X_LABEL_SPACE, values: (u, splits, i, space, incr) => this.#timeLabels(u, splits, incr),
+          size: (u, values) => (values?.some((label) => label.includes("\n")) ? 56 : 40) },
         { ...axis, size: (u, values) => yAxisSize(u, values) },
       ],
       hooks: {
