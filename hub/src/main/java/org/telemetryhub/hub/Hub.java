@@ -30,7 +30,9 @@ import org.telemetryhub.hub.config.HubConfig;
 import org.telemetryhub.hub.core.ReadingCursor;
 import org.telemetryhub.hub.core.ReadingStore;
 import org.telemetryhub.hub.http.AuthRoutes;
+import org.telemetryhub.hub.http.DeviceAccess;
 import org.telemetryhub.hub.http.DeviceRoutes;
+import org.telemetryhub.hub.http.ExportRoutes;
 import org.telemetryhub.hub.http.HostGuard;
 import org.telemetryhub.hub.http.IngestRoutes;
 import org.telemetryhub.hub.http.MqttBrokerRoutes;
@@ -105,7 +107,8 @@ public final class Hub implements AutoCloseable {
         OperatorStore operators = new OperatorStore(database);
 
         feed = feed(config.store(), database, readings, devices);
-        PresenceTracker presence = new PresenceTracker(devices, feed, clock);
+        timers = Executors.newScheduledThreadPool(2, r -> new Thread(r, "hub-timers"));
+        PresenceTracker presence = new PresenceTracker(devices, feed, clock, timers);
         connections = new DeviceConnections(config.limits(), presence);
         metrics.gauge("hub.connections.devices", "Open device connections", connections::open);
         OperatorAuth operatorAuth = new OperatorAuth(operators, new PasswordHasher(config.auth().passwordIterations()),
@@ -115,7 +118,7 @@ public final class Hub implements AutoCloseable {
                 config.limits());
         committer = new GroupCommitter(readings, metrics, config.ingest().commitBatchReadings(),
                 new Fanout(feed, clock));
-        NamespaceSummaries summaries = new NamespaceSummaries(devices, readings, feed);
+        NamespaceSummaries summaries = new NamespaceSummaries(devices, feed);
         rooms = new Rooms(readings, devices, feed, summaries, config.dashboards(), metrics, clock);
         IngestPipeline pipeline = new IngestPipeline(new FrameParser(config.ingest().maxBatch()),
                 new ReadingValidator(config.ingest(), config.namespaces(), clock),
@@ -139,14 +142,15 @@ public final class Hub implements AutoCloseable {
 
         Router router = new Router(config.ingest().maxBodyBytes());
         new AuthRoutes(operatorAuth, gate, config.auth().sessionTtlMs()).register(router);
-        timers = Executors.newScheduledThreadPool(2, r -> new Thread(r, "hub-timers"));
-        new DeviceRoutes(registry, gate).register(router);
+        DeviceAccess access = new DeviceAccess(rooms.access());
+        new DeviceRoutes(registry, gate, access).register(router);
         new OperatorRoutes(operatorAuth, gate).register(router);
-        streams = new StreamRoutes(gate, rooms, readings, feed, timers,
+        streams = new StreamRoutes(gate, access, rooms, readings, feed, timers,
                 config.dashboards().longPollMaxMs());
         streams.register(router);
+        new ExportRoutes(gate, access, readings).register(router);
         new TicketRoutes(tickets).register(router);
-        new IngestRoutes(tickets, pipeline).register(router);
+        new IngestRoutes(tickets, pipeline, presence).register(router);
         if (config.mqtt().mode().equals(HubConfig.Mqtt.EXTERNAL)) {
             new MqttBrokerRoutes(tickets, devices::find, config.mqtt()).register(router);
         }

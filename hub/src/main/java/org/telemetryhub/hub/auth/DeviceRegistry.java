@@ -1,8 +1,11 @@
 package org.telemetryhub.hub.auth;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.core.DeviceExists;
@@ -10,7 +13,10 @@ import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.core.DeviceState;
 import org.telemetryhub.hub.store.DeviceStore;
 
-/** Provisioning, listing, revoking and re-keying devices; revoking and re-keying cut the device's connections. */
+/**
+ * Provisioning, listing, revoking, re-keying devices and setting their units; revoking and re-keying cut the device's
+ * connections.
+ */
 public final class DeviceRegistry {
 
     private static final Logger log = LoggerFactory.getLogger(DeviceRegistry.class);
@@ -35,9 +41,11 @@ public final class DeviceRegistry {
         this.disconnector = disconnector;
     }
 
-    public Provisioned provision(String deviceId, String namespace, long reportIntervalMs) throws DeviceExists {
+    public Provisioned provision(String deviceId, String namespace, long reportIntervalMs, Map<String, String> units)
+            throws DeviceExists {
         String secret = secrets.newToken();
-        DeviceRef device = devices.create(deviceId, namespace, reportIntervalMs, Secrets.hash(secret), clock.millis());
+        DeviceRef device = devices.create(deviceId, namespace, reportIntervalMs, units, Secrets.hash(secret),
+                clock.millis());
         log.info("event=device_provisioned device={} namespace={}", deviceId, namespace);
         return new Provisioned(device, secret);
     }
@@ -48,6 +56,44 @@ public final class DeviceRegistry {
 
     public List<DeviceState> list() {
         return devices.list();
+    }
+
+    /** Devices in id order after {@code afterId}; {@code next} names the last one when more may follow. */
+    public record Page(List<DeviceState> devices, String next) {}
+
+    /**
+     * Up to {@code limit} devices the predicate lets through, in id order after {@code afterId} (null: from the
+     * first); devices it hides are skipped without shortening the page.
+     */
+    public Page page(String afterId, int limit, Predicate<DeviceState> visible) {
+        List<DeviceState> page = new ArrayList<>(limit + 1);
+        String after = afterId;
+        while (page.size() <= limit) {
+            List<DeviceState> chunk = devices.page(after, limit + 1);
+            for (DeviceState device : chunk) {
+                if (visible.test(device) && page.size() <= limit) {
+                    page.add(device);
+                }
+            }
+            if (chunk.size() <= limit) {
+                break;
+            }
+            after = chunk.get(chunk.size() - 1).ref().id();
+        }
+        if (page.size() <= limit) {
+            return new Page(page, null);
+        }
+        List<DeviceState> shown = page.subList(0, limit);
+        return new Page(List.copyOf(shown), shown.get(limit - 1).ref().id());
+    }
+
+    public Optional<DeviceState> state(DeviceRef device) {
+        return devices.state(device.key());
+    }
+
+    /** Replaces the device's units per metric; false when it is gone. */
+    public boolean replaceUnits(DeviceRef device, Map<String, String> units) {
+        return devices.replaceUnits(device, units);
     }
 
     /** Deletes the device: its tickets stop working and its connections close. */

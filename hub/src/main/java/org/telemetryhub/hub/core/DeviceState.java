@@ -1,8 +1,6 @@
 package org.telemetryhub.hub.core;
 
-/** A device with what {@code GET /api/devices} shows of its readings. */
-public record DeviceState(DeviceRef ref, long lastSeq, long storedCount, Long lastSeenAt, Presence presence) {
-    public long holes() {
-        return lastSeq - storedCount;
-    }
-}
+import java.util.Map;
+
+/** A device with what {@code GET /api/devices} shows of it: where its readings stand, its presence and its units. */
+public record DeviceState(DeviceRef ref, ReadingCursor cursor, Presence presence, Map<String, String> units) {}

@@ -1,6 +1,7 @@
 package org.telemetryhub.hub.core;
 
 import java.util.List;
+import org.telemetryhub.protocol.ErrorCode;
 import org.telemetryhub.protocol.Reading;
 
 /**
@@ -12,7 +13,12 @@ public interface ReadingStore {
     /** Readings and rejections for one device, as one frame or request brought them. */
     record Write(DeviceRef device, List<Reading> readings, List<Rejection> rejections) {}
 
-    record Rejection(Long seq, String code, String message, long at) {}
+    record Rejection(Long seq, String code, String message, long at) {
+        /** Refused for its content: the seq is not stored (a {@code seq_conflict} names a seq that is). */
+        public boolean forContent() {
+            return seq != null && !code.equals(ErrorCode.SEQ_CONFLICT.wire());
+        }
+    }
 
     /** What became of one reading of a {@link Write}, in the order it was given. */
     sealed interface Outcome {
@@ -53,13 +59,13 @@ public interface ReadingStore {
     List<StoredReading> between(long deviceKey, long from, long to, int limit);
 
     /** Every reading with {@code from <= ts < to}, streamed in ts order without holding them all. */
-    void scan(long deviceKey, long from, long to, java.util.function.Consumer<Reading> each);
+    void scan(long deviceKey, long from, long to, java.util.function.Consumer<StoredReading> each);
 
     /** The latest rejections of a device, newest first. */
     List<Rejection> rejections(long deviceKey, int limit);
 
-    /** How many readings of a device were ever rejected (as far as the store keeps them). */
-    long rejectionCount(long deviceKey);
+    /** Up to {@code limit} seqs with {@code fromSeq <= seq <= toSeq} refused for their content and never stored. */
+    List<RejectedSeq> rejectedSeqs(long deviceKey, long fromSeq, long toSeq, int limit);
 
     /** Removes the oldest readings of a device, up to the last one stored before {@code cutoff}; returns how many. */
     int deleteStoredBefore(long deviceKey, long cutoff);

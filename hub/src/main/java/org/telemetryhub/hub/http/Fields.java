@@ -1,6 +1,9 @@
 package org.telemetryhub.hub.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
 import org.telemetryhub.protocol.ErrorCode;
 import org.telemetryhub.protocol.Ids;
 
@@ -32,6 +35,27 @@ final class Fields {
                     + describe(value));
         }
         return value.longValue();
+    }
+
+    /** An object of string values, in key order; empty when the field is absent. */
+    static Map<String, String> strings(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null) {
+            return Map.of();
+        }
+        if (!value.isObject()) {
+            throw ApiError.badMessage(field + " must be an object of strings, but was " + describe(value));
+        }
+        Map<String, String> out = new TreeMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            if (!entry.getValue().isTextual()) {
+                throw ApiError.badMessage(field + "." + Ids.echo(entry.getKey()) + " must be a string, but was "
+                        + describe(entry.getValue()));
+            }
+            out.put(entry.getKey(), entry.getValue().asText());
+        }
+        return out;
     }
 
     static boolean flag(JsonNode body, String field) {

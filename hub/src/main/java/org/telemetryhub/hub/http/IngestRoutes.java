@@ -8,21 +8,24 @@ import java.util.Optional;
 import org.telemetryhub.hub.auth.Tickets;
 import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.ingest.IngestPipeline;
+import org.telemetryhub.hub.rooms.PresenceTracker;
 import org.telemetryhub.protocol.ErrorCode;
 import org.telemetryhub.protocol.HubMessage;
 
 /**
  * {@code POST /api/devices/{id}/readings}: HTTP ingest through the same pipeline as the sockets. The answer waits
- * for the commit, so every seq in {@code acked} is stored.
+ * for the commit, so every seq in {@code acked} is stored; each committed request keeps the device's presence.
  */
 public final class IngestRoutes {
 
     private final Tickets tickets;
     private final IngestPipeline pipeline;
+    private final PresenceTracker presence;
 
-    public IngestRoutes(Tickets tickets, IngestPipeline pipeline) {
+    public IngestRoutes(Tickets tickets, IngestPipeline pipeline, PresenceTracker presence) {
         this.tickets = tickets;
         this.pipeline = pipeline;
+        this.presence = presence;
     }
 
     public void register(Router router) {
@@ -66,6 +69,7 @@ public final class IngestRoutes {
             answer.put("acked", verdicts.acked());
             answer.put("rejected", rejected);
             exchange.json(200, answer);
+            presence.readingOverHttp(device);
         });
     }
 

@@ -16,17 +16,17 @@ import org.eclipse.jetty.server.Request;
 import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.core.Operator;
 import org.telemetryhub.hub.core.ReadingStore;
+import org.telemetryhub.hub.core.RejectedSeq;
 import org.telemetryhub.hub.rooms.DashboardSession;
 import org.telemetryhub.hub.rooms.Feed;
 import org.telemetryhub.hub.rooms.FeedEvent;
-import org.telemetryhub.hub.rooms.RoomAccess;
 import org.telemetryhub.hub.rooms.Rooms;
-import org.telemetryhub.protocol.ErrorCode;
+import org.telemetryhub.protocol.Ids;
 import org.telemetryhub.protocol.Reading;
 
 /**
  * Fallbacks and history for operators: the device room as SSE, long-poll by offset, readings by time, time buckets
- * with empty buckets kept (so charts can show gaps), and the latest rejections.
+ * with empty buckets kept (so charts can show gaps), the latest rejections, and the rejected seqs of a seq range.
  */
 public final class StreamRoutes {
 
@@ -34,6 +34,7 @@ public final class StreamRoutes {
     private static final int MAX_LIMIT = 10_000;
 
     private final OperatorGate gate;
+    private final DeviceAccess access;
     private final Rooms rooms;
     private final ReadingStore store;
     private final Feed feed;
@@ -41,9 +42,10 @@ public final class StreamRoutes {
     private final long longPollMaxMs;
     private final Set<SseStream> streams = ConcurrentHashMap.newKeySet();
 
-    public StreamRoutes(OperatorGate gate, Rooms rooms, ReadingStore store, Feed feed,
+    public StreamRoutes(OperatorGate gate, DeviceAccess access, Rooms rooms, ReadingStore store, Feed feed,
                         ScheduledExecutorService timers, long longPollMaxMs) {
         this.gate = gate;
+        this.access = access;
         this.rooms = rooms;
         this.store = store;
         this.feed = feed;
@@ -69,11 +71,11 @@ public final class StreamRoutes {
 
     private void stream(Exchange exchange) {
         Operator operator = gate.require(exchange).operator();
-        DeviceRef device = device(exchange, operator);
+        DeviceRef device = access.visible(exchange, operator);
         String lastEventId = exchange.request().getHeaders().get("Last-Event-ID");
-        Long after = optionalOffset(exchange, "after");
+        Long after = Query.optionalOffset(exchange, "after");
         if (lastEventId != null) {
-            after = offset("Last-Event-ID", lastEventId);
+            after = Query.offset("Last-Event-ID", lastEventId);
         }
         if (after == null) {
             after = store.lastOffset(device.key());
@@ -98,21 +100,21 @@ public final class StreamRoutes {
 
     private void readings(Exchange exchange) {
         Operator operator = gate.require(exchange).operator();
-        DeviceRef device = device(exchange, operator);
-        int limit = (int) bounded(exchange, "limit", 1_000, 1, MAX_LIMIT);
-        Long after = optionalOffset(exchange, "after");
+        DeviceRef device = access.visible(exchange, operator);
+        int limit = (int) Query.bounded(exchange, "limit", 1_000, 1, MAX_LIMIT);
+        Long after = Query.optionalOffset(exchange, "after");
         if (after != null) {
-            longPoll(exchange, device, after, limit, bounded(exchange, "waitMs", 0, 0, longPollMaxMs));
+            longPoll(exchange, device, after, limit, Query.bounded(exchange, "waitMs", 0, 0, longPollMaxMs));
             return;
         }
-        long from = required(exchange, "from");
-        long to = required(exchange, "to");
+        long from = Query.requiredTime(exchange, "from", ", or after= for a cursor");
+        long to = Query.requiredTime(exchange, "to", ", or after= for a cursor");
         if (to <= from) {
             throw ApiError.badMessage("to must be after from, but was " + to + " <= " + from);
         }
         String bucketMs = exchange.query("bucketMs");
         if (bucketMs != null) {
-            exchange.json(200, Map.of("buckets", buckets(device, from, to, bounded(exchange, "bucketMs", 0, 1,
+            exchange.json(200, Map.of("buckets", buckets(device, from, to, Query.bounded(exchange, "bucketMs", 0, 1,
                     Long.MAX_VALUE))));
             return;
         }
@@ -154,7 +156,11 @@ public final class StreamRoutes {
 
     private void rejections(Exchange exchange) {
         Operator operator = gate.require(exchange).operator();
-        DeviceRef device = device(exchange, operator);
+        DeviceRef device = access.visible(exchange, operator);
+        if (exchange.query("fromSeq") != null || exchange.query("toSeq") != null) {
+            rejectedSeqs(exchange, device);
+            return;
+        }
         List<Map<String, Object>> rejections = new ArrayList<>();
         for (ReadingStore.Rejection rejection : store.rejections(device.key(), 100)) {
             Map<String, Object> entry = new LinkedHashMap<>();
@@ -165,6 +171,31 @@ public final class StreamRoutes {
             rejections.add(entry);
         }
         exchange.json(200, Map.of("rejections", rejections));
+    }
+
+    /**
+     * The seqs in {@code [fromSeq, toSeq]} refused for their content and never stored, in seq order, with the code
+     * each was first refused with; {@code next} is where the following page starts, or null after the last.
+     */
+    private void rejectedSeqs(Exchange exchange, DeviceRef device) {
+        long from = Query.bounded(exchange, "fromSeq", Ids.MIN_SEQ, Ids.MIN_SEQ, Ids.MAX_SEQ);
+        long to = Query.bounded(exchange, "toSeq", Ids.MAX_SEQ, Ids.MIN_SEQ, Ids.MAX_SEQ);
+        if (to < from) {
+            throw ApiError.badMessage("toSeq must be at least fromSeq, but was " + to + " < " + from);
+        }
+        int limit = (int) Query.bounded(exchange, "limit", 1_000, 1, MAX_LIMIT);
+        List<RejectedSeq> page = store.rejectedSeqs(device.key(), from, to, limit + 1);
+        List<Map<String, Object>> seqs = new ArrayList<>(Math.min(page.size(), limit));
+        for (RejectedSeq rejected : page.subList(0, Math.min(page.size(), limit))) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("seq", rejected.seq());
+            entry.put("error", rejected.code());
+            seqs.add(entry);
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("rejectedSeqs", seqs);
+        answer.put("next", page.size() > limit ? page.get(limit).seq() : null);
+        exchange.json(200, answer);
     }
 
     private List<Map<String, Object>> buckets(DeviceRef device, long from, long to, long bucketMs) {
@@ -179,7 +210,8 @@ public final class StreamRoutes {
         for (int i = 0; i < count; i++) {
             byBucket.add(new TreeMap<>());
         }
-        store.scan(device.key(), from, to, reading -> {
+        store.scan(device.key(), from, to, stored -> {
+            Reading reading = stored.reading();
             int index = (int) ((reading.ts() - first) / bucketMs);
             counts[index]++;
             reading.metrics().forEach((name, value) ->
@@ -223,68 +255,19 @@ public final class StreamRoutes {
     static List<Map<String, Object>> describe(List<ReadingStore.StoredReading> readings) {
         List<Map<String, Object>> out = new ArrayList<>(readings.size());
         for (ReadingStore.StoredReading stored : readings) {
-            Reading reading = stored.reading();
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("offset", stored.offset());
-            entry.put("seq", reading.seq());
-            entry.put("ts", reading.ts());
-            entry.put("metrics", reading.metrics());
-            out.add(entry);
+            out.add(describe(stored));
         }
         return out;
     }
 
-    private DeviceRef device(Exchange exchange, Operator operator) {
-        RoomAccess.Verdict verdict = rooms.access().device(operator, exchange.path("id"));
-        if (verdict.refusal() == null) {
-            return verdict.device();
-        }
-        boolean forbidden = verdict.refusal().error().equals("forbidden");
-        throw new ApiError(forbidden ? 403 : 404, forbidden ? ErrorCode.FORBIDDEN : ErrorCode.UNKNOWN_DEVICE,
-                verdict.refusal().message());
-    }
-
-    private static Long optionalOffset(Exchange exchange, String name) {
-        String raw = exchange.query(name);
-        return raw == null ? null : offset(name, raw);
-    }
-
-    private static long offset(String name, String raw) {
-        try {
-            long value = Long.parseLong(raw.trim());
-            if (value >= 0) {
-                return value;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below with the rule
-        }
-        throw ApiError.badMessage(name + " must be an offset (an integer >= 0), but was \""
-                + org.telemetryhub.protocol.Ids.echo(raw) + "\"");
-    }
-
-    private static long required(Exchange exchange, String name) {
-        String raw = exchange.query(name);
-        if (raw == null) {
-            throw ApiError.badMessage(name + " is required (epoch ms), or after= for a cursor");
-        }
-        return number(name, raw, Long.MIN_VALUE, Long.MAX_VALUE);
-    }
-
-    private static long bounded(Exchange exchange, String name, long fallback, long min, long max) {
-        String raw = exchange.query(name);
-        return raw == null ? fallback : number(name, raw, min, max);
-    }
-
-    private static long number(String name, String raw, long min, long max) {
-        try {
-            long value = Long.parseLong(raw.trim());
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below with the rule
-        }
-        throw ApiError.badMessage(name + " must be an integer in [" + min + ", " + max + "], but was \""
-                + org.telemetryhub.protocol.Ids.echo(raw) + "\"");
+    /** A stored reading as history, long-poll and the NDJSON export show it: offset, seq, ts, metrics. */
+    static Map<String, Object> describe(ReadingStore.StoredReading stored) {
+        Reading reading = stored.reading();
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("offset", stored.offset());
+        entry.put("seq", reading.seq());
+        entry.put("ts", reading.ts());
+        entry.put("metrics", reading.metrics());
+        return entry;
     }
 }

@@ -51,7 +51,7 @@ public sealed interface DashboardMessage {
 
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record DeviceSummary(String type, String device, String presence, Long lastSeenAt, long lastSeq,
-                         double ratePerS, long rejected) implements DashboardMessage {}
+                         double ratePerS, long rejected, long holes) implements DashboardMessage {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Error(String type, String error, String message, String device, String namespace)

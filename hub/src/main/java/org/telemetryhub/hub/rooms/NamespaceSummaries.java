@@ -7,13 +7,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.function.Consumer;
 import org.telemetryhub.hub.core.DeviceState;
-import org.telemetryhub.hub.core.ReadingStore;
+import org.telemetryhub.hub.core.ReadingCursor;
 import org.telemetryhub.hub.store.DeviceStore;
 
 /**
- * Namespace rooms: a summary per device (presence, last seen, last seq, readings per second, rejections), sent to
- * the namespace's dashboards at most once per second per device, plus its presence events. No raw readings, so a
- * large fleet stays cheap to watch.
+ * Namespace rooms: a summary per device (presence, last seen, last seq, readings per second, rejected seqs and
+ * holes), sent to the namespace's dashboards at most once per second per device, plus its presence events. No raw
+ * readings, so a large fleet stays cheap to watch: a device's figures are read again from its cursor at most once a
+ * second, and only when a reading or a rejection arrived.
  */
 public final class NamespaceSummaries {
 
@@ -21,37 +22,36 @@ public final class NamespaceSummaries {
         final String deviceId;
         final String namespace;
         String presence;
-        Long lastSeenAt;
-        long lastSeq;
-        long rejected;
+        final long key;
+        ReadingCursor cursor;
         int readingsThisTick;
         double ratePerS;
         boolean dirty;
+        boolean wrote;
 
-        Live(String deviceId, String namespace, String presence, Long lastSeenAt, long lastSeq, long rejected) {
+        Live(String deviceId, String namespace, String presence, long key, ReadingCursor cursor) {
             this.deviceId = deviceId;
             this.namespace = namespace;
             this.presence = presence;
-            this.lastSeenAt = lastSeenAt;
-            this.lastSeq = lastSeq;
-            this.rejected = rejected;
+            this.key = key;
+            this.cursor = cursor;
         }
 
         DashboardMessage.DeviceSummary summary() {
-            return new DashboardMessage.DeviceSummary("device-summary", deviceId, presence, lastSeenAt, lastSeq,
-                    ratePerS, rejected);
+            return new DashboardMessage.DeviceSummary("device-summary", deviceId, presence, cursor.lastSeenAt(),
+                    cursor.maxSeq(), ratePerS, cursor.rejected(), cursor.holes());
         }
     }
 
+    private static final ReadingCursor NONE = new ReadingCursor(0, 0, 0, 0, 0, null);
+
     private final DeviceStore devices;
-    private final ReadingStore readings;
     private final Map<Long, Live> live = new ConcurrentHashMap<>();
     private final Map<String, Set<Consumer<DashboardMessage>>> listeners = new ConcurrentHashMap<>();
     private long lastTick;
 
-    public NamespaceSummaries(DeviceStore devices, ReadingStore readings, Feed feed) {
+    public NamespaceSummaries(DeviceStore devices, Feed feed) {
         this.devices = devices;
-        this.readings = readings;
         this.lastTick = System.nanoTime();
         feed.listenAll(this::onEvent);
     }
@@ -78,8 +78,18 @@ public final class NamespaceSummaries {
         double seconds = Math.max(0.001, (now - lastTick) / 1e9);
         lastTick = now;
         for (Live device : live.values()) {
+            boolean wrote;
+            synchronized (device) {
+                wrote = device.wrote;
+                device.wrote = false;
+            }
+            // read outside the lock, so the commit's fan-out never waits for the store
+            ReadingCursor fresh = wrote ? devices.cursor(device.key).orElse(null) : null;
             DashboardMessage.DeviceSummary summary;
             synchronized (device) {
+                if (fresh != null) {
+                    device.cursor = fresh;
+                }
                 double rate = device.readingsThisTick / seconds;
                 device.readingsThisTick = 0;
                 if (rate != device.ratePerS) {
@@ -106,12 +116,11 @@ public final class NamespaceSummaries {
         }
         synchronized (device) {
             device.dirty = true;
-            if (event instanceof FeedEvent.ReadingCommitted committed) {
+            if (event instanceof FeedEvent.ReadingCommitted) {
                 device.readingsThisTick++;
-                device.lastSeq = Math.max(device.lastSeq, committed.stored().reading().seq());
-                device.lastSeenAt = committed.stored().storedAt();
+                device.wrote = true;
             } else if (event instanceof FeedEvent.Rejected) {
-                device.rejected++;
+                device.wrote = true;
             } else if (event instanceof FeedEvent.PresenceChanged presence) {
                 device.presence = presence.state();
             }
@@ -121,18 +130,24 @@ public final class NamespaceSummaries {
         }
     }
 
+    /** The device's summary, with the figures just read for the list. */
     private Live live(DeviceState state) {
-        return live.computeIfAbsent(state.ref().key(), k -> summary(state));
+        Live device = live.computeIfAbsent(state.ref().key(), k -> summary(state));
+        synchronized (device) {
+            device.cursor = state.cursor();
+        }
+        return device;
     }
 
     private Live load(FeedEvent event) {
         return devices.state(event.device().key()).map(this::summary)
-                .orElseGet(() -> new Live(event.device().id(), event.device().namespace(), "offline", null, 0, 0));
+                .orElseGet(() -> new Live(event.device().id(), event.device().namespace(), "offline",
+                        event.device().key(), NONE));
     }
 
     private Live summary(DeviceState state) {
-        return new Live(state.ref().id(), state.ref().namespace(), state.presence().state(), state.lastSeenAt(),
-                state.lastSeq(), readings.rejectionCount(state.ref().key()));
+        return new Live(state.ref().id(), state.ref().namespace(), state.presence().state(), state.ref().key(),
+                state.cursor());
     }
 
     private void emit(String namespace, DashboardMessage message) {

@@ -1,12 +1,18 @@
 package org.telemetryhub.hub.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.telemetryhub.hub.core.Credentials;
 import org.telemetryhub.hub.core.DeviceExists;
 import org.telemetryhub.hub.core.DeviceRef;
@@ -14,23 +20,30 @@ import org.telemetryhub.hub.core.DeviceState;
 import org.telemetryhub.hub.core.Presence;
 import org.telemetryhub.hub.core.ReadingCursor;
 import org.telemetryhub.hub.core.StoreException;
+import org.telemetryhub.protocol.Wire;
 
-/** Provisioned devices: their ids, namespaces, secret hashes and reading cursors. */
+/** Provisioned devices: their ids, namespaces, secret hashes, units, reading cursors and presence. */
 public final class DeviceStore {
 
     private static final String COLUMNS = "device_key, device_id, fleet, report_interval_ms";
     private static final String SQL_INSERT = "INSERT INTO devices (device_id, active_id, fleet, secret_hash, "
-            + "report_interval_ms, created_at) VALUES (?, ?, ?, ?, ?, ?)";
+            + "report_interval_ms, created_at, units) VALUES (?, ?, ?, ?, ?, ?, ?)";
     private static final String SQL_CREDENTIALS =
             "SELECT " + COLUMNS + ", secret_hash, max_seq FROM devices WHERE active_id = ?";
     private static final String SQL_FIND = "SELECT " + COLUMNS + " FROM devices WHERE active_id = ?";
-    private static final String STATE = "SELECT " + COLUMNS + ", max_seq, stored_count, last_seen_at, "
-            + "presence_state, presence_version, presence_at FROM devices ";
+    private static final String STATE = "SELECT " + COLUMNS + ", presence_state, presence_version, presence_at, "
+            + "units, last_offset, max_seq, stored_count, rejected_count, rejected_max, last_seen_at FROM devices ";
     private static final String SQL_LIST = STATE + "WHERE active_id IS NOT NULL ORDER BY fleet, device_id";
+    private static final String SQL_PAGE = STATE + "WHERE active_id > ? ORDER BY active_id LIMIT ?";
     private static final String SQL_STATE = STATE + "WHERE device_key = ? AND active_id IS NOT NULL";
     private static final String SQL_PRESENCE = "UPDATE devices SET presence_state = ?, presence_at = ?, "
             + "presence_version = presence_version + 1 WHERE device_key = ?";
     private static final String SQL_PRESENCE_VERSION = "SELECT presence_version FROM devices WHERE device_key = ?";
+    private static final String SQL_PRESENCE_IF = "UPDATE devices SET presence_state = ?, presence_at = ?, "
+            + "presence_version = presence_version + 1 WHERE device_key = ? AND presence_version = ? "
+            + "AND active_id IS NOT NULL";
+    private static final String SQL_UNITS =
+            "UPDATE devices SET units = ? WHERE device_key = ? AND active_id IS NOT NULL";
     private static final String SQL_ALL_OFFLINE = "UPDATE devices SET presence_state = 'offline', presence_at = ?, "
             + "presence_version = presence_version + 1 WHERE presence_state <> 'offline'";
     private static final String SQL_DELETE =
@@ -38,6 +51,9 @@ public final class DeviceStore {
     private static final String SQL_SECRET =
             "UPDATE devices SET secret_hash = ? WHERE device_key = ? AND active_id IS NOT NULL";
     private static final String SQL_DROP_TICKETS = "DELETE FROM tickets WHERE device_key = ?";
+
+    private static final ObjectReader UNITS_READER = new ObjectMapper()
+            .readerFor(new TypeReference<TreeMap<String, String>>() {});
 
     private final Database database;
     private final Jdbc jdbc;
@@ -50,8 +66,8 @@ public final class DeviceStore {
         this.live = live;
     }
 
-    public DeviceRef create(String deviceId, String namespace, long reportIntervalMs, String secretHash, long now)
-            throws DeviceExists {
+    public DeviceRef create(String deviceId, String namespace, long reportIntervalMs, Map<String, String> units,
+                            String secretHash, long now) throws DeviceExists {
         try (Connection connection = database.connection();
              PreparedStatement insert = connection.prepareStatement(SQL_INSERT, Statement.RETURN_GENERATED_KEYS)) {
             insert.setString(1, deviceId);
@@ -60,6 +76,7 @@ public final class DeviceStore {
             insert.setString(4, secretHash);
             insert.setLong(5, reportIntervalMs);
             insert.setLong(6, now);
+            insert.setString(7, Wire.encode(units));
             insert.executeUpdate();
             try (ResultSet keys = insert.getGeneratedKeys()) {
                 keys.next();
@@ -89,6 +106,17 @@ public final class DeviceStore {
         return jdbc.query(SQL_LIST, this::state);
     }
 
+    /** Up to {@code limit} provisioned devices with ids after {@code afterId} (null: from the first), by id. */
+    public List<DeviceState> page(String afterId, int limit) {
+        return jdbc.query(SQL_PAGE, this::state, afterId == null ? "" : afterId, limit);
+    }
+
+    /** Where a provisioned device's readings stand (from memory when the reading store is ahead of its row). */
+    public Optional<ReadingCursor> cursor(long deviceKey) {
+        return live.cursor(deviceKey)
+                .or(() -> jdbc.one(JdbcReadingStore.SQL_CURSOR, JdbcReadingStore::readingCursor, deviceKey));
+    }
+
     /** One provisioned device's state; empty once it is deleted. */
     public Optional<DeviceState> state(long deviceKey) {
         return jdbc.one(SQL_STATE, this::state, deviceKey);
@@ -96,13 +124,23 @@ public final class DeviceStore {
 
     private DeviceState state(ResultSet rs) throws SQLException {
         DeviceRef ref = ref(rs);
-        Presence presence = new Presence(rs.getString(8), rs.getLong(9), (Long) rs.getObject(10, Long.class));
-        Optional<ReadingCursor> cursor = live.cursor(ref.key());
-        if (cursor.isPresent()) {
-            return new DeviceState(ref, cursor.get().maxSeq(), cursor.get().storedCount(), cursor.get().lastSeenAt(),
-                    presence);
+        Presence presence = new Presence(rs.getString(5), rs.getLong(6), (Long) rs.getObject(7, Long.class));
+        ReadingCursor cursor = live.cursor(ref.key()).orElse(new ReadingCursor(rs.getLong(9), rs.getLong(10),
+                rs.getLong(11), rs.getLong(12), rs.getLong(13), (Long) rs.getObject(14, Long.class)));
+        return new DeviceState(ref, cursor, presence, units(rs.getString(8)));
+    }
+
+    private static Map<String, String> units(String json) {
+        try {
+            return UNITS_READER.readValue(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored units are not a JSON object of strings", e);
         }
-        return new DeviceState(ref, rs.getLong(5), rs.getLong(6), (Long) rs.getObject(7, Long.class), presence);
+    }
+
+    /** Replaces the device's units; false when it is gone. */
+    public boolean replaceUnits(DeviceRef device, Map<String, String> units) {
+        return jdbc.update(SQL_UNITS, Wire.encode(units), device.key()) == 1;
     }
 
     /** Records a presence change and returns its version, one higher than any before it for this device. */
@@ -125,6 +163,14 @@ public final class DeviceStore {
         } catch (SQLException e) {
             throw new StoreException("record presence", e);
         }
+    }
+
+    /**
+     * Records a presence change only if the device's presence version is still {@code version}: of nodes that decide
+     * the same change at once, exactly one records it. Returns whether this call did.
+     */
+    public boolean recordPresenceIf(long deviceKey, long version, String state, long at) {
+        return jdbc.update(SQL_PRESENCE_IF, state, at, deviceKey, version) == 1;
     }
 
     /** At start, no device is connected to this hub: every online or stale device becomes offline. */

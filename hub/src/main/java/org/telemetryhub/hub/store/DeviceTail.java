@@ -2,12 +2,15 @@ package org.telemetryhub.hub.store;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.telemetryhub.hub.core.ReadingCursor;
 import org.telemetryhub.hub.core.ReadingStore.Rejection;
 import org.telemetryhub.hub.core.ReadingStore.StoredReading;
 
 /**
- * One device's readings and rejections that the log holds and the tables do not yet, with its cursor: what every
+ * One device's readings, rejections and rejected-seq set changes that the log holds and the tables do not yet, with
+ * its cursor: what every
  * read adds to the tables, so an acked reading is seen at once. The writer appends, the table flush removes the
  * head, readers copy; each under this object's lock, which is never held across I/O.
  */
@@ -16,6 +19,7 @@ final class DeviceTail {
     private ReadingCursor cursor;
     private final ArrayList<StoredReading> readings = new ArrayList<>();
     private final ArrayList<Rejection> rejections = new ArrayList<>();
+    private final ArrayList<LogEntry.RejectedSet> rejectedSets = new ArrayList<>();
 
     private volatile boolean mayBeGone;
 
@@ -53,21 +57,61 @@ final class DeviceTail {
         return null;
     }
 
-    /** Takes what a commit wrote to the log. */
-    synchronized void append(ReadingCursor moved, List<StoredReading> stored, List<Rejection> rejected) {
+    /** Takes what a commit wrote to the log; {@code rejectedSet} is null when it left the set and its count alone. */
+    synchronized void append(ReadingCursor moved, List<StoredReading> stored, List<Rejection> rejected,
+                             LogEntry.RejectedSet rejectedSet) {
         cursor = moved;
         readings.addAll(stored);
         rejections.addAll(rejected);
+        if (rejectedSet != null) {
+            rejectedSets.add(rejectedSet);
+        }
     }
 
-    /** Forgets what the tables now hold: readings up to {@code offset}, and the oldest {@code rejected}. */
-    synchronized void flushed(long offset, int rejected) {
+    /** Whether unflushed changes put this seq in the rejected-seq set (true), took it out (false) or neither (null). */
+    synchronized Boolean rejectedState(long seq) {
+        for (int i = rejectedSets.size() - 1; i >= 0; i--) {
+            LogEntry.RejectedSet change = rejectedSets.get(i);
+            if (change.removed().contains(seq)) {
+                return false;
+            }
+            if (change.added().containsKey(seq)) {
+                return true;
+            }
+        }
+        return null;
+    }
+
+    /** The unflushed changes of the rejected-seq set in {@code [from, to]}: seq to its code, or to null if removed. */
+    synchronized Map<Long, String> rejectedChanges(long from, long to) {
+        Map<Long, String> changes = new TreeMap<>();
+        for (LogEntry.RejectedSet change : rejectedSets) {
+            change.added().forEach((seq, code) -> {
+                if (seq >= from && seq <= to) {
+                    changes.put(seq, code);
+                }
+            });
+            change.removed().forEach(seq -> {
+                if (seq >= from && seq <= to) {
+                    changes.put(seq, null);
+                }
+            });
+        }
+        return changes;
+    }
+
+    /**
+     * Forgets what the tables now hold: readings up to {@code offset}, the oldest {@code rejected} rejections and the
+     * oldest {@code rejectedSets} set changes.
+     */
+    synchronized void flushed(long offset, int rejected, int rejectedSetChanges) {
         int cut = 0;
         while (cut < readings.size() && readings.get(cut).offset() <= offset) {
             cut++;
         }
         readings.subList(0, cut).clear();
         rejections.subList(0, Math.min(rejected, rejections.size())).clear();
+        rejectedSets.subList(0, Math.min(rejectedSetChanges, rejectedSets.size())).clear();
         if (readings.isEmpty()) {
             readings.trimToSize();
         }

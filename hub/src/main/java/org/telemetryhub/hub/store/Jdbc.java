@@ -51,6 +51,16 @@ final class Jdbc {
         return rows.isEmpty() ? Optional.empty() : Optional.ofNullable(rows.get(0));
     }
 
+    /** The one number a query on this connection (inside its transaction) answers, such as a COUNT. */
+    static long number(Connection connection, String sql, Object... parameters) {
+        try (PreparedStatement statement = prepare(connection, sql, parameters);
+             ResultSet rs = statement.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        } catch (SQLException e) {
+            throw new StoreException("query", e);
+        }
+    }
+
     static PreparedStatement prepare(Connection connection, String sql, Object... parameters) throws SQLException {
         PreparedStatement statement = connection.prepareStatement(sql);
         for (int i = 0; i < parameters.length; i++) {

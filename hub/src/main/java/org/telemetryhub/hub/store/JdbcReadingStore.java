@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.telemetryhub.hub.core.ReadingCursor;
 import org.telemetryhub.hub.core.ReadingStore;
+import org.telemetryhub.hub.core.RejectedSeq;
 import org.telemetryhub.hub.core.StoreException;
 import org.telemetryhub.protocol.Reading;
 import org.telemetryhub.protocol.Wire;
@@ -30,14 +32,22 @@ import org.telemetryhub.protocol.Wire;
  */
 public final class JdbcReadingStore implements ReadingStore {
 
-    private static final String SQL_CURSOR = "SELECT last_offset, max_seq, stored_count, last_seen_at "
-            + "FROM devices WHERE device_key = ? AND active_id IS NOT NULL";
+    static final String SQL_CURSOR = "SELECT last_offset, max_seq, stored_count, rejected_count, rejected_max, "
+            + "last_seen_at, rejected_version FROM devices WHERE device_key = ? AND active_id IS NOT NULL";
     private static final String SQL_WITH_SEQ = "SELECT offset_no, seq, ts, metrics, stored_at FROM readings "
             + "WHERE device_key = ? AND seq = ?";
     static final String SQL_INSERT =
             "INSERT INTO readings (device_key, offset_no, seq, ts, metrics, stored_at) VALUES (?, ?, ?, ?, ?, ?)";
     private static final String SQL_ADVANCE = "UPDATE devices SET last_offset = ?, max_seq = ?, stored_count = ?, "
-            + "last_seen_at = ? WHERE device_key = ? AND last_offset = ?";
+            + "last_seen_at = ?, rejected_count = ?, rejected_max = ?, rejected_version = ? "
+            + "WHERE device_key = ? AND last_offset = ? AND rejected_version = ?";
+    static final String SQL_IS_REJECTED = "SELECT COUNT(*) FROM rejected_seqs WHERE device_key = ? AND seq = ?";
+    static final String SQL_COUNT_REJECTED =
+            "SELECT COUNT(*) FROM rejected_seqs WHERE device_key = ? AND seq > ? AND seq <= ?";
+    static final String SQL_ADD_REJECTED = "INSERT INTO rejected_seqs (device_key, seq, code) VALUES (?, ?, ?)";
+    static final String SQL_REMOVE_REJECTED = "DELETE FROM rejected_seqs WHERE device_key = ? AND seq = ?";
+    private static final String SQL_REJECTED_SEQS = "SELECT seq, code FROM rejected_seqs "
+            + "WHERE device_key = ? AND seq >= ? AND seq <= ? ORDER BY seq LIMIT ?";
     static final String SQL_REJECTION =
             "INSERT INTO rejections (device_key, seq, code, message, rejected_at) VALUES (?, ?, ?, ?, ?)";
     private static final String SQL_AFTER = "SELECT offset_no, seq, ts, metrics, stored_at FROM readings "
@@ -50,7 +60,6 @@ public final class JdbcReadingStore implements ReadingStore {
             + "WHERE device_key = ? AND ts >= ? AND ts < ? ORDER BY ts";
     private static final String SQL_REJECTIONS = "SELECT seq, code, message, rejected_at FROM rejections "
             + "WHERE device_key = ? ORDER BY rejection_id DESC LIMIT ?";
-    private static final String SQL_REJECTION_COUNT = "SELECT COUNT(*) FROM rejections WHERE device_key = ?";
     private static final String SQL_STORED_AT = "SELECT offset_no, stored_at FROM readings "
             + "WHERE device_key = ? AND offset_no > ? ORDER BY offset_no LIMIT ?";
     private static final String SQL_EXPIRE = "DELETE FROM readings WHERE device_key = ? AND offset_no <= ?";
@@ -71,21 +80,35 @@ public final class JdbcReadingStore implements ReadingStore {
         this.clock = clock;
     }
 
-    private record Cursor(long lastOffset, long maxSeq, long count) {}
+    private record Cursor(long lastOffset, long maxSeq, long count, long rejected, long rejectedMax,
+                          long rejectedVersion) {
+
+        static Cursor of(ResultSet rs) throws SQLException {
+            return new Cursor(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                    rs.getLong(7));
+        }
+    }
 
     /** The cursor a write moved, from where it was read to where it goes. */
     private static final class Move {
-        final long fromOffset;
+        final Cursor from;
         long lastOffset;
         long maxSeq;
         long count;
+        final RejectedSeqs rejected;
         final Map<Long, Pending> bySeq = new HashMap<>();
 
-        Move(Cursor from) {
-            fromOffset = from.lastOffset();
+        Move(Cursor from, RejectedSeqs.Lookup lookup) {
+            this.from = from;
             lastOffset = from.lastOffset();
             maxSeq = from.maxSeq();
             count = from.count();
+            rejected = new RejectedSeqs(lookup, from.rejected(), from.rejectedMax());
+        }
+
+        Cursor to() {
+            return new Cursor(lastOffset, maxSeq, count, rejected.count(from.maxSeq(), maxSeq), rejected.max(),
+                    from.rejectedVersion() + (rejected.changesSet() ? 1 : 0));
         }
     }
 
@@ -108,9 +131,10 @@ public final class JdbcReadingStore implements ReadingStore {
                     if (attempt > 1) {
                         lockCursors(connection, writes, moves);
                     }
-                    List<List<Outcome>> outcomes = writeOnce(connection, writes, moves);
+                    Map<Long, Cursor> moved = new HashMap<>();
+                    List<List<Outcome>> outcomes = writeOnce(connection, writes, moves, moved);
                     connection.commit();
-                    moves.forEach((key, move) -> cursors.put(key, new Cursor(move.lastOffset, move.maxSeq, move.count)));
+                    cursors.putAll(moved);
                     return outcomes;
                 } catch (CursorMoved moved) {
                     connection.rollback();
@@ -132,8 +156,8 @@ public final class JdbcReadingStore implements ReadingStore {
         }
     }
 
-    private List<List<Outcome>> writeOnce(Connection connection, List<Write> writes, Map<Long, Move> moves)
-            throws SQLException, CursorMoved {
+    private List<List<Outcome>> writeOnce(Connection connection, List<Write> writes, Map<Long, Move> moves,
+                                          Map<Long, Cursor> moved) throws SQLException, CursorMoved {
         long now = clock.millis();
         List<List<Outcome>> outcomes = new ArrayList<>(writes.size());
         try (PreparedStatement cursorQuery = connection.prepareStatement(SQL_CURSOR);
@@ -151,7 +175,7 @@ public final class JdbcReadingStore implements ReadingStore {
                         outcomes.add(write.readings().stream().<Outcome>map(r -> new Outcome.DeviceGone()).toList());
                         continue;
                     }
-                    move = new Move(cursor.get());
+                    move = new Move(cursor.get(), lookup(connection, key));
                     moves.put(key, move);
                 }
                 List<Outcome> results = new ArrayList<>(write.readings().size());
@@ -163,6 +187,7 @@ public final class JdbcReadingStore implements ReadingStore {
                                 ReadingStore.conflictMessage(write.device(), reading.seq()), now));
                     }
                     if (outcome instanceof Outcome.Stored stored) {
+                        move.rejected.stored(reading.seq());
                         insert.setLong(1, key);
                         insert.setLong(2, stored.offset());
                         insert.setLong(3, reading.seq());
@@ -177,11 +202,14 @@ public final class JdbcReadingStore implements ReadingStore {
                 for (Rejection r : rejections) {
                     addRejection(rejection, key, r);
                     rejected++;
+                    if (r.forContent() && !isStored(findSeq, key, r.seq(), move)) {
+                        move.rejected.rejected(r.seq(), r.code());
+                    }
                 }
                 outcomes.add(results);
             }
             // The cursors move first: their rows are the locks that keep two writers of a device from interleaving.
-            advance(connection, moves, now);
+            advance(connection, moves, now, moved);
             if (inserted > 0) {
                 insert.executeBatch();
             }
@@ -189,7 +217,58 @@ public final class JdbcReadingStore implements ReadingStore {
                 rejection.executeBatch();
             }
         }
+        for (Map.Entry<Long, Move> entry : moves.entrySet()) {
+            RejectedSeqs changes = entry.getValue().rejected;
+            if (changes.changesSet()) {
+                changeRejected(connection, entry.getKey(), changes.added(), changes.removed());
+            }
+        }
         return outcomes;
+    }
+
+    /** The rejected-seq set of one device as this transaction sees it. */
+    private static RejectedSeqs.Lookup lookup(Connection connection, long key) {
+        return new RejectedSeqs.Lookup() {
+            @Override
+            public boolean contains(long seq) {
+                return Jdbc.number(connection, SQL_IS_REJECTED, key, seq) > 0;
+            }
+
+            @Override
+            public long countBetween(long after, long upTo) {
+                return Jdbc.number(connection, SQL_COUNT_REJECTED, key, after, upTo);
+            }
+        };
+    }
+
+    /** Adds seqs to a device's rejected-seq set and removes others, in this transaction. */
+    static void changeRejected(Connection connection, long key, Map<Long, String> added, Collection<Long> removed)
+            throws SQLException {
+        try (PreparedStatement add = connection.prepareStatement(SQL_ADD_REJECTED);
+             PreparedStatement remove = connection.prepareStatement(SQL_REMOVE_REJECTED)) {
+            for (Map.Entry<Long, String> seq : added.entrySet()) {
+                add.setLong(1, key);
+                add.setLong(2, seq.getKey());
+                add.setString(3, seq.getValue());
+                add.addBatch();
+            }
+            for (long seq : removed) {
+                remove.setLong(1, key);
+                remove.setLong(2, seq);
+                remove.addBatch();
+            }
+            if (!added.isEmpty()) {
+                add.executeBatch();
+            }
+            if (!removed.isEmpty()) {
+                remove.executeBatch();
+            }
+        }
+    }
+
+    /** Whether this seq is stored: earlier in this write, or before it. */
+    private static boolean isStored(PreparedStatement findSeq, long key, long seq, Move move) throws SQLException {
+        return move.bySeq.containsKey(seq) || (seq <= move.maxSeq && find(findSeq, key, seq).isPresent());
     }
 
     /** Adds one rejection to a batch of {@link #SQL_REJECTION}. */
@@ -239,7 +318,7 @@ public final class JdbcReadingStore implements ReadingStore {
                 lock.setLong(1, key);
                 try (ResultSet rs = lock.executeQuery()) {
                     if (rs.next()) {
-                        moves.put(key, new Move(new Cursor(rs.getLong(1), rs.getLong(2), rs.getLong(3))));
+                        moves.put(key, new Move(Cursor.of(rs), lookup(connection, key)));
                     }
                 }
             }
@@ -253,7 +332,7 @@ public final class JdbcReadingStore implements ReadingStore {
         }
         query.setLong(1, key);
         try (ResultSet rs = query.executeQuery()) {
-            return rs.next() ? Optional.of(new Cursor(rs.getLong(1), rs.getLong(2), rs.getLong(3))) : Optional.empty();
+            return rs.next() ? Optional.of(Cursor.of(rs)) : Optional.empty();
         }
     }
 
@@ -269,7 +348,8 @@ public final class JdbcReadingStore implements ReadingStore {
         }
     }
 
-    private static void advance(Connection connection, Map<Long, Move> moves, long now)
+    /** Moves each cursor (the rejected-seq counts are looked up before the set changes) and keeps where it went. */
+    private static void advance(Connection connection, Map<Long, Move> moves, long now, Map<Long, Cursor> moved)
             throws SQLException, CursorMoved {
         if (moves.isEmpty()) {
             return;
@@ -277,12 +357,18 @@ public final class JdbcReadingStore implements ReadingStore {
         try (PreparedStatement update = connection.prepareStatement(SQL_ADVANCE)) {
             for (Map.Entry<Long, Move> entry : moves.entrySet()) {
                 Move move = entry.getValue();
-                update.setLong(1, move.lastOffset);
-                update.setLong(2, move.maxSeq);
-                update.setLong(3, move.count);
+                Cursor to = move.to();
+                moved.put(entry.getKey(), to);
+                update.setLong(1, to.lastOffset());
+                update.setLong(2, to.maxSeq());
+                update.setLong(3, to.count());
                 update.setLong(4, now);
-                update.setLong(5, entry.getKey());
-                update.setLong(6, move.fromOffset);
+                update.setLong(5, to.rejected());
+                update.setLong(6, to.rejectedMax());
+                update.setLong(7, to.rejectedVersion());
+                update.setLong(8, entry.getKey());
+                update.setLong(9, move.from.lastOffset());
+                update.setLong(10, move.from.rejectedVersion());
                 update.addBatch();
             }
             for (int count : update.executeBatch()) {
@@ -315,12 +401,7 @@ public final class JdbcReadingStore implements ReadingStore {
     }
 
     @Override
-    public void scan(long deviceKey, long from, long to, java.util.function.Consumer<Reading> each) {
-        scanStored(deviceKey, from, to, stored -> each.accept(stored.reading()));
-    }
-
-    /** Every reading with {@code from <= ts < to}, with its offset, streamed in ts order. */
-    void scanStored(long deviceKey, long from, long to, java.util.function.Consumer<StoredReading> each) {
+    public void scan(long deviceKey, long from, long to, java.util.function.Consumer<StoredReading> each) {
         try (Connection connection = database.connection();
              PreparedStatement query = Jdbc.prepare(connection, SQL_SCAN, deviceKey, from, to)) {
             query.setFetchSize(1_000);
@@ -336,8 +417,13 @@ public final class JdbcReadingStore implements ReadingStore {
 
     /** The cursor row of a provisioned device; empty once it is deleted. */
     Optional<ReadingCursor> cursor(long deviceKey) {
-        return jdbc.one(SQL_CURSOR, rs -> new ReadingCursor(rs.getLong(1), rs.getLong(2), rs.getLong(3),
-                (Long) rs.getObject(4, Long.class)), deviceKey);
+        return jdbc.one(SQL_CURSOR, JdbcReadingStore::readingCursor, deviceKey);
+    }
+
+    /** A row of {@link #SQL_CURSOR} as the device list sees it. */
+    static ReadingCursor readingCursor(ResultSet rs) throws SQLException {
+        return new ReadingCursor(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                (Long) rs.getObject(6, Long.class));
     }
 
     /** The stored reading with this seq, if any. */
@@ -357,8 +443,19 @@ public final class JdbcReadingStore implements ReadingStore {
     }
 
     @Override
-    public long rejectionCount(long deviceKey) {
-        return jdbc.one(SQL_REJECTION_COUNT, rs -> rs.getLong(1), deviceKey).orElse(0L);
+    public List<RejectedSeq> rejectedSeqs(long deviceKey, long fromSeq, long toSeq, int limit) {
+        return jdbc.query(SQL_REJECTED_SEQS, rs -> new RejectedSeq(rs.getLong(1), rs.getString(2)), deviceKey,
+                fromSeq, toSeq, limit);
+    }
+
+    /** Whether the tables hold this seq in the device's rejected-seq set. */
+    boolean isRejected(long deviceKey, long seq) {
+        return jdbc.one(SQL_IS_REJECTED, rs -> rs.getLong(1), deviceKey, seq).orElse(0L) > 0;
+    }
+
+    /** How many seqs of the device's rejected-seq set the tables hold in {@code (after, upTo]}. */
+    long countRejected(long deviceKey, long after, long upTo) {
+        return jdbc.one(SQL_COUNT_REJECTED, rs -> rs.getLong(1), deviceKey, after, upTo).orElse(0L);
     }
 
     /**

@@ -5,12 +5,19 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.telemetryhub.hub.core.ReadingStore.Rejection;
 import org.telemetryhub.hub.core.ReadingStore.StoredReading;
 import org.telemetryhub.protocol.Reading;
 import org.telemetryhub.protocol.Wire;
 
-/** What the reading log holds: a reading stored at its offset, or a rejection recorded; with their binary form. */
+/**
+ * What the reading log holds: a reading stored at its offset, a rejection recorded, or a change of the rejected-seq
+ * set; with their binary form.
+ */
 sealed interface LogEntry {
 
     long deviceKey();
@@ -25,8 +32,16 @@ sealed interface LogEntry {
 
     record Rejected(long deviceKey, Rejection rejection) implements LogEntry {}
 
+    /**
+     * A commit changed the device's rejected-seq set or its count: seqs {@code added} (with their codes) and
+     * {@code removed}, and the cursor's {@code count} and {@code max} after the commit.
+     */
+    record RejectedSet(long deviceKey, long count, long max, Map<Long, String> added, Set<Long> removed)
+            implements LogEntry {}
+
     byte STORED = 1;
     byte REJECTED = 2;
+    byte REJECTED_SET = 3;
 
     static byte[] encode(LogEntry entry) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(96);
@@ -47,6 +62,20 @@ sealed interface LogEntry {
                 out.writeUTF(r.rejection().code());
                 out.writeUTF(r.rejection().message());
                 out.writeLong(r.rejection().at());
+            } else if (entry instanceof RejectedSet r) {
+                out.writeByte(REJECTED_SET);
+                out.writeLong(r.deviceKey());
+                out.writeLong(r.count());
+                out.writeLong(r.max());
+                out.writeInt(r.added().size());
+                for (Map.Entry<Long, String> added : r.added().entrySet()) {
+                    out.writeLong(added.getKey());
+                    out.writeUTF(added.getValue());
+                }
+                out.writeInt(r.removed().size());
+                for (long seq : r.removed()) {
+                    out.writeLong(seq);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -72,6 +101,19 @@ sealed interface LogEntry {
                 long seq = in.readLong();
                 return new Rejected(deviceKey, new Rejection(hasSeq ? seq : null, in.readUTF(), in.readUTF(),
                         in.readLong()));
+            }
+            if (kind == REJECTED_SET) {
+                long count = in.readLong();
+                long max = in.readLong();
+                Map<Long, String> added = new TreeMap<>();
+                for (int i = in.readInt(); i > 0; i--) {
+                    added.put(in.readLong(), in.readUTF());
+                }
+                Set<Long> removed = new TreeSet<>();
+                for (int i = in.readInt(); i > 0; i--) {
+                    removed.add(in.readLong());
+                }
+                return new RejectedSet(deviceKey, count, max, added, removed);
             }
             throw new IllegalStateException("reading log entry of unknown kind " + kind);
         } catch (IOException e) {

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -16,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.config.HubConfig;
 import org.telemetryhub.hub.core.ReadingCursor;
 import org.telemetryhub.hub.core.ReadingStore;
+import org.telemetryhub.hub.core.RejectedSeq;
 import org.telemetryhub.protocol.Reading;
 
 /**
@@ -110,13 +113,13 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
                     outcomes.add(write.readings().stream().<Outcome>map(r -> new Outcome.DeviceGone()).toList());
                     continue;
                 }
-                stage = new Staged(tail);
+                stage = new Staged(key, tail);
                 staged.put(key, stage);
             }
             List<Outcome> results = new ArrayList<>(write.readings().size());
             List<Rejection> rejections = new ArrayList<>(write.rejections());
             for (Reading reading : write.readings()) {
-                Outcome outcome = stage.place(key, reading, now);
+                Outcome outcome = stage.place(reading, now);
                 if (outcome instanceof Outcome.Conflict) {
                     rejections.add(new Rejection(reading.seq(), "seq_conflict",
                             ReadingStore.conflictMessage(write.device(), reading.seq()), now));
@@ -127,10 +130,16 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
             }
             for (Rejection rejection : rejections) {
                 entries.add(new LogEntry.Rejected(key, rejection));
-                stage.rejections.add(rejection);
+                stage.rejected(rejection);
             }
             stage.lastSeenAt = now;
             outcomes.add(results);
+        }
+        for (Staged stage : staged.values()) {
+            LogEntry.RejectedSet change = stage.rejectedSetChange();
+            if (change != null) {
+                entries.add(change);
+            }
         }
         if (entries.isEmpty()) {
             staged.values().forEach(Staged::apply);
@@ -167,8 +176,10 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
     }
 
     /** What one commit does to one device, applied to its tail only once the log holds it. */
-    private final class Staged {
+    private final class Staged implements RejectedSeqs.Lookup {
+        final long key;
         final DeviceTail tail;
+        final ReadingCursor from;
         long lastOffset;
         long maxSeq;
         long count;
@@ -176,24 +187,22 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
         final List<StoredReading> stored = new ArrayList<>();
         final Map<Long, StoredReading> bySeq = new HashMap<>();
         final List<Rejection> rejections = new ArrayList<>();
+        final RejectedSeqs rejectedSeqs;
+        LogEntry.RejectedSet rejectedSet;
 
-        Staged(DeviceTail tail) {
+        Staged(long key, DeviceTail tail) {
+            this.key = key;
             this.tail = tail;
-            ReadingCursor cursor = tail.cursor();
-            lastOffset = cursor.lastOffset();
-            maxSeq = cursor.maxSeq();
-            count = cursor.storedCount();
-            lastSeenAt = cursor.lastSeenAt();
+            from = tail.cursor();
+            lastOffset = from.lastOffset();
+            maxSeq = from.maxSeq();
+            count = from.storedCount();
+            lastSeenAt = from.lastSeenAt();
+            rejectedSeqs = new RejectedSeqs(this, from.rejected(), from.rejectedMax());
         }
 
-        Outcome place(long key, Reading reading, long now) {
-            StoredReading earlier = bySeq.get(reading.seq());
-            if (earlier == null && reading.seq() <= maxSeq) {
-                earlier = tail.withSeq(reading.seq());
-                if (earlier == null) {
-                    earlier = tables.withSeq(key, reading.seq()).orElse(null);
-                }
-            }
+        Outcome place(Reading reading, long now) {
+            StoredReading earlier = find(reading.seq());
             if (earlier != null) {
                 return JdbcReadingStore.verdict(earlier.offset(), earlier.reading(), reading);
             }
@@ -202,11 +211,61 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
             count++;
             stored.add(placed);
             bySeq.put(reading.seq(), placed);
+            rejectedSeqs.stored(reading.seq());
             return new Outcome.Stored(placed.offset());
         }
 
+        void rejected(Rejection rejection) {
+            rejections.add(rejection);
+            if (rejection.forContent() && find(rejection.seq()) == null) {
+                rejectedSeqs.rejected(rejection.seq(), rejection.code());
+            }
+        }
+
+        /** The stored reading with this seq: earlier in this commit, in the tail, or in the tables. */
+        private StoredReading find(long seq) {
+            StoredReading earlier = bySeq.get(seq);
+            if (earlier == null && seq <= maxSeq) {
+                earlier = tail.withSeq(seq);
+                if (earlier == null) {
+                    earlier = tables.withSeq(key, seq).orElse(null);
+                }
+            }
+            return earlier;
+        }
+
+        @Override
+        public boolean contains(long seq) {
+            Boolean unflushed = tail.rejectedState(seq);
+            return unflushed != null ? unflushed : tables.isRejected(key, seq);
+        }
+
+        @Override
+        public long countBetween(long after, long upTo) {
+            return flusher.consistent(() -> {
+                long members = tables.countRejected(key, after, upTo);
+                for (Map.Entry<Long, String> change : tail.rejectedChanges(after + 1, upTo).entrySet()) {
+                    members += (change.getValue() != null ? 1 : 0) - (tables.isRejected(key, change.getKey()) ? 1 : 0);
+                }
+                return members;
+            });
+        }
+
+        /** The log entry for what the commit did to the rejected-seq set and its count; null when nothing. */
+        LogEntry.RejectedSet rejectedSetChange() {
+            long rejected = rejectedSeqs.count(from.maxSeq(), maxSeq);
+            if (rejectedSeqs.changesSet() || rejected != from.rejected()) {
+                rejectedSet = new LogEntry.RejectedSet(key, rejected, rejectedSeqs.max(),
+                        Map.copyOf(rejectedSeqs.added()), Set.copyOf(rejectedSeqs.removed()));
+            }
+            return rejectedSet;
+        }
+
         void apply() {
-            tail.append(new ReadingCursor(lastOffset, maxSeq, count, lastSeenAt), stored, rejections);
+            long rejected = rejectedSet == null ? from.rejected() : rejectedSet.count();
+            long rejectedMax = rejectedSet == null ? from.rejectedMax() : rejectedSet.max();
+            tail.append(new ReadingCursor(lastOffset, maxSeq, count, rejected, rejectedMax, lastSeenAt), stored,
+                    rejections, rejectedSet);
         }
     }
 
@@ -295,7 +354,7 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
     }
 
     @Override
-    public void scan(long deviceKey, long from, long to, Consumer<Reading> each) {
+    public void scan(long deviceKey, long from, long to, Consumer<StoredReading> each) {
         DeviceTail tail = tails.get(deviceKey);
         if (tail == null) {
             tables.scan(deviceKey, from, to, each);
@@ -310,17 +369,17 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
         }
         unflushed.sort(Comparator.comparingLong(r -> r.reading().ts()));
         int[] next = {0};
-        tables.scanStored(deviceKey, from, to, stored -> {
+        tables.scan(deviceKey, from, to, stored -> {
             if (stored.offset() >= snapshot.firstOffset()) {
                 return; // flushed after the snapshot: the snapshot has it
             }
             while (next[0] < unflushed.size() && unflushed.get(next[0]).reading().ts() < stored.reading().ts()) {
-                each.accept(unflushed.get(next[0]++).reading());
+                each.accept(unflushed.get(next[0]++));
             }
-            each.accept(stored.reading());
+            each.accept(stored);
         });
         while (next[0] < unflushed.size()) {
-            each.accept(unflushed.get(next[0]++).reading());
+            each.accept(unflushed.get(next[0]++));
         }
     }
 
@@ -344,12 +403,27 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
     }
 
     @Override
-    public long rejectionCount(long deviceKey) {
+    public List<RejectedSeq> rejectedSeqs(long deviceKey, long fromSeq, long toSeq, int limit) {
         DeviceTail tail = tails.get(deviceKey);
         if (tail == null) {
-            return tables.rejectionCount(deviceKey);
+            return tables.rejectedSeqs(deviceKey, fromSeq, toSeq, limit);
         }
-        return flusher.consistent(() -> tail.snapshot().rejections().size() + tables.rejectionCount(deviceKey));
+        return flusher.consistent(() -> {
+            Map<Long, String> changes = tail.rejectedChanges(fromSeq, toSeq);
+            Map<Long, String> merged = new TreeMap<>();
+            for (RejectedSeq seq : tables.rejectedSeqs(deviceKey, fromSeq, toSeq, limit + changes.size())) {
+                merged.put(seq.seq(), seq.code());
+            }
+            changes.forEach((seq, code) -> {
+                if (code == null) {
+                    merged.remove(seq);
+                } else {
+                    merged.put(seq, code);
+                }
+            });
+            return merged.entrySet().stream().limit(limit).map(e -> new RejectedSeq(e.getKey(), e.getValue()))
+                    .toList();
+        });
     }
 
     @Override

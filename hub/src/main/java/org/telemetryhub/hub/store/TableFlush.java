@@ -21,6 +21,8 @@ final class TableFlush {
     private static final String SQL_ADVANCE = "UPDATE devices SET last_offset = GREATEST(last_offset, ?), "
             + "max_seq = GREATEST(max_seq, ?), stored_count = stored_count + ?, "
             + "last_seen_at = GREATEST(COALESCE(last_seen_at, 0), ?) WHERE device_key = ?";
+    private static final String SQL_REJECTED_COUNT =
+            "UPDATE devices SET rejected_count = ?, rejected_max = ? WHERE device_key = ?";
     private static final String SQL_CHECKPOINT = "UPDATE log_checkpoint SET position = ? WHERE id = 1";
     private static final String SQL_READ_CHECKPOINT = "SELECT position FROM log_checkpoint WHERE id = 1";
 
@@ -56,6 +58,7 @@ final class TableFlush {
     void write(List<LogEntry> entries, long position, Runnable committing) {
         List<LogEntry.Stored> readings = new ArrayList<>();
         List<LogEntry.Rejected> rejections = new ArrayList<>();
+        List<LogEntry.RejectedSet> rejectedSets = new ArrayList<>();
         Map<Long, Advance> advances = new TreeMap<>();
         for (LogEntry entry : entries) {
             Advance advance = advances.computeIfAbsent(entry.deviceKey(), k -> new Advance());
@@ -68,6 +71,8 @@ final class TableFlush {
             } else if (entry instanceof LogEntry.Rejected r) {
                 rejections.add(r);
                 advance.lastSeenAt = Math.max(advance.lastSeenAt, r.rejection().at());
+            } else if (entry instanceof LogEntry.RejectedSet r) {
+                rejectedSets.add(r);
             }
         }
         readings.sort(Comparator.comparingLong(LogEntry.Stored::deviceKey)
@@ -78,6 +83,7 @@ final class TableFlush {
                 insertReadings(connection, readings);
                 insertRejections(connection, rejections);
                 advance(connection, advances);
+                changeRejectedSets(connection, rejectedSets);
                 try (PreparedStatement checkpoint = connection.prepareStatement(SQL_CHECKPOINT)) {
                     checkpoint.setLong(1, position);
                     checkpoint.executeUpdate();
@@ -121,6 +127,28 @@ final class TableFlush {
                 JdbcReadingStore.addRejection(insert, r.deviceKey(), r.rejection());
             }
             insert.executeBatch();
+        }
+    }
+
+    /** Applies the set changes in log order, and leaves each device the count and max of its latest change. */
+    private static void changeRejectedSets(Connection connection, List<LogEntry.RejectedSet> changes)
+            throws SQLException {
+        if (changes.isEmpty()) {
+            return;
+        }
+        Map<Long, LogEntry.RejectedSet> latest = new TreeMap<>();
+        for (LogEntry.RejectedSet change : changes) {
+            JdbcReadingStore.changeRejected(connection, change.deviceKey(), change.added(), change.removed());
+            latest.put(change.deviceKey(), change);
+        }
+        try (PreparedStatement update = connection.prepareStatement(SQL_REJECTED_COUNT)) {
+            for (LogEntry.RejectedSet change : latest.values()) {
+                update.setLong(1, change.count());
+                update.setLong(2, change.max());
+                update.setLong(3, change.deviceKey());
+                update.addBatch();
+            }
+            update.executeBatch();
         }
     }
 

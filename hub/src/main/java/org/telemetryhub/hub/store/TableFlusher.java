@@ -191,19 +191,21 @@ final class TableFlusher implements AutoCloseable {
             log.error("event=table_flush_failed entries={} effect=\"kept in the log, retried\"", batch.size(), e);
             return false;
         }
-        Map<Long, long[]> flushed = new HashMap<>(); // device key -> highest offset, rejections
+        Map<Long, long[]> flushed = new HashMap<>(); // device key -> highest offset, rejections, rejected-set changes
         for (LogEntry entry : batch) {
-            long[] upTo = flushed.computeIfAbsent(entry.deviceKey(), k -> new long[2]);
+            long[] upTo = flushed.computeIfAbsent(entry.deviceKey(), k -> new long[3]);
             if (entry instanceof LogEntry.Stored s) {
                 upTo[0] = Math.max(upTo[0], s.stored().offset());
-            } else {
+            } else if (entry instanceof LogEntry.Rejected) {
                 upTo[1]++;
+            } else {
+                upTo[2]++;
             }
         }
         flushed.forEach((key, upTo) -> {
             DeviceTail tail = tails.get(key);
             if (tail != null) {
-                tail.flushed(upTo[0], (int) upTo[1]);
+                tail.flushed(upTo[0], (int) upTo[1], (int) upTo[2]);
             }
         });
         generation++;

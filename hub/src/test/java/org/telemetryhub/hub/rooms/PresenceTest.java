@@ -138,6 +138,11 @@ class PresenceTest {
     }
 
     static DashboardClient watching(String deviceId) {
+        return watching(hub, deviceId);
+    }
+
+    /** A dashboard of this hub in the device's room, past its {@code subscribed}. */
+    static DashboardClient watching(TestHub hub, String deviceId) {
         DashboardClient dashboard = hub.dashboard();
         dashboard.subscribe(deviceId, null);
         dashboard.next("subscribed");

@@ -17,6 +17,7 @@ import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.core.ReadingCursor;
 import org.telemetryhub.hub.core.ReadingStore;
 import org.telemetryhub.hub.core.ReadingStore.Outcome;
+import org.telemetryhub.hub.core.RejectedSeq;
 import org.telemetryhub.protocol.Reading;
 
 class LoggedReadingStoreTest {
@@ -35,7 +36,8 @@ class LoggedReadingStoreTest {
         config = HubConfig.from(ConfigLoader.settings(Map.of("store.dir", dir.toString(),
                 "store.flushIntervalMs", "3600000"))).store();
         database = Database.open(config);
-        device = new DeviceStore(database, ReadingCursor.Live.NONE).create("sensor-1", "plant", 1_000, "hash", 0);
+        device = new DeviceStore(database, ReadingCursor.Live.NONE).create("sensor-1", "plant", 1_000, Map.of(),
+                "hash", 0);
         store = start();
     }
 
@@ -77,7 +79,7 @@ class LoggedReadingStoreTest {
 
         assertInstanceOf(Outcome.Duplicate.class, outcomes.get(0));
         assertInstanceOf(Outcome.Conflict.class, outcomes.get(1));
-        assertEquals(1, store.rejectionCount(device.key()));
+        assertEquals(1, store.rejections(device.key(), 10).size());
     }
 
     @Test
@@ -90,8 +92,64 @@ class LoggedReadingStoreTest {
         assertEquals(List.of(1L, 2L, 3L), offsets(store.after(device.key(), 0, 3)));
         assertEquals(List.of(1L, 2L, 3L, 4L), offsets(store.between(device.key(), 0, 10_000, 10)));
         StringBuilder scanned = new StringBuilder();
-        store.scan(device.key(), 0, 10_000, r -> scanned.append(r.seq()));
+        store.scan(device.key(), 0, 10_000, r -> scanned.append(r.reading().seq()));
         assertEquals("1234", scanned.toString());
+    }
+
+    @Test
+    void a_seq_refused_for_its_content_counts_as_rejected_not_as_a_hole_before_and_after_the_flush() {
+        store.write(List.of(write(reading(1, 1.0)), refused(2), refused(2), write(reading(3, 3.0)), refused(5)));
+
+        ReadingCursor unflushed = store.cursor(device.key()).orElseThrow();
+        flushNow();
+        ReadingCursor flushed = tables().cursor(device.key()).orElseThrow();
+
+        for (ReadingCursor cursor : List.of(unflushed, flushed)) {
+            assertEquals(1, cursor.rejected(), "seq 2 (seq 5 lies above the highest stored seq)");
+            assertEquals(0, cursor.holes());
+        }
+        assertEquals(List.of(new RejectedSeq(2, "invalid_ts"), new RejectedSeq(5, "invalid_ts")),
+                store.rejectedSeqs(device.key(), 1, 10, 10));
+    }
+
+    @Test
+    void a_refused_seq_counts_once_a_higher_seq_is_stored_and_leaves_the_set_when_it_is_stored() {
+        store.write(List.of(write(reading(1, 1.0)), refused(3)));
+        flushNow();
+        store.write(List.of(write(reading(4, 4.0))));
+
+        assertEquals(1, store.cursor(device.key()).orElseThrow().rejected());
+        assertEquals(1, store.cursor(device.key()).orElseThrow().holes(), "seq 2 is lost");
+
+        store.write(List.of(write(reading(3, 3.0))));
+
+        assertEquals(0, store.cursor(device.key()).orElseThrow().rejected());
+        assertEquals(List.of(), store.rejectedSeqs(device.key(), 1, 10, 10));
+        flushNow();
+        assertEquals(0, tables().cursor(device.key()).orElseThrow().rejected());
+        assertEquals(List.of(), tables().rejectedSeqs(device.key(), 1, 10, 10));
+    }
+
+    @Test
+    void a_refused_seq_that_is_stored_already_is_not_counted() {
+        store.write(List.of(write(reading(1, 1.0), reading(2, 2.0))));
+
+        store.write(List.of(refused(1)));
+
+        assertEquals(0, store.cursor(device.key()).orElseThrow().rejected());
+        assertEquals(List.of(), store.rejectedSeqs(device.key(), 1, 10, 10));
+    }
+
+    @Test
+    void the_rejected_seqs_of_a_hub_killed_before_the_flush_are_found_at_start() {
+        store.write(List.of(write(reading(1, 1.0)), refused(2), write(reading(3, 3.0))));
+        database.close();
+        database = Database.open(config);
+
+        store = start();
+
+        assertEquals(1, tables().cursor(device.key()).orElseThrow().rejected());
+        assertEquals(List.of(new RejectedSeq(2, "invalid_ts")), tables().rejectedSeqs(device.key(), 1, 10, 10));
     }
 
     @Test
@@ -141,6 +199,12 @@ class LoggedReadingStoreTest {
 
     private ReadingStore.Write write(Reading... readings) {
         return new ReadingStore.Write(device, List.of(readings), List.of());
+    }
+
+    /** A reading with this seq that the validator refused for its content. */
+    private ReadingStore.Write refused(long seq) {
+        return new ReadingStore.Write(device, List.of(),
+                List.of(new ReadingStore.Rejection(seq, "invalid_ts", "ts must be after 2000-01-01", 1_000)));
     }
 
     private static Reading reading(long seq, double value) {

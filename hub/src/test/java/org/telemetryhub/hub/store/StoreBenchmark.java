@@ -67,7 +67,7 @@ class StoreBenchmark {
                 DeviceStore devices = new DeviceStore(database, ReadingCursor.Live.NONE);
                 List<DeviceRef> refs = new ArrayList<>();
                 for (int d = 0; d < DEVICES; d++) {
-                    refs.add(devices.create("bench-" + d, "bench", 1_000, "hash", 0));
+                    refs.add(devices.create("bench-" + d, "bench", 1_000, java.util.Map.of(), "hash", 0));
                 }
                 LoggedReadingStore readings = new LoggedReadingStore(database, LoggedReadingStore.Settings.of(config),
                         Clock.systemUTC());

@@ -165,6 +165,45 @@ class TwoHubsOnOneStoreTest {
     }
 
     @Test
+    void each_presence_change_of_a_device_sending_over_http_to_both_nodes_is_published_once() {
+        Api.Answer created = first.admin().post("/api/devices", Map.of("deviceId", "http-two-homed",
+                "reportIntervalMs", 1_000));
+        Api.Device device = new Api.Device("http-two-homed", created.body().get("secret").asText());
+        try (DashboardClient dashboard = second.dashboard()) {
+            dashboard.subscribe("http-two-homed", null);
+            dashboard.next("subscribed");
+
+            sendOverHttp(first, device, 1);
+            sendOverHttp(second, device, 2);
+            await().atMost(Duration.ofSeconds(5)).until(() -> presence(dashboard).size() == 1);
+            first.clock.advance(3_000);
+            second.clock.advance(3_000);
+            await().atMost(Duration.ofSeconds(5)).until(() -> presence(dashboard).size() == 2);
+            first.clock.advance(3_000);
+            second.clock.advance(3_000);
+
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                    .until(() -> presence(dashboard).size() == 3);
+            List<JsonNode> events = presence(dashboard);
+            assertEquals(List.of("online", "stale", "offline"), events.stream().map(e -> e.get("state").asText())
+                    .toList());
+            long version = events.get(0).get("version").asLong();
+            assertEquals(List.of(version, version + 1, version + 2), events.stream()
+                    .map(e -> e.get("version").asLong()).toList());
+        }
+    }
+
+    static void sendOverHttp(TestHub node, Api.Device device, long seq) {
+        Api admin = node.admin();
+        assertEquals(200, admin.ingest(device.id(), admin.ticket(device), Readings.one(seq, node.clock.millis()))
+                .status());
+    }
+
+    static List<JsonNode> presence(DashboardClient dashboard) {
+        return dashboard.received().stream().filter(m -> m.path("type").asText().equals("presence")).toList();
+    }
+
+    @Test
     void a_node_whose_listening_connection_drops_listens_again_and_its_dashboards_catch_up() throws SQLException {
         Api.Device device = first.admin().provision("heard-again");
         try (DashboardClient dashboard = second.dashboard();
