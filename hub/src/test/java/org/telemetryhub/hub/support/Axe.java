@@ -5,15 +5,14 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Properties;
 
 /**
- * The axe-core accessibility engine (from its webjar, a test dependency) run on the page a browser shows, against
- * the WCAG 2.2 A and AA rules. The page's CSP does not apply: the engine comes in through the driver.
+ * The axe-core accessibility engine (the axe.min.js that Deque's axe-core Selenium jar ships, a test dependency) run
+ * on the page a browser shows, against the WCAG 2.2 A and AA rules. The page's CSP does not apply: the engine comes
+ * in through the driver.
  */
 public final class Axe {
 
-    private static final String WEBJAR = "META-INF/resources/webjars/axe-core/";
     private static final String SOURCE = engine();
 
     private static final String RUN = """
@@ -37,22 +36,13 @@ public final class Axe {
     }
 
     private static String engine() {
-        try (InputStream pom = resource("META-INF/maven/org.webjars.npm/axe-core/pom.properties")) {
-            Properties properties = new Properties();
-            properties.load(pom);
-            try (InputStream script = resource(WEBJAR + properties.getProperty("version") + "/axe.min.js")) {
-                return new String(script.readAllBytes(), StandardCharsets.UTF_8);
+        try (InputStream script = Axe.class.getClassLoader().getResourceAsStream("axe.min.js")) {
+            if (script == null) {
+                throw new IllegalStateException("axe.min.js is not on the test classpath (com.deque.html.axe-core)");
             }
+            return new String(script.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static InputStream resource(String name) {
-        InputStream in = Axe.class.getClassLoader().getResourceAsStream(name);
-        if (in == null) {
-            throw new IllegalStateException(name + " is not on the test classpath (the axe-core webjar)");
-        }
-        return in;
     }
 }

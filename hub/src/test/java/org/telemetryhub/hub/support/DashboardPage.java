@@ -118,10 +118,10 @@ public final class DashboardPage {
     }
 
     /** The kinds of the marks on a metric's chart, in time order: "silence", "missing" or "rejected". */
-    public List<Object> gapKinds(String metric) {
+    public List<String> gapKinds(String metric) {
         Map<String, Object> series = series(metric);
         return series == null ? null
-                : ((List<?>) series.get("gaps")).stream().map(gap -> ((Map<?, ?>) gap).get("kind")).toList();
+                : ((List<?>) series.get("gaps")).stream().map(gap -> (String) ((Map<?, ?>) gap).get("kind")).toList();
     }
 
     /** Whether the view marks its presence and figures as no longer live. */
