@@ -310,7 +310,7 @@ function syncOptions(select, namespaces) {
   const current = [...select.options].slice(1).map((option) => option.value);
   if (current.join("\n") !== namespaces.join("\n")) {
     const chosen = select.value;
-    select.replaceChildren(select.options[0], ...namespaces.map((namespace) => new Option(namespace)));
+    select.replaceChildren(select.options[0], ...namespaces.map((namespace) => new Option(namespace, namespace)));
     select.value = namespaces.includes(chosen) ? chosen : "";
   }
 }

@@ -90,7 +90,7 @@ class DashboardLayoutTest {
         assertFalse(browser.scrollsSideways(), "device room, live");
         browser.driver.findElement(By.cssSelector(".windows button[data-window='custom']")).click();
         page.chooseWindow("7d");
-        browser.await(d -> "7d".equals(page.series("temperature").get("window")));
+        browser.await(d -> "7d".equals(page.shownWindow("temperature")));
         assertFalse(browser.scrollsSideways(), "device room, 7 days");
     }
 
@@ -165,7 +165,7 @@ class DashboardLayoutTest {
 
         for (String window : List.of("live", "15m", "24h", "7d")) {
             page.chooseWindow(window);
-            browser.await(d -> window.equals(page.series("temperature").get("window")));
+            browser.await(d -> window.equals(page.shownWindow("temperature")));
             List<Map<String, Object>> labels = xAxisLabels("temperature");
             assertTrue(labels.size() >= 2, window + ": " + labels);
             for (int i = 1; i < labels.size(); i++) {

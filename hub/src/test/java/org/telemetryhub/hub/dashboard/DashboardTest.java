@@ -279,7 +279,7 @@ class DashboardTest {
 
         page.chooseWindow("1h");
 
-        browser.await(d -> page.series("energy") != null && "1h".equals(page.series("energy").get("window")));
+        browser.await(d -> "1h".equals(page.shownWindow("energy")));
         Map<String, Object> series = page.series("energy");
         List<?> values = (List<?>) series.get("values");
         assertTrue(values.stream().filter(Objects::isNull).count() >= 30, "empty buckets: " + values);

@@ -135,7 +135,7 @@ class DashboardToolsTest {
                 form.to.value = local(arguments[1]);
                 form.requestSubmit();""", firstTs + 10 * 60_000, firstTs + 20 * 60_000);
 
-        browser.await(d -> "custom".equals(page.series("temperature").get("window")));
+        browser.await(d -> "custom".equals(page.shownWindow("temperature")));
         List<Double> times = times(page.series("temperature"));
         assertTrue(times.get(0) >= firstTs + 10 * 60_000 - 60_000, times.toString());
         assertTrue(times.get(times.size() - 1) <= firstTs + 20 * 60_000 + 60_000, times.toString());
@@ -149,7 +149,7 @@ class DashboardToolsTest {
         open(width);
         page.openDevice(METER);
         page.chooseWindow("1h");
-        browser.await(d -> "1h".equals(page.series("temperature").get("window")));
+        browser.await(d -> "1h".equals(page.shownWindow("temperature")));
         List<Double> before = times(page.series("temperature"));
         WebElement plot = browser.driver.findElement(By.cssSelector(".chart[data-metric='temperature'] .u-over"));
         int third = plot.getSize().getWidth() / 3;
@@ -157,7 +157,7 @@ class DashboardToolsTest {
         new Actions(browser.driver).moveToElement(plot, -third / 2, 0).clickAndHold().moveByOffset(third, 0)
                 .release().perform();
 
-        browser.await(d -> "custom".equals(page.series("temperature").get("window")));
+        browser.await(d -> "custom".equals(page.shownWindow("temperature")));
         List<Double> after = times(page.series("temperature"));
         double spanBefore = before.get(before.size() - 1) - before.get(0);
         double spanAfter = after.get(after.size() - 1) - after.get(0);
@@ -171,7 +171,7 @@ class DashboardToolsTest {
         open(width);
         page.openDevice(METER);
         page.chooseWindow("1h");
-        browser.await(d -> "1h".equals(page.series("temperature").get("window")));
+        browser.await(d -> "1h".equals(page.shownWindow("temperature")));
 
         String csv = download("csv");
         String ndjson = download("ndjson");
@@ -198,7 +198,7 @@ class DashboardToolsTest {
                 .getText());
         assertTrue(browser.driver.findElement(By.cssSelector(".chart[data-metric='temperature'] .readout-value"))
                 .getText().endsWith("°C"));
-        assertTrue(browser.driver.findElement(By.cssSelector("table.latest thead")).getText()
+        assertTrue(browser.driver.findElement(By.cssSelector("table.latest thead")).getAttribute("textContent")
                 .contains("temperature (°C)"));
         assertTrue(browser.driver.findElements(By.cssSelector(".chart[data-metric='humidity'] .unit")).isEmpty());
     }

@@ -86,6 +86,12 @@ public final class DashboardPage {
         return (Map<String, Object>) browser.js("return window.hubDashboard.series(arguments[0]);", metric);
     }
 
+    /** The window a metric's chart shows ("live", "15m", ..., "custom"), or null while it has no chart. */
+    public String shownWindow(String metric) {
+        Map<String, Object> series = series(metric);
+        return series == null ? null : (String) series.get("window");
+    }
+
     @SuppressWarnings("unchecked")
     public List<Long> offsets() {
         return (List<Long>) browser.js("return window.hubDashboard.offsets();");
