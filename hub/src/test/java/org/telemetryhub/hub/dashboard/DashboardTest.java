@@ -203,7 +203,7 @@ class DashboardTest {
         assertEquals(List.of("line-1"), browser.driver.findElements(By.cssSelector("section.namespace")).stream()
                 .map(section -> section.getAttribute("data-namespace")).toList());
         page.openDevice("oven-1");
-        browser.await(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".device .notice"),
+        browser.await(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".device [data-part=notice]"),
                 "oven-1"));
         assertTrue(page.offsets().isEmpty());
     }
