@@ -1,39 +1,75 @@
 // One uPlot chart per metric. Nulls in the data are gaps (spanGaps: false); lone readings between gaps get a dot.
-// Spans without data are shaded and lost seqs get a red dashed line, so a gap cannot be mistaken for a flat line.
-// The header reads out the latest value, or the value under the cursor while hovering.
+// Spans without data are shaded, lost seqs get a dashed line and rejected seqs a dotted one in their own colour, so
+// a gap cannot be mistaken for a flat line nor a refusal for a loss. Dragging across a chart zooms to that span.
+// The header reads out the latest value, or the value under the cursor while hovering. Colours come from the
+// page's theme (light or dark).
 
 import uPlot from "./uplot.js";
 import { h, setText } from "./dom.js";
-import { formatTime, formatValue } from "./format.js";
+import { formatTime, formatValue, timeLabels, withUnit } from "./format.js";
 import { isolatedPoints } from "./gaps.js";
 
 const HEIGHT = 200;
-const ACCENT = "#2563eb";
-const EDGE = "rgba(37, 99, 235, 0.35)";
-const BAND = "rgba(37, 99, 235, 0.12)";
-const SILENCE = "rgba(148, 163, 184, 0.16)";
-const MISSING = "rgba(198, 40, 40, 0.55)";
-const AXIS = { stroke: "#6a7285", grid: { stroke: "#eef0f3" }, ticks: { stroke: "#e3e6eb" } };
+const X_LABEL_SPACE = 90; // px between time labels: wider than the widest label, so that they never overlap
+const Y_LABEL_PAD = 14;
+
+/** The chart colours of the page's theme, read from its CSS custom properties. */
+function themeColours() {
+  const style = getComputedStyle(document.documentElement);
+  const read = (name) => style.getPropertyValue(name).trim();
+  return {
+    line: read("--chart-line"),
+    edge: read("--chart-edge"),
+    band: read("--chart-band"),
+    silence: read("--chart-silence"),
+    missing: read("--chart-missing"),
+    rejected: read("--chart-rejected"),
+    axis: read("--muted"),
+    grid: read("--chart-grid"),
+  };
+}
+
+/** The widest label's width plus the ticks, so that long values are never cut off. */
+function yAxisSize(u, values) {
+  if (!values) {
+    return 50;
+  }
+  u.ctx.save();
+  u.ctx.font = u.axes[1].font[0];
+  const widest = Math.max(0, ...values.map((value) => u.ctx.measureText(String(value)).width));
+  u.ctx.restore();
+  return Math.ceil(widest / devicePixelRatio) + Y_LABEL_PAD + 10;
+}
 
 export class MetricChart {
   /** The last data shown, for the read-only debug hook. */
   shown = { times: [], values: [], gaps: [] };
   element;
+  #unit;
   #range = null;
   #plot;
   #when;
   #value;
   #resize;
+  #colours = themeColours();
+  #xLabels = { splits: [], labels: [] };
 
-  /** banded: history buckets, drawn as the average with a min–max band. */
-  constructor(metric, banded) {
+  /**
+   * banded: history buckets, drawn as the average with a min–max band. onZoom(from, to) is called with the time
+   * span the operator dragged across.
+   */
+  constructor(metric, unit, banded, onZoom) {
+    this.#unit = unit;
     this.#when = h("span", { class: "readout-when" });
     this.#value = h("span", { class: "readout-value" });
-    const plot = h("div", { class: "plot" });
+    const plot = h("div", { class: "plot", role: "img",
+      "aria-label": `Chart of ${withUnit(metric, unit)} over time; drag across it to zoom in` });
     this.element = h("article", { class: "chart card", dataset: { metric } },
-      h("header", {}, h("span", { class: "metric", text: metric }), this.#when, this.#value), plot);
+      h("header", {},
+        h("span", { class: "metric" }, metric, unit ? h("span", { class: "unit muted", text: unit }) : null),
+        this.#when, this.#value), plot);
     const empty = banded ? [[], [], [], []] : [[], []];
-    this.#plot = new uPlot(this.#options(banded), empty, plot);
+    this.#plot = new uPlot(this.#options(banded, onZoom), empty, plot);
     this.#resize = new ResizeObserver(() => {
       if (plot.clientWidth > 0) {
         this.#plot.setSize({ width: plot.clientWidth, height: HEIGHT });
@@ -49,6 +85,22 @@ export class MetricChart {
     this.#plot.setData(series.min ? [series.times, series.values, series.min, series.max]
       : [series.times, series.values]);
     this.#readout(this.#plot.cursor.idx);
+  }
+
+  /** The time axis labels as drawn: their text and their left and right edges in CSS pixels. */
+  xAxisLabels() {
+    const u = this.#plot;
+    const context = u.ctx;
+    context.save();
+    context.font = u.axes[0].font[0];
+    const labels = this.#xLabels.labels.map((text, i) => {
+      const width = Math.max(...String(text).split("\n").map((line) => context.measureText(line).width))
+        / devicePixelRatio;
+      const centre = u.valToPos(this.#xLabels.splits[i], "x");
+      return { text: String(text), left: centre - width / 2, right: centre + width / 2 };
+    });
+    context.restore();
+    return labels;
   }
 
   destroy() {
@@ -72,10 +124,10 @@ export class MetricChart {
       return;
     }
     setText(this.#when, `${hovering ? "at" : "latest,"} ${formatTime(times[i])}`);
-    setText(this.#value, formatValue(values[i]));
+    setText(this.#value, withUnit(formatValue(values[i]), this.#unit));
   }
 
-  /** Under the grid and the lines: grey where no data came, a red dashed line where seqs were lost. */
+  /** Under the grid and the lines: shaded where no data came, a line where seqs were lost or rejected. */
   #drawGaps(u) {
     const { ctx } = u;
     const { top, height } = u.bbox;
@@ -84,12 +136,13 @@ export class MetricChart {
       const from = u.valToPos(gap.from, "x", true);
       const to = u.valToPos(gap.to, "x", true);
       if (gap.kind === "silence") {
-        ctx.fillStyle = SILENCE;
+        ctx.fillStyle = this.#colours.silence;
         ctx.fillRect(from, top, Math.max(1, to - from), height);
       } else {
-        ctx.strokeStyle = MISSING;
-        ctx.lineWidth = 1;
-        ctx.setLineDash([4, 3]);
+        const rejected = gap.kind === "rejected";
+        ctx.strokeStyle = rejected ? this.#colours.rejected : this.#colours.missing;
+        ctx.lineWidth = 1.5 * devicePixelRatio;
+        ctx.setLineDash(rejected ? [1, 3] : [4, 3]);
         ctx.beginPath();
         ctx.moveTo(Math.round(from) + 0.5, top);
         ctx.lineTo(Math.round(from) + 0.5, top + height);
@@ -99,19 +152,28 @@ export class MetricChart {
     ctx.restore();
   }
 
-  #options(banded) {
+  /** The time labels, kept to measure them (see xAxisLabels). */
+  #timeLabels(u, splits, incr) {
+    const labels = timeLabels(splits, incr, u.scales.x.max - u.scales.x.min);
+    this.#xLabels = { splits, labels };
+    return labels;
+  }
+
+  #options(banded, onZoom) {
+    const colours = this.#colours;
     const series = [{}, {
-      stroke: ACCENT,
+      stroke: colours.line,
       width: 1.5,
       spanGaps: false,
-      points: { size: 5, fill: ACCENT, filter: (u, index, show) => (show ? null : isolatedPoints(u.data[1])) },
+      points: { size: 5, fill: colours.line, filter: (u, index, show) => (show ? null : isolatedPoints(u.data[1])) },
     }];
     const extra = {};
     if (banded) {
-      const edge = { stroke: EDGE, width: 1, spanGaps: false, points: { show: false } };
+      const edge = { stroke: colours.edge, width: 1, spanGaps: false, points: { show: false } };
       series.push({ ...edge }, { ...edge });
-      extra.bands = [{ series: [3, 2], fill: BAND }];
+      extra.bands = [{ series: [3, 2], fill: colours.band }];
     }
+    const axis = { stroke: colours.axis, grid: { stroke: colours.grid }, ticks: { stroke: colours.grid } };
     return {
       width: 600,
       height: HEIGHT,
@@ -119,10 +181,24 @@ export class MetricChart {
       series,
       ...extra,
       legend: { show: false },
-      cursor: { drag: { x: false, y: false } },
+      cursor: { drag: { x: true, y: false, setScale: false } },
+      select: { show: true },
       scales: { x: { time: true, range: (u, min, max) => this.#range ?? [min, max] } },
-      axes: [{ ...AXIS }, { ...AXIS, size: 60 }],
-      hooks: { drawClear: [(u) => this.#drawGaps(u)], setCursor: [(u) => this.#readout(u.cursor.idx)] },
+      axes: [
+        { ...axis, space: X_LABEL_SPACE, values: (u, splits, i, space, incr) => this.#timeLabels(u, splits, incr),
+          size: (u, values) => (values?.some((label) => label.includes("\n")) ? 56 : 40) },
+        { ...axis, size: (u, values) => yAxisSize(u, values) },
+      ],
+      hooks: {
+        drawClear: [(u) => this.#drawGaps(u)],
+        setCursor: [(u) => this.#readout(u.cursor.idx)],
+        setSelect: [(u) => {
+          if (u.select.width > 2) {
+            onZoom(u.posToVal(u.select.left, "x"), u.posToVal(u.select.left + u.select.width, "x"));
+          }
+          u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+        }],
+      },
     };
   }
 }

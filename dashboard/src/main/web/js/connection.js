@@ -163,7 +163,7 @@ export class HubConnection {
    */
   async #probe(retryAt, neverOpened) {
     try {
-      await api("GET", "api/devices");
+      await api("GET", "api/devices?limit=1");
     } catch (error) {
       this.#failures = 0;
       if (error.status === undefined && !this.#stopped && !this.#isOpen()) {
@@ -213,8 +213,8 @@ export class HubConnection {
     const now = Date.now();
     let readings;
     try {
-      const listed = (await api("GET", "api/devices")).devices.find((d) => d.deviceId === device.id);
-      if (listed?.lastSeq === 0) {
+      const listed = await api("GET", devicePath(device.id));
+      if (listed.lastSeq === 0) {
         return 0;
       }
       const answer = await api("GET", devicePath(device.id,

@@ -85,6 +85,7 @@ function showSecret(title, deviceId, secret) {
     const finish = () => {
       controller.abort();
       dialog.close();
+      forgetSecret(dialog);
       resolve();
     };
     dialog.querySelectorAll("[data-copy]").forEach((button) => {
@@ -94,6 +95,13 @@ function showSecret(title, deviceId, secret) {
     dialog.addEventListener("cancel", finish, listen);
     dialog.showModal();
   });
+}
+
+/** Takes the secret out of the page once its dialog is closed: it is shown once, not kept. */
+function forgetSecret(dialog) {
+  setText(part(dialog, "secret"), "");
+  setText(part(dialog, "command"), "");
+  getSelection().removeAllRanges();
 }
 
 function confirmAction(title, text, action) {

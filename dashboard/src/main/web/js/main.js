@@ -110,6 +110,7 @@ window.addEventListener("hashchange", route);
 window.hubDashboard = Object.freeze({
   series: (metric) => (view instanceof DeviceView ? view.series(metric) : null),
   offsets: () => (view instanceof DeviceView ? view.offsets() : null),
+  xAxisLabels: (metric) => (view instanceof DeviceView ? view.xAxisLabels(metric) : null),
   connection: () => connection?.state ?? null,
 });
 

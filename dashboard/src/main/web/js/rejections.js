@@ -9,14 +9,12 @@ const KEPT = 100;
 export class RejectionsPanel {
   #list;
   #empty;
-  #count;
   #rejections = [];
   #arriving = null;
 
   constructor(root) {
     this.#list = part(root, "rejections");
     this.#empty = part(root, "no-rejections");
-    this.#count = part(root, "rejection-count");
   }
 
   /**
@@ -53,6 +51,5 @@ export class RejectionsPanel {
       h("span", { class: "muted", text: rejection.seq === null ? "no seq" : `seq ${rejection.seq}` }),
       h("span", { class: "message", text: rejection.message }))));
     this.#empty.hidden = this.#rejections.length > 0;
-    this.#count.textContent = this.#rejections.length >= KEPT ? `${KEPT}+` : String(this.#rejections.length);
   }
 }

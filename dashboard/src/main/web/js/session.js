@@ -31,7 +31,7 @@ export async function restore() {
     return null;
   }
   try {
-    await api("GET", "api/devices");
+    await api("GET", "api/devices?limit=1");
   } catch (error) {
     if (error.status === 401) {
       forget();

@@ -1,6 +1,7 @@
 package org.telemetryhub.hub.dashboard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -44,9 +45,12 @@ class DashboardReconnectTest {
 
             first.close();
             browser.await(d -> !page.connectionState().equals("live"));
+            browser.await(d -> page.markedStale());
+            assertTrue(staleNotice(browser).startsWith("Not live: the hub cannot be reached."));
             second = TestHub.start(store, Map.of("http.port", String.valueOf(port)));
             send(second, device, 6, 3, start + 40_000);
             browser.await(Duration.ofSeconds(20), d -> page.connectionState().equals("live"));
+            assertFalse(page.markedStale());
             send(second, device, 9, 2, start + 43_000);
 
             browser.await(d -> page.offsets().size() >= 10 && page.tableSeqs().size() == 10);
@@ -70,6 +74,31 @@ class DashboardReconnectTest {
                 second.close();
             }
         }
+    }
+
+    @Test
+    void the_fleet_marks_presence_and_figures_stale_while_the_hub_is_unreachable() {
+        TestHub hub = TestHub.start(store, Map.of());
+        Api.Device device = hub.admin().provision("kiln-3");
+        try (Browser browser = Browser.start()) {
+            DashboardPage page = new DashboardPage(browser, hub.url()).openSignedOut().signInAsAdmin();
+            try (DeviceClient client = DeviceClient.connect(hub.deviceSocket(), hub.admin().ticket(device))) {
+                browser.await(d -> page.fleetCell("kiln-3", "Presence").equals("online"));
+                assertFalse(page.markedStale());
+
+                hub.close();
+
+                browser.await(d -> page.markedStale());
+            }
+            assertEquals("italic", browser.js("return getComputedStyle("
+                    + "document.querySelector(`tr[data-device='kiln-3'] .presence`)).fontStyle;"));
+            assertTrue(staleNotice(browser).startsWith("Not live: the hub cannot be reached."));
+            assertEquals(List.of(), browser.problems());
+        }
+    }
+
+    private static String staleNotice(Browser browser) {
+        return browser.driver.findElement(By.cssSelector("#view [data-part=stale]")).getText();
     }
 
     /** A device session that sends readings seq from..from+count-1, one interval apart, and waits for the ack. */

@@ -20,12 +20,15 @@ import org.telemetryhub.protocol.Wire;
 
 /**
  * Screenshots of a plausible plant: a boiler that reported every 5 s for 15 minutes, went offline for two, lost a
- * few readings and had three rejected. scripts/screenshot.sh copies the device view to docs/dashboard.png.
+ * few readings and had three refused (one in the middle of its seqs). scripts/screenshot.sh copies the pictures to
+ * docs/ for the README: the fleet and the device room on a laptop, the device room on a phone.
  */
 class DashboardScreenshotTest {
 
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
     static final long INTERVAL_MS = 5_000;
+    static final long LOST_AGO = 40; // intervals ago, three readings were lost
+    static final long REFUSED_AGO = 150; // and here one was refused for its content
 
     static TestHub hub;
     static Browser browser;
@@ -43,13 +46,14 @@ class DashboardScreenshotTest {
     }
 
     @Test
-    void writes_screenshots_of_the_fleet_and_a_device_room_with_its_gaps_marked() {
+    void writes_screenshots_of_the_fleet_and_a_device_room_with_its_gaps_marked_on_a_laptop_and_a_phone() {
         Api admin = hub.admin();
         Api.Device boiler = admin.provision("boiler-3", "plant-a");
         for (String id : List.of("boiler-1", "boiler-2", "chiller-1")) {
             admin.provision(id, "plant-a");
         }
         admin.provision("dock-door-4", "warehouse");
+        browser.viewport(1366, 900);
         DashboardPage page = new DashboardPage(browser, hub.url()).openSignedOut();
 
         try (DeviceClient device = DeviceClient.connect(hub.deviceSocket(), admin.ticket(boiler))) {
@@ -64,9 +68,10 @@ class DashboardScreenshotTest {
                     + ",\"metrics\":{\"flow rate\":12.5}}");
             device.send("{\"type\":\"reading\",\"seq\":" + (lastSeq + 2) + ",\"ts\":" + (now + 3_600_000)
                     + ",\"metrics\":{\"temperature\":71.2}}");
-            device.send("{\"type\":\"reading\",\"seq\":" + (lastSeq + 3) + ",\"ts\":" + now
-                    + ",\"metrics\":{\"temperature\":\"hot\"}}");
-            device.next(m -> m.path("seq").asLong() == lastSeq + 3);
+            long refused = refusedSeq(readings);
+            device.send("{\"type\":\"reading\",\"seq\":" + refused + ",\"ts\":"
+                    + (now - REFUSED_AGO * INTERVAL_MS) + ",\"metrics\":{\"temperature\":\"hot\"}}");
+            device.next(m -> m.path("seq").asLong() == refused);
 
             page.signInAsAdmin();
             browser.await(d -> page.fleetDevices().size() == 5);
@@ -76,15 +81,18 @@ class DashboardScreenshotTest {
             browser.await(d -> page.rejectionsText().contains("hot"));
             browser.screenshot(SCREENSHOTS.resolve("device-view.png"));
 
-            List<?> gaps = (List<?>) page.series("temperature").get("gaps");
-            assertEquals(List.of("silence", "missing"), gaps.stream().map(gap -> ((Map<?, ?>) gap).get("kind"))
-                    .toList(), "the two offline minutes are a silent span, the lost seqs a mark");
+            assertEquals(List.of("rejected", "silence", "missing"), page.gapKinds("temperature"),
+                    "the refused seq and the lost ones are marks apart, the two offline minutes a silent span");
+
+            browser.viewport(390, 844);
+            browser.await(d -> browser.driver.findElement(By.cssSelector(".chart")).getSize().getWidth() < 390);
+            browser.screenshotOfScreen(SCREENSHOTS.resolve("phone.png"));
         }
 
         assertEquals(List.of(), browser.problems());
     }
 
-    /** 15 minutes every 5 s, with two minutes offline and three seqs lost. */
+    /** 15 minutes every 5 s, with two minutes offline, three seqs lost and one seq left for a refused reading. */
     static List<Reading> history(long now) {
         List<Reading> readings = new ArrayList<>();
         long seq = 0;
@@ -93,7 +101,8 @@ class DashboardScreenshotTest {
             if (minutesAgo == 8 || minutesAgo == 9) {
                 continue;
             }
-            seq += (now - ts) / INTERVAL_MS == 40 ? 4 : 1;
+            long intervalsAgo = (now - ts) / INTERVAL_MS;
+            seq += intervalsAgo == LOST_AGO ? 4 : intervalsAgo == REFUSED_AGO ? 2 : 1;
             double phase = ts / 120_000.0;
             readings.add(new Reading(seq, ts, Map.of(
                     "temperature", round(68 + 4 * Math.sin(phase) + noise(ts, 0.6)),
@@ -101,6 +110,16 @@ class DashboardScreenshotTest {
                     "flow", round(12 + 3 * Math.sin(phase * 1.9) + noise(ts, 0.4)))));
         }
         return readings;
+    }
+
+    /** The seq history() skipped where the device's reading was refused: the one before a step of two. */
+    static long refusedSeq(List<Reading> readings) {
+        for (int i = 1; i < readings.size(); i++) {
+            if (readings.get(i).seq() == readings.get(i - 1).seq() + 2) {
+                return readings.get(i).seq() - 1;
+            }
+        }
+        throw new IllegalStateException("history() skips one seq");
     }
 
     static double noise(long ts, double amplitude) {

@@ -90,6 +90,25 @@ public final class Browser implements AutoCloseable {
         driver.executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", scriptId));
     }
 
+    /** Lays pages out for a screen this wide and tall (CSS pixels); phones (under 600 px) get touch input too. */
+    public void viewport(int width, int height) {
+        boolean phone = width < 600;
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height,
+                "deviceScaleFactor", 1, "mobile", phone));
+        driver.executeCdpCommand("Emulation.setTouchEmulationEnabled", Map.of("enabled", phone));
+    }
+
+    /** Makes pages see the system's colour scheme as dark, or as light. */
+    public void prefersDark(boolean dark) {
+        driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
+                List.of(Map.of("name", "prefers-color-scheme", "value", dark ? "dark" : "light"))));
+    }
+
+    /** Whether the page is wider than the screen, so that it scrolls sideways. */
+    public boolean scrollsSideways() {
+        return (Boolean) js("return document.documentElement.scrollWidth > document.documentElement.clientWidth;");
+    }
+
     public Object js(String script, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(script, args);
     }
@@ -117,9 +136,17 @@ public final class Browser implements AutoCloseable {
         Map<String, Object> metrics = driver.executeCdpCommand("Page.getLayoutMetrics", Map.of());
         @SuppressWarnings("unchecked")
         Map<String, Object> size = (Map<String, Object>) metrics.get("cssContentSize");
-        Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png",
+        write(file, driver.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png",
                 "captureBeyondViewport", true, "clip", Map.of("x", 0, "y", 0, "width", size.get("width"),
-                        "height", size.get("height"), "scale", 1)));
+                        "height", size.get("height"), "scale", 1))));
+    }
+
+    /** A PNG of what the screen shows, as a phone user sees the page first. */
+    public void screenshotOfScreen(Path file) {
+        write(file, driver.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png")));
+    }
+
+    private static void write(Path file, Map<String, Object> shot) {
         try {
             Files.createDirectories(file.getParent());
             Files.write(file, Base64.getDecoder().decode((String) shot.get("data")));

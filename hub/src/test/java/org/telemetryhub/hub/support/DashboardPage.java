@@ -86,6 +86,12 @@ public final class DashboardPage {
         return (Map<String, Object>) browser.js("return window.hubDashboard.series(arguments[0]);", metric);
     }
 
+    /** The window a metric's chart shows ("live", "15m", ..., "custom"), or null while it has no chart. */
+    public String shownWindow(String metric) {
+        Map<String, Object> series = series(metric);
+        return series == null ? null : (String) series.get("window");
+    }
+
     @SuppressWarnings("unchecked")
     public List<Long> offsets() {
         return (List<Long>) browser.js("return window.hubDashboard.offsets();");
@@ -96,6 +102,37 @@ public final class DashboardPage {
     public List<Long> tableSeqs() {
         return (List<Long>) browser.js("return [...document.querySelectorAll('table.latest tbody tr')]"
                 + ".map(row => Number(row.dataset.seq));");
+    }
+
+    /** A figure of the device room's header: "last-reading", "last-seq", "holes" or "rejected". */
+    public String fact(String name) {
+        return browser.driver.findElement(By.cssSelector(".device dd[data-part='" + name + "']")).getText();
+    }
+
+    /** The text of a fleet row's cell, by its column header ("Presence", "Holes", "Rejected", ...). */
+    public String fleetCell(String deviceId, String column) {
+        return (String) browser.js("""
+                const row = document.querySelector(`tr[data-device='${arguments[0]}']`);
+                const headers = [...row.closest('table').querySelectorAll('thead th')]
+                    .map(th => th.textContent.trim());
+                return row.children[headers.indexOf(arguments[1])].textContent;""", deviceId, column);
+    }
+
+    /** Clicks a fleet column's header in the first namespace shown, by its sort key ("lastSeq", "holes", ...). */
+    public void sortFleetBy(String key) {
+        browser.driver.findElement(By.cssSelector("section.namespace th[data-sort='" + key + "'] button")).click();
+    }
+
+    /** The kinds of the marks on a metric's chart, in time order: "silence", "missing" or "rejected". */
+    public List<String> gapKinds(String metric) {
+        Map<String, Object> series = series(metric);
+        return series == null ? null
+                : ((List<?>) series.get("gaps")).stream().map(gap -> (String) ((Map<?, ?>) gap).get("kind")).toList();
+    }
+
+    /** Whether the view marks its presence and figures as no longer live. */
+    public boolean markedStale() {
+        return "true".equals(browser.js("return document.querySelector('#view > section').dataset.stale;"));
     }
 
     public String rejectionsText() {
