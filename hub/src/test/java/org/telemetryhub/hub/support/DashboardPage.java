@@ -136,6 +136,7 @@ public final class DashboardPage {
     }
 
     public String rejectionsText() {
-        return (String) browser.js("return document.querySelector('.rejections').textContent;");
+        // empty while a reload has not built the panel yet, so that a wait retries instead of failing
+        return (String) browser.js("return document.querySelector('.rejections')?.textContent ?? '';");
     }
 }
