@@ -9,7 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,13 +40,6 @@ public final class JdbcReadingStore implements ReadingStore {
     private static final String SQL_ADVANCE = "UPDATE devices SET last_offset = ?, max_seq = ?, stored_count = ?, "
             + "last_seen_at = ?, rejected_count = ?, rejected_max = ?, rejected_version = ? "
             + "WHERE device_key = ? AND last_offset = ? AND rejected_version = ?";
-    static final String SQL_IS_REJECTED = "SELECT COUNT(*) FROM rejected_seqs WHERE device_key = ? AND seq = ?";
-    static final String SQL_COUNT_REJECTED =
-            "SELECT COUNT(*) FROM rejected_seqs WHERE device_key = ? AND seq > ? AND seq <= ?";
-    static final String SQL_ADD_REJECTED = "INSERT INTO rejected_seqs (device_key, seq, code) VALUES (?, ?, ?)";
-    static final String SQL_REMOVE_REJECTED = "DELETE FROM rejected_seqs WHERE device_key = ? AND seq = ?";
-    private static final String SQL_REJECTED_SEQS = "SELECT seq, code FROM rejected_seqs "
-            + "WHERE device_key = ? AND seq >= ? AND seq <= ? ORDER BY seq LIMIT ?";
     static final String SQL_REJECTION =
             "INSERT INTO rejections (device_key, seq, code, message, rejected_at) VALUES (?, ?, ?, ?, ?)";
     private static final String SQL_AFTER = "SELECT offset_no, seq, ts, metrics, stored_at FROM readings "
@@ -71,12 +63,14 @@ public final class JdbcReadingStore implements ReadingStore {
 
     private final Database database;
     private final Jdbc jdbc;
+    private final RejectedSeqTable rejectedTable;
     private final Clock clock;
     private final Map<Long, Cursor> cursors = new HashMap<>();
 
     public JdbcReadingStore(Database database, Clock clock) {
         this.database = database;
         this.jdbc = new Jdbc(database);
+        this.rejectedTable = new RejectedSeqTable(database);
         this.clock = clock;
     }
 
@@ -175,7 +169,7 @@ public final class JdbcReadingStore implements ReadingStore {
                         outcomes.add(write.readings().stream().<Outcome>map(r -> new Outcome.DeviceGone()).toList());
                         continue;
                     }
-                    move = new Move(cursor.get(), lookup(connection, key));
+                    move = new Move(cursor.get(), RejectedSeqTable.lookup(connection, key));
                     moves.put(key, move);
                 }
                 List<Outcome> results = new ArrayList<>(write.readings().size());
@@ -220,50 +214,10 @@ public final class JdbcReadingStore implements ReadingStore {
         for (Map.Entry<Long, Move> entry : moves.entrySet()) {
             RejectedSeqs changes = entry.getValue().rejected;
             if (changes.changesSet()) {
-                changeRejected(connection, entry.getKey(), changes.added(), changes.removed());
+                RejectedSeqTable.change(connection, entry.getKey(), changes.added(), changes.removed());
             }
         }
         return outcomes;
-    }
-
-    /** The rejected-seq set of one device as this transaction sees it. */
-    private static RejectedSeqs.Lookup lookup(Connection connection, long key) {
-        return new RejectedSeqs.Lookup() {
-            @Override
-            public boolean contains(long seq) {
-                return Jdbc.number(connection, SQL_IS_REJECTED, key, seq) > 0;
-            }
-
-            @Override
-            public long countBetween(long after, long upTo) {
-                return Jdbc.number(connection, SQL_COUNT_REJECTED, key, after, upTo);
-            }
-        };
-    }
-
-    /** Adds seqs to a device's rejected-seq set and removes others, in this transaction. */
-    static void changeRejected(Connection connection, long key, Map<Long, String> added, Collection<Long> removed)
-            throws SQLException {
-        try (PreparedStatement add = connection.prepareStatement(SQL_ADD_REJECTED);
-             PreparedStatement remove = connection.prepareStatement(SQL_REMOVE_REJECTED)) {
-            for (Map.Entry<Long, String> seq : added.entrySet()) {
-                add.setLong(1, key);
-                add.setLong(2, seq.getKey());
-                add.setString(3, seq.getValue());
-                add.addBatch();
-            }
-            for (long seq : removed) {
-                remove.setLong(1, key);
-                remove.setLong(2, seq);
-                remove.addBatch();
-            }
-            if (!added.isEmpty()) {
-                add.executeBatch();
-            }
-            if (!removed.isEmpty()) {
-                remove.executeBatch();
-            }
-        }
     }
 
     /** Whether this seq is stored: earlier in this write, or before it. */
@@ -318,7 +272,7 @@ public final class JdbcReadingStore implements ReadingStore {
                 lock.setLong(1, key);
                 try (ResultSet rs = lock.executeQuery()) {
                     if (rs.next()) {
-                        moves.put(key, new Move(Cursor.of(rs), lookup(connection, key)));
+                        moves.put(key, new Move(Cursor.of(rs), RejectedSeqTable.lookup(connection, key)));
                     }
                 }
             }
@@ -444,18 +398,7 @@ public final class JdbcReadingStore implements ReadingStore {
 
     @Override
     public List<RejectedSeq> rejectedSeqs(long deviceKey, long fromSeq, long toSeq, int limit) {
-        return jdbc.query(SQL_REJECTED_SEQS, rs -> new RejectedSeq(rs.getLong(1), rs.getString(2)), deviceKey,
-                fromSeq, toSeq, limit);
-    }
-
-    /** Whether the tables hold this seq in the device's rejected-seq set. */
-    boolean isRejected(long deviceKey, long seq) {
-        return jdbc.one(SQL_IS_REJECTED, rs -> rs.getLong(1), deviceKey, seq).orElse(0L) > 0;
-    }
-
-    /** How many seqs of the device's rejected-seq set the tables hold in {@code (after, upTo]}. */
-    long countRejected(long deviceKey, long after, long upTo) {
-        return jdbc.one(SQL_COUNT_REJECTED, rs -> rs.getLong(1), deviceKey, after, upTo).orElse(0L);
+        return rejectedTable.range(deviceKey, fromSeq, toSeq, limit);
     }
 
     /**

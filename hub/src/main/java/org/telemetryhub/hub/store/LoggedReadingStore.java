@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -55,6 +54,7 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
     }
 
     private final JdbcReadingStore tables;
+    private final RejectedSeqTable rejectedTable;
     private final ReadingLog readingLog;
     private final TableFlusher flusher;
     private final Clock clock;
@@ -66,6 +66,7 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
 
     public LoggedReadingStore(Database database, Settings settings, Clock clock, FlushListener listener) {
         this.tables = new JdbcReadingStore(database, clock);
+        this.rejectedTable = new RejectedSeqTable(database);
         this.clock = clock;
         TableFlush flush = new TableFlush(database);
         this.readingLog = recover(settings, flush);
@@ -113,7 +114,7 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
                     outcomes.add(write.readings().stream().<Outcome>map(r -> new Outcome.DeviceGone()).toList());
                     continue;
                 }
-                stage = new Staged(key, tail);
+                stage = new Staged(key, tail, tables, rejectedTable, flusher);
                 staged.put(key, stage);
             }
             List<Outcome> results = new ArrayList<>(write.readings().size());
@@ -124,7 +125,7 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
                     rejections.add(new Rejection(reading.seq(), "seq_conflict",
                             ReadingStore.conflictMessage(write.device(), reading.seq()), now));
                 } else if (outcome instanceof Outcome.Stored stored) {
-                    entries.add(new LogEntry.Stored(key, stage.stored.get(stage.stored.size() - 1)));
+                    entries.add(new LogEntry.Stored(key, stage.lastStored()));
                 }
                 results.add(outcome);
             }
@@ -132,7 +133,7 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
                 entries.add(new LogEntry.Rejected(key, rejection));
                 stage.rejected(rejection);
             }
-            stage.lastSeenAt = now;
+            stage.seen(now);
             outcomes.add(results);
         }
         for (Staged stage : staged.values()) {
@@ -173,100 +174,6 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
             tails.put(deviceKey, tail);
         }
         return tail;
-    }
-
-    /** What one commit does to one device, applied to its tail only once the log holds it. */
-    private final class Staged implements RejectedSeqs.Lookup {
-        final long key;
-        final DeviceTail tail;
-        final ReadingCursor from;
-        long lastOffset;
-        long maxSeq;
-        long count;
-        Long lastSeenAt;
-        final List<StoredReading> stored = new ArrayList<>();
-        final Map<Long, StoredReading> bySeq = new HashMap<>();
-        final List<Rejection> rejections = new ArrayList<>();
-        final RejectedSeqs rejectedSeqs;
-        LogEntry.RejectedSet rejectedSet;
-
-        Staged(long key, DeviceTail tail) {
-            this.key = key;
-            this.tail = tail;
-            from = tail.cursor();
-            lastOffset = from.lastOffset();
-            maxSeq = from.maxSeq();
-            count = from.storedCount();
-            lastSeenAt = from.lastSeenAt();
-            rejectedSeqs = new RejectedSeqs(this, from.rejected(), from.rejectedMax());
-        }
-
-        Outcome place(Reading reading, long now) {
-            StoredReading earlier = find(reading.seq());
-            if (earlier != null) {
-                return JdbcReadingStore.verdict(earlier.offset(), earlier.reading(), reading);
-            }
-            StoredReading placed = new StoredReading(++lastOffset, reading, now);
-            maxSeq = Math.max(maxSeq, reading.seq());
-            count++;
-            stored.add(placed);
-            bySeq.put(reading.seq(), placed);
-            rejectedSeqs.stored(reading.seq());
-            return new Outcome.Stored(placed.offset());
-        }
-
-        void rejected(Rejection rejection) {
-            rejections.add(rejection);
-            if (rejection.forContent() && find(rejection.seq()) == null) {
-                rejectedSeqs.rejected(rejection.seq(), rejection.code());
-            }
-        }
-
-        /** The stored reading with this seq: earlier in this commit, in the tail, or in the tables. */
-        private StoredReading find(long seq) {
-            StoredReading earlier = bySeq.get(seq);
-            if (earlier == null && seq <= maxSeq) {
-                earlier = tail.withSeq(seq);
-                if (earlier == null) {
-                    earlier = tables.withSeq(key, seq).orElse(null);
-                }
-            }
-            return earlier;
-        }
-
-        @Override
-        public boolean contains(long seq) {
-            Boolean unflushed = tail.rejectedState(seq);
-            return unflushed != null ? unflushed : tables.isRejected(key, seq);
-        }
-
-        @Override
-        public long countBetween(long after, long upTo) {
-            return flusher.consistent(() -> {
-                long members = tables.countRejected(key, after, upTo);
-                for (Map.Entry<Long, String> change : tail.rejectedChanges(after + 1, upTo).entrySet()) {
-                    members += (change.getValue() != null ? 1 : 0) - (tables.isRejected(key, change.getKey()) ? 1 : 0);
-                }
-                return members;
-            });
-        }
-
-        /** The log entry for what the commit did to the rejected-seq set and its count; null when nothing. */
-        LogEntry.RejectedSet rejectedSetChange() {
-            long rejected = rejectedSeqs.count(from.maxSeq(), maxSeq);
-            if (rejectedSeqs.changesSet() || rejected != from.rejected()) {
-                rejectedSet = new LogEntry.RejectedSet(key, rejected, rejectedSeqs.max(),
-                        Map.copyOf(rejectedSeqs.added()), Set.copyOf(rejectedSeqs.removed()));
-            }
-            return rejectedSet;
-        }
-
-        void apply() {
-            long rejected = rejectedSet == null ? from.rejected() : rejectedSet.count();
-            long rejectedMax = rejectedSet == null ? from.rejectedMax() : rejectedSet.max();
-            tail.append(new ReadingCursor(lastOffset, maxSeq, count, rejected, rejectedMax, lastSeenAt), stored,
-                    rejections, rejectedSet);
-        }
     }
 
     @Override

@@ -138,7 +138,7 @@ final class TableFlush {
         }
         Map<Long, LogEntry.RejectedSet> latest = new TreeMap<>();
         for (LogEntry.RejectedSet change : changes) {
-            JdbcReadingStore.changeRejected(connection, change.deviceKey(), change.added(), change.removed());
+            RejectedSeqTable.change(connection, change.deviceKey(), change.added(), change.removed());
             latest.put(change.deviceKey(), change);
         }
         try (PreparedStatement update = connection.prepareStatement(SQL_REJECTED_COUNT)) {
