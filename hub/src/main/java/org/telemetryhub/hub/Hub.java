@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.OptionalInt;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -26,10 +27,15 @@ import org.telemetryhub.hub.auth.OperatorAuth;
 import org.telemetryhub.hub.auth.PasswordHasher;
 import org.telemetryhub.hub.auth.Secrets;
 import org.telemetryhub.hub.auth.Tickets;
+import org.telemetryhub.hub.commands.CommandDelivery;
+import org.telemetryhub.hub.commands.CommandStore;
+import org.telemetryhub.hub.commands.Commands;
 import org.telemetryhub.hub.config.HubConfig;
 import org.telemetryhub.hub.core.ReadingCursor;
 import org.telemetryhub.hub.core.ReadingStore;
 import org.telemetryhub.hub.http.AuthRoutes;
+import org.telemetryhub.hub.http.CommandRoutes;
+import org.telemetryhub.hub.http.DeviceGate;
 import org.telemetryhub.hub.http.DeviceRoutes;
 import org.telemetryhub.hub.http.HostGuard;
 import org.telemetryhub.hub.http.IngestRoutes;
@@ -53,12 +59,14 @@ import org.telemetryhub.hub.mqtt.MqttTransport;
 import org.telemetryhub.hub.ops.HubMetrics;
 import org.telemetryhub.hub.store.Database;
 import org.telemetryhub.hub.store.DeviceStore;
+import org.telemetryhub.hub.store.JdbcCommandStore;
 import org.telemetryhub.hub.store.JdbcReadingStore;
 import org.telemetryhub.hub.store.LoggedReadingStore;
 import org.telemetryhub.hub.store.OperatorStore;
 import org.telemetryhub.hub.store.TicketStore;
 import org.telemetryhub.hub.rooms.Fanout;
 import org.telemetryhub.hub.rooms.Feed;
+import org.telemetryhub.hub.rooms.FeedEvent;
 import org.telemetryhub.hub.rooms.LocalFeed;
 import org.telemetryhub.hub.rooms.NamespaceSummaries;
 import org.telemetryhub.hub.rooms.PostgresFeed;
@@ -93,6 +101,7 @@ public final class Hub implements AutoCloseable {
     private final Rooms rooms;
     private final StreamRoutes streams;
     private final MqttTransport mqtt;
+    private final ExecutorService commandWork;
 
     private Hub(HubConfig config, Clock clock) throws Exception {
         this.config = config;
@@ -104,7 +113,8 @@ public final class Hub implements AutoCloseable {
                 : ReadingCursor.Live.NONE);
         OperatorStore operators = new OperatorStore(database);
 
-        feed = feed(config.store(), database, readings, devices);
+        CommandStore commandStore = new JdbcCommandStore(database);
+        feed = feed(config.store(), database, readings, devices, commandStore);
         PresenceTracker presence = new PresenceTracker(devices, feed, clock);
         connections = new DeviceConnections(config.limits(), presence);
         metrics.gauge("hub.connections.devices", "Open device connections", connections::open);
@@ -126,7 +136,16 @@ public final class Hub implements AutoCloseable {
             pipeline.forget(deviceKey);
             summaries.forget(deviceKey);
         });
-        deviceEndpoint = new DeviceEndpoint(tickets, pipeline, connections,
+        Commands commands = new Commands(commandStore, config.commands(), clock, secrets::newId,
+                command -> feed.publish(new FeedEvent.CommandChanged(command.device(), command)));
+        commandWork = Executors.newFixedThreadPool(4, r -> new Thread(r, "commands"));
+        CommandDelivery delivery = new CommandDelivery(commands, commandWork);
+        feed.listenAll(event -> {
+            if (event instanceof FeedEvent.CommandChanged changed) {
+                delivery.changed(changed.device().key());
+            }
+        });
+        deviceEndpoint = new DeviceEndpoint(tickets, pipeline, commands, delivery, connections,
                 config.ingest().maxPendingPerConnection());
         mqtt = mqtt(config, tickets, pipeline, connections, devices);
 
@@ -146,7 +165,10 @@ public final class Hub implements AutoCloseable {
                 config.dashboards().longPollMaxMs());
         streams.register(router);
         new TicketRoutes(tickets).register(router);
-        new IngestRoutes(tickets, pipeline).register(router);
+        DeviceGate deviceGate = new DeviceGate(tickets);
+        new IngestRoutes(deviceGate, pipeline).register(router);
+        new CommandRoutes(gate, rooms.access(), deviceGate, commands, delivery, timers,
+                config.dashboards().longPollMaxMs()).register(router);
         if (config.mqtt().mode().equals(HubConfig.Mqtt.EXTERNAL)) {
             new MqttBrokerRoutes(tickets, devices::find, config.mqtt()).register(router);
         }
@@ -177,6 +199,8 @@ public final class Hub implements AutoCloseable {
             summaries.tick();
             rooms.closeHopeless();
         });
+        every(1_000, commands::expireDue);
+        every(5_000, delivery::tick);
         every(config.retentionCheckMs(), new RetentionJob(config.namespaces(), devices, readings, clock));
         every(60_000, () -> {
             tickets.housekeeping();
@@ -235,6 +259,7 @@ public final class Hub implements AutoCloseable {
         deviceEndpoint.closeAll();
         streams.closeAll();
         timers.shutdownNow();
+        commandWork.shutdownNow();
         rooms.close();
         try {
             server.stop();
@@ -272,10 +297,10 @@ public final class Hub implements AutoCloseable {
      * Nodes that share a PostgreSQL store also share their events, so that a dashboard on any node sees live what
      * every node stores; a hub on H2 is alone with its store and keeps the in-process feed.
      */
-    private static Feed feed(HubConfig.Store config, Database database, ReadingStore readings, DeviceStore devices)
-            throws SQLException {
+    private static Feed feed(HubConfig.Store config, Database database, ReadingStore readings, DeviceStore devices,
+                             CommandStore commands) throws SQLException {
         return config.url().startsWith("jdbc:postgresql:") ? new PostgresFeed(config.url(), database, readings,
-                devices) : new LocalFeed();
+                devices, commands) : new LocalFeed();
     }
 
     /** The MQTT side the settings ask for; the broker's own files live under {@code <store.dir>/mqtt}. */

@@ -28,7 +28,13 @@ public enum ErrorCode {
     MISDIRECTED_REQUEST,
     TOO_MANY_CONNECTIONS,
     STORE_UNAVAILABLE,
-    SHUTTING_DOWN;
+    SHUTTING_DOWN,
+    INVALID_COMMAND,
+    INVALID_TTL,
+    QUEUE_FULL,
+    UNKNOWN_COMMAND,
+    COMMAND_FINISHED,
+    DUPLICATE_RESULT;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

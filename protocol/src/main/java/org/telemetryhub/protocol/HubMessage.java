@@ -3,14 +3,17 @@ package org.telemetryhub.protocol;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
-/** What the hub sends a device, on WebSocket frames and MQTT verdict topics. */
+/** What the hub sends a device, on WebSocket frames and MQTT topics. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = HubMessage.Ack.class, name = "ack"),
     @JsonSubTypes.Type(value = HubMessage.Rejected.class, name = "rejected"),
     @JsonSubTypes.Type(value = HubMessage.Error.class, name = "error"),
+    @JsonSubTypes.Type(value = HubMessage.Command.class, name = "command"),
+    @JsonSubTypes.Type(value = HubMessage.CommandAck.class, name = "command_ack"),
 })
 public sealed interface HubMessage {
 
@@ -27,4 +30,14 @@ public sealed interface HubMessage {
             return new Error(code.wire(), message, null, null);
         }
     }
+
+    /** An operator's command for the device to carry out and answer with a {@code command_result}. */
+    record Command(String commandId, String name, JsonNode args, long expiresAt) implements HubMessage {}
+
+    /**
+     * The device's result for this command is stored; with {@code error} ({@code duplicate_result},
+     * {@code unknown_command} or {@code command_finished}) it was not, and nothing changed.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record CommandAck(String commandId, String error) implements HubMessage {}
 }

@@ -59,6 +59,26 @@ public final class Exchange {
         return query.getValue(name);
     }
 
+    /** A query parameter that must be an integer in [min, max]; {@code fallback} when it is absent. */
+    public long queryInteger(String name, long fallback, long min, long max) {
+        String raw = query(name);
+        return raw == null ? fallback : integer(name, raw, min, max);
+    }
+
+    /** A parameter's text as an integer in [min, max], or 400 naming it, the rule and the value. */
+    public static long integer(String name, String raw, long min, long max) {
+        try {
+            long value = Long.parseLong(raw.trim());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below with the rule
+        }
+        throw ApiError.badMessage(name + " must be an integer in [" + min + ", " + max + "], but was \""
+                + org.telemetryhub.protocol.Ids.echo(raw) + "\"");
+    }
+
     public String header(HttpHeader header) {
         return request.getHeaders().get(header);
     }
@@ -114,6 +134,14 @@ public final class Exchange {
 
     public void json(int status, Object body) {
         HttpErrors.json(response, callback, status, body);
+    }
+
+    /** Answers with JSON and runs {@code written} once the whole answer has gone out. */
+    public void json(int status, Object body, Runnable written) {
+        HttpErrors.json(response, Callback.from(() -> {
+            callback.succeeded();
+            written.run();
+        }, callback::failed), status, body);
     }
 
     public void text(int status, String contentType, String body) {

@@ -19,7 +19,6 @@ import org.telemetryhub.hub.core.ReadingStore;
 import org.telemetryhub.hub.rooms.DashboardSession;
 import org.telemetryhub.hub.rooms.Feed;
 import org.telemetryhub.hub.rooms.FeedEvent;
-import org.telemetryhub.hub.rooms.RoomAccess;
 import org.telemetryhub.hub.rooms.Rooms;
 import org.telemetryhub.protocol.ErrorCode;
 import org.telemetryhub.protocol.Reading;
@@ -35,6 +34,7 @@ public final class StreamRoutes {
 
     private final OperatorGate gate;
     private final Rooms rooms;
+    private final OperatorDevices devices;
     private final ReadingStore store;
     private final Feed feed;
     private final ScheduledExecutorService timers;
@@ -45,6 +45,7 @@ public final class StreamRoutes {
                         ScheduledExecutorService timers, long longPollMaxMs) {
         this.gate = gate;
         this.rooms = rooms;
+        this.devices = new OperatorDevices(rooms.access());
         this.store = store;
         this.feed = feed;
         this.timers = timers;
@@ -69,7 +70,7 @@ public final class StreamRoutes {
 
     private void stream(Exchange exchange) {
         Operator operator = gate.require(exchange).operator();
-        DeviceRef device = device(exchange, operator);
+        DeviceRef device = devices.visible(exchange, operator);
         String lastEventId = exchange.request().getHeaders().get("Last-Event-ID");
         Long after = optionalOffset(exchange, "after");
         if (lastEventId != null) {
@@ -98,11 +99,11 @@ public final class StreamRoutes {
 
     private void readings(Exchange exchange) {
         Operator operator = gate.require(exchange).operator();
-        DeviceRef device = device(exchange, operator);
-        int limit = (int) bounded(exchange, "limit", 1_000, 1, MAX_LIMIT);
+        DeviceRef device = devices.visible(exchange, operator);
+        int limit = (int) exchange.queryInteger("limit", 1_000, 1, MAX_LIMIT);
         Long after = optionalOffset(exchange, "after");
         if (after != null) {
-            longPoll(exchange, device, after, limit, bounded(exchange, "waitMs", 0, 0, longPollMaxMs));
+            longPoll(exchange, device, after, limit, exchange.queryInteger("waitMs", 0, 0, longPollMaxMs));
             return;
         }
         long from = required(exchange, "from");
@@ -112,7 +113,7 @@ public final class StreamRoutes {
         }
         String bucketMs = exchange.query("bucketMs");
         if (bucketMs != null) {
-            exchange.json(200, Map.of("buckets", buckets(device, from, to, bounded(exchange, "bucketMs", 0, 1,
+            exchange.json(200, Map.of("buckets", buckets(device, from, to, exchange.queryInteger("bucketMs", 0, 1,
                     Long.MAX_VALUE))));
             return;
         }
@@ -154,7 +155,7 @@ public final class StreamRoutes {
 
     private void rejections(Exchange exchange) {
         Operator operator = gate.require(exchange).operator();
-        DeviceRef device = device(exchange, operator);
+        DeviceRef device = devices.visible(exchange, operator);
         List<Map<String, Object>> rejections = new ArrayList<>();
         for (ReadingStore.Rejection rejection : store.rejections(device.key(), 100)) {
             Map<String, Object> entry = new LinkedHashMap<>();
@@ -234,16 +235,6 @@ public final class StreamRoutes {
         return out;
     }
 
-    private DeviceRef device(Exchange exchange, Operator operator) {
-        RoomAccess.Verdict verdict = rooms.access().device(operator, exchange.path("id"));
-        if (verdict.refusal() == null) {
-            return verdict.device();
-        }
-        boolean forbidden = verdict.refusal().error().equals("forbidden");
-        throw new ApiError(forbidden ? 403 : 404, forbidden ? ErrorCode.FORBIDDEN : ErrorCode.UNKNOWN_DEVICE,
-                verdict.refusal().message());
-    }
-
     private static Long optionalOffset(Exchange exchange, String name) {
         String raw = exchange.query(name);
         return raw == null ? null : offset(name, raw);
@@ -267,24 +258,6 @@ public final class StreamRoutes {
         if (raw == null) {
             throw ApiError.badMessage(name + " is required (epoch ms), or after= for a cursor");
         }
-        return number(name, raw, Long.MIN_VALUE, Long.MAX_VALUE);
-    }
-
-    private static long bounded(Exchange exchange, String name, long fallback, long min, long max) {
-        String raw = exchange.query(name);
-        return raw == null ? fallback : number(name, raw, min, max);
-    }
-
-    private static long number(String name, String raw, long min, long max) {
-        try {
-            long value = Long.parseLong(raw.trim());
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below with the rule
-        }
-        throw ApiError.badMessage(name + " must be an integer in [" + min + ", " + max + "], but was \""
-                + org.telemetryhub.protocol.Ids.echo(raw) + "\"");
+        return Exchange.integer(name, raw, Long.MIN_VALUE, Long.MAX_VALUE);
     }
 }

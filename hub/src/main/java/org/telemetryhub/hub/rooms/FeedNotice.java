@@ -10,9 +10,9 @@ import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.core.ReadingStore;
 
 /**
- * One feed notification: the sending node and its events. A reading travels as its device and offset only (the
- * receiver reads it from the store, where it is committed), so a notification stays small; rejections and presence
- * changes are not read back cheaply, so they travel whole. Names are one or two letters because PostgreSQL caps a
+ * One feed notification: the sending node and its events. A reading travels as its device and offset only, a command
+ * change as its device and command id (the receiver reads them from the store, where they are committed), so a
+ * notification stays small; rejections and presence changes are not read back cheaply, so they travel whole. Names are one or two letters because PostgreSQL caps a
  * payload at 8000 bytes.
  */
 record FeedNotice(String n, List<Entry> e) {
@@ -20,6 +20,7 @@ record FeedNotice(String n, List<Entry> e) {
     private static final String READING = "r";
     private static final String REJECTED = "j";
     private static final String PRESENCE = "p";
+    private static final String COMMAND = "c";
 
     /** Bounds a rejection's message, so that any one entry fits a notification. */
     private static final int MESSAGE_CHARS = 1_000;
@@ -64,7 +65,10 @@ record FeedNotice(String n, List<Entry> e) {
         }
     }
 
-    /** An event of kind {@code k} for device key {@code d}; fields a kind does not use are absent. */
+    /**
+     * An event of kind {@code k} for device key {@code d}; {@code c} is a rejection's code or a command's id. Fields
+     * a kind does not use are absent.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Entry(String k, long d, Long o, Long s, String c, String m, Long at, String st, Long v) {
 
@@ -79,12 +83,15 @@ record FeedNotice(String n, List<Entry> e) {
                         : r.message();
                 return new Entry(REJECTED, device, null, r.seq(), r.code(), message, r.at(), null, null);
             }
+            if (event instanceof FeedEvent.CommandChanged changed) {
+                return new Entry(COMMAND, device, null, null, changed.command().commandId(), null, null, null, null);
+            }
             FeedEvent.PresenceChanged presence = (FeedEvent.PresenceChanged) event;
             return new Entry(PRESENCE, device, null, null, null, null, presence.at(), presence.state(),
                     presence.version());
         }
 
-        /** The event a rejection or presence entry stands for; readings are read from the store instead. */
+        /** The event a rejection or presence entry stands for; readings and commands are read from the store. */
         FeedEvent event(DeviceRef device) {
             return switch (k) {
                 case REJECTED -> new FeedEvent.Rejected(device, new ReadingStore.Rejection(s, c, m, at));
@@ -95,6 +102,10 @@ record FeedNotice(String n, List<Entry> e) {
 
         boolean isReading() {
             return k.equals(READING);
+        }
+
+        boolean isCommand() {
+            return k.equals(COMMAND);
         }
     }
 }
