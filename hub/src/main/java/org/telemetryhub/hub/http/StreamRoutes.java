@@ -20,7 +20,6 @@ import org.telemetryhub.hub.rooms.DashboardSession;
 import org.telemetryhub.hub.rooms.Feed;
 import org.telemetryhub.hub.rooms.FeedEvent;
 import org.telemetryhub.hub.rooms.Rooms;
-import org.telemetryhub.protocol.ErrorCode;
 import org.telemetryhub.protocol.Reading;
 
 /**

@@ -86,6 +86,11 @@ public final class Api {
         return answer.body().get("ticket").asText();
     }
 
+    /** The device API with a ticket as bearer. */
+    public Api asDevice(String ticket) {
+        return new Api(base, ticket);
+    }
+
     /** Readings over HTTP with a ticket as bearer. */
     public Answer ingest(String deviceId, String ticket, String body) {
         return new Api(base, ticket).postRaw("/api/devices/" + deviceId + "/readings", body, Map.of());
