@@ -30,6 +30,8 @@ import org.telemetryhub.hub.auth.Tickets;
 import org.telemetryhub.hub.commands.CommandDelivery;
 import org.telemetryhub.hub.commands.CommandStore;
 import org.telemetryhub.hub.commands.Commands;
+import org.telemetryhub.hub.commands.ControlFrames;
+import org.telemetryhub.hub.commands.DeviceStates;
 import org.telemetryhub.hub.config.HubConfig;
 import org.telemetryhub.hub.core.ReadingCursor;
 import org.telemetryhub.hub.core.ReadingStore;
@@ -44,6 +46,7 @@ import org.telemetryhub.hub.http.OperatorGate;
 import org.telemetryhub.hub.http.OpsRoutes;
 import org.telemetryhub.hub.http.Origins;
 import org.telemetryhub.hub.http.Router;
+import org.telemetryhub.hub.http.StateRoutes;
 import org.telemetryhub.hub.http.StaticFiles;
 import org.telemetryhub.hub.http.TicketRoutes;
 import org.telemetryhub.hub.ingest.DeviceConnections;
@@ -61,6 +64,7 @@ import org.telemetryhub.hub.store.Database;
 import org.telemetryhub.hub.store.DeviceStore;
 import org.telemetryhub.hub.store.JdbcCommandStore;
 import org.telemetryhub.hub.store.JdbcReadingStore;
+import org.telemetryhub.hub.store.JdbcStateStore;
 import org.telemetryhub.hub.store.LoggedReadingStore;
 import org.telemetryhub.hub.store.OperatorStore;
 import org.telemetryhub.hub.store.TicketStore;
@@ -139,14 +143,18 @@ public final class Hub implements AutoCloseable {
         Commands commands = new Commands(commandStore, config.commands(), clock, secrets::newId,
                 command -> feed.publish(new FeedEvent.CommandChanged(command.device(), command)));
         commandWork = Executors.newFixedThreadPool(4, r -> new Thread(r, "commands"));
-        CommandDelivery delivery = new CommandDelivery(commands, commandWork);
+        DeviceStates states = new DeviceStates(new JdbcStateStore(database), clock,
+                device -> feed.publish(new FeedEvent.DesiredChanged(device)));
+        CommandDelivery delivery = new CommandDelivery(commands, states, commandWork);
         feed.listenAll(event -> {
             if (event instanceof FeedEvent.CommandChanged changed) {
                 delivery.changed(changed.device().key());
+            } else if (event instanceof FeedEvent.DesiredChanged desired) {
+                delivery.desiredChanged(desired.device().key());
             }
         });
-        deviceEndpoint = new DeviceEndpoint(tickets, pipeline, commands, delivery, connections,
-                config.ingest().maxPendingPerConnection());
+        deviceEndpoint = new DeviceEndpoint(tickets, pipeline, new ControlFrames(commands, states), delivery,
+                connections, config.ingest().maxPendingPerConnection());
         mqtt = mqtt(config, tickets, pipeline, connections, devices);
 
         server = new Server(threadPool());
@@ -169,6 +177,7 @@ public final class Hub implements AutoCloseable {
         new IngestRoutes(deviceGate, pipeline).register(router);
         new CommandRoutes(gate, rooms.access(), deviceGate, commands, delivery, timers,
                 config.dashboards().longPollMaxMs()).register(router);
+        new StateRoutes(gate, rooms.access(), deviceGate, states).register(router);
         if (config.mqtt().mode().equals(HubConfig.Mqtt.EXTERNAL)) {
             new MqttBrokerRoutes(tickets, devices::find, config.mqtt()).register(router);
         }

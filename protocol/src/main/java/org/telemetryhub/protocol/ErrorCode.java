@@ -34,7 +34,9 @@ public enum ErrorCode {
     QUEUE_FULL,
     UNKNOWN_COMMAND,
     COMMAND_FINISHED,
-    DUPLICATE_RESULT;
+    DUPLICATE_RESULT,
+    VERSION_CONFLICT,
+    PRECONDITION_REQUIRED;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

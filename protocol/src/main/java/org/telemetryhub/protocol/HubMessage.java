@@ -14,6 +14,8 @@ import java.util.List;
     @JsonSubTypes.Type(value = HubMessage.Error.class, name = "error"),
     @JsonSubTypes.Type(value = HubMessage.Command.class, name = "command"),
     @JsonSubTypes.Type(value = HubMessage.CommandAck.class, name = "command_ack"),
+    @JsonSubTypes.Type(value = HubMessage.StateAck.class, name = "state_ack"),
+    @JsonSubTypes.Type(value = HubMessage.StateDelta.class, name = "state_delta"),
 })
 public sealed interface HubMessage {
 
@@ -40,4 +42,10 @@ public sealed interface HubMessage {
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record CommandAck(String commandId, String error) implements HubMessage {}
+
+    /** The device's reported document is stored as this version. */
+    record StateAck(long reportedVersion) implements HubMessage {}
+
+    /** The desired document's version and its top-level keys whose reported value differs. */
+    record StateDelta(long desiredVersion, JsonNode delta) implements HubMessage {}
 }

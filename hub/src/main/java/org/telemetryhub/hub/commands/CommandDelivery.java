@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -11,13 +12,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.core.DeviceRef;
+import org.telemetryhub.protocol.HubMessage;
 
 /**
  * Hands each device its commands over its newest connection on this node: in creation order, at most
  * {@code commands.maxInFlight} unanswered at once, the delivered-but-unanswered ones again on every new connection.
  * The store decides what a device may hold (its first unfinished commands); a connection remembers what it was given,
  * so it gets each command once. Every change to a device's commands, here or on another node, wakes its delivery;
- * each device's delivery runs one pass at a time on the executor, since it reads the store.
+ * each device's delivery runs one pass at a time on the executor, since it reads the store. The same connection
+ * hears the device's {@code state_delta} on connect and after every desired change.
  */
 public final class CommandDelivery {
 
@@ -32,39 +35,65 @@ public final class CommandDelivery {
          * delivered (written to the socket, PUBACKed, returned by a poll). False when the link can take nothing more.
          */
         boolean offer(List<Command> commands, Runnable taken);
+
+        /** Tells the device how its desired state differs from what it reported. */
+        void stateDelta(HubMessage.StateDelta delta);
     }
 
     private final Commands commands;
+    private final DeviceStates states;
     private final Executor executor;
-    private final Map<Long, Route> routes = new ConcurrentHashMap<>();
+    /** Each device's connections on this node, oldest first (an immutable list, replaced whole): the last delivers. */
+    private final Map<Long, List<Route>> routes = new ConcurrentHashMap<>();
 
-    public CommandDelivery(Commands commands, Executor executor) {
+    public CommandDelivery(Commands commands, DeviceStates states, Executor executor) {
         this.commands = commands;
+        this.states = states;
         this.executor = executor;
     }
 
     /** The device's newest connection: it takes over delivery from any older one. */
     public void connected(Link link) {
         Route route = new Route(link);
-        routes.put(link.device().key(), route);
+        routes.compute(link.device().key(), (key, links) -> {
+            List<Route> all = new ArrayList<>(links == null ? List.of() : links);
+            all.add(route);
+            return List.copyOf(all);
+        });
+        route.deltaWanted.set(true);
         route.wake();
     }
 
+    /** A connection ended; when it was the newest, the one before it (if any) takes delivery back. */
     public void disconnected(Link link) {
-        routes.computeIfPresent(link.device().key(), (key, route) -> route.link == link ? null : route);
+        routes.computeIfPresent(link.device().key(), (key, links) -> {
+            List<Route> rest = links.stream().filter(route -> route.link != link).toList();
+            return rest.isEmpty() ? null : rest;
+        });
+        changed(link.device().key());
     }
 
     /** Something changed in the device's commands: a new one, a result, a cancel, an expiry. */
     public void changed(long deviceKey) {
-        Route route = routes.get(deviceKey);
-        if (route != null) {
+        active(deviceKey).ifPresent(Route::wake);
+    }
+
+    /** The device's desired document changed: its connection hears the new delta. */
+    public void desiredChanged(long deviceKey) {
+        active(deviceKey).ifPresent(route -> {
+            route.deltaWanted.set(true);
             route.wake();
-        }
+        });
     }
 
     /** Wakes every delivery, so that a change whose news was lost between nodes waits at most one tick. */
     public void tick() {
-        routes.values().forEach(Route::wake);
+        routes.keySet().forEach(this::changed);
+    }
+
+    private Optional<Route> active(long deviceKey) {
+        List<Route> links = routes.get(deviceKey);
+        return links == null ? Optional.empty() : Optional.of(links.get(links.size() - 1));
     }
 
     /** One connection's delivery: what it was given and still holds unanswered. */
@@ -73,6 +102,7 @@ public final class CommandDelivery {
         private final Set<String> given = new HashSet<>();
         private final AtomicBoolean running = new AtomicBoolean();
         private final AtomicBoolean wanted = new AtomicBoolean();
+        private final AtomicBoolean deltaWanted = new AtomicBoolean();
 
         Route(Link link) {
             this.link = link;
@@ -87,7 +117,10 @@ public final class CommandDelivery {
 
         private void run() {
             try {
-                while (wanted.getAndSet(false) && routes.get(link.device().key()) == this) {
+                while (wanted.getAndSet(false) && active(link.device().key()).orElse(null) == this) {
+                    if (deltaWanted.getAndSet(false)) {
+                        states.delta(link.device()).ifPresent(link::stateDelta);
+                    }
                     pass();
                 }
             } catch (RuntimeException e) {

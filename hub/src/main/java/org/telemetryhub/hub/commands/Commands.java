@@ -1,6 +1,5 @@
 package org.telemetryhub.hub.commands;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +30,6 @@ public final class Commands {
     public static final long MIN_TTL_MS = 1_000;
     public static final long MAX_TTL_MS = 604_800_000;
     public static final long DEFAULT_TTL_MS = 3_600_000;
-    private static final String RESULT_TYPE = "command_result";
     /** Commands the expiry moves per run, so that one run stays short. */
     private static final int EXPIRE_BATCH = 1_000;
 
@@ -159,27 +157,6 @@ public final class Commands {
         }
         return refused(ErrorCode.COMMAND_FINISHED, "command " + commandId + " must be unfinished to take a result, "
                 + "but was " + (status.isFinished() ? status.wire() : "expired"));
-    }
-
-    /**
-     * Answers a device frame that is a {@code command_result}; empty for any other frame, which is the ingest
-     * pipeline's to judge (a malformed one included).
-     */
-    public Optional<HubMessage> answerIfResult(DeviceRef device, String frame) {
-        if (!frame.contains(RESULT_TYPE)) {
-            return Optional.empty();
-        }
-        JsonNode root;
-        try {
-            root = Wire.tree(frame);
-        } catch (JsonProcessingException e) {
-            return Optional.empty();
-        }
-        JsonNode type = root == null ? null : root.get("type");
-        if (type == null || !type.isTextual() || !type.asText().equals(RESULT_TYPE)) {
-            return Optional.empty();
-        }
-        return Optional.of(answerFrame(device, root));
     }
 
     /**

@@ -15,6 +15,7 @@ import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.core.Operator;
 import org.telemetryhub.hub.rooms.RoomAccess;
 import org.telemetryhub.protocol.ErrorCode;
+import org.telemetryhub.protocol.HubMessage;
 import org.telemetryhub.protocol.Ids;
 
 /**
@@ -126,6 +127,11 @@ public final class CommandRoutes {
         @Override
         public boolean offer(List<Command> pending, Runnable taken) {
             return answer(pending, taken);
+        }
+
+        /** An HTTP device reads its state with {@code GET .../state} instead. */
+        @Override
+        public void stateDelta(HubMessage.StateDelta delta) {
         }
 
         boolean answer(List<Command> pending, Runnable taken) {

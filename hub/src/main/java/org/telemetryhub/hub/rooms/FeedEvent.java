@@ -6,7 +6,7 @@ import org.telemetryhub.hub.core.ReadingStore;
 
 /**
  * What happens to a device that rooms fan out: a committed reading, a rejection, a presence change, a change to one
- * of its commands.
+ * of its commands or to its desired state.
  */
 public sealed interface FeedEvent {
 
@@ -24,4 +24,7 @@ public sealed interface FeedEvent {
 
     /** Published after the store holds the change; the command as it then was. */
     record CommandChanged(DeviceRef device, Command command) implements FeedEvent {}
+
+    /** The device's desired document changed (the device hears its new delta). */
+    record DesiredChanged(DeviceRef device) implements FeedEvent {}
 }

@@ -21,6 +21,7 @@ record FeedNotice(String n, List<Entry> e) {
     private static final String REJECTED = "j";
     private static final String PRESENCE = "p";
     private static final String COMMAND = "c";
+    private static final String DESIRED = "s";
 
     /** Bounds a rejection's message, so that any one entry fits a notification. */
     private static final int MESSAGE_CHARS = 1_000;
@@ -86,16 +87,20 @@ record FeedNotice(String n, List<Entry> e) {
             if (event instanceof FeedEvent.CommandChanged changed) {
                 return new Entry(COMMAND, device, null, null, changed.command().commandId(), null, null, null, null);
             }
+            if (event instanceof FeedEvent.DesiredChanged) {
+                return new Entry(DESIRED, device, null, null, null, null, null, null, null);
+            }
             FeedEvent.PresenceChanged presence = (FeedEvent.PresenceChanged) event;
             return new Entry(PRESENCE, device, null, null, null, null, presence.at(), presence.state(),
                     presence.version());
         }
 
-        /** The event a rejection or presence entry stands for; readings and commands are read from the store. */
+        /** The event a rejection, presence or desired entry stands for; readings and commands are read from the store. */
         FeedEvent event(DeviceRef device) {
             return switch (k) {
                 case REJECTED -> new FeedEvent.Rejected(device, new ReadingStore.Rejection(s, c, m, at));
                 case PRESENCE -> new FeedEvent.PresenceChanged(device, st, at, v);
+                case DESIRED -> new FeedEvent.DesiredChanged(device);
                 default -> throw new IllegalArgumentException("unknown feed entry kind " + k);
             };
         }

@@ -1,6 +1,5 @@
 package org.telemetryhub.hub.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,7 +11,6 @@ import java.util.Optional;
 import org.telemetryhub.hub.commands.Command;
 import org.telemetryhub.hub.commands.CommandStore;
 import org.telemetryhub.hub.core.DeviceRef;
-import org.telemetryhub.hub.core.StoreException;
 import org.telemetryhub.protocol.Wire;
 
 /** Commands in the {@code commands} table, on H2 or PostgreSQL; each statement commits on its own. */
@@ -22,7 +20,6 @@ public final class JdbcCommandStore implements CommandStore {
             + "c.command_no, c.command_id, c.name, c.args, c.status, c.ok, c.result, c.created_at, c.expires_at, "
             + "c.delivered_at, c.finished_at FROM commands c JOIN devices d ON d.device_key = c.device_key ";
     private static final String UNFINISHED = "c.status IN ('queued', 'delivered')";
-    private static final String SQL_LOCK_DEVICE = "SELECT device_key FROM devices WHERE device_key = ? FOR UPDATE";
     private static final String SQL_COUNT_UNFINISHED = "SELECT COUNT(*) FROM commands c WHERE c.device_key = ? AND "
             + UNFINISHED + " AND c.expires_at > ?";
     private static final String SQL_INSERT = "INSERT INTO commands (command_id, device_key, name, args, status, "
@@ -45,42 +42,21 @@ public final class JdbcCommandStore implements CommandStore {
     private static final String SQL_EXPIRE = "UPDATE commands SET status = 'expired', finished_at = ? "
             + "WHERE command_id = ? AND status IN ('queued', 'delivered')";
 
-    private final Database database;
     private final Jdbc jdbc;
 
     public JdbcCommandStore(Database database) {
-        this.database = database;
         this.jdbc = new Jdbc(database);
     }
 
     @Override
     public boolean insert(Command command, int maxUnfinished, long now) {
-        try (Connection connection = database.connection()) {
-            connection.setAutoCommit(false);
-            try {
-                boolean stored = insert(connection, command, maxUnfinished, now);
-                connection.commit();
-                return stored;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw new StoreException("insert command", e);
-        }
+        return jdbc.transaction("insert command", connection -> insert(connection, command, maxUnfinished, now));
     }
 
     private static boolean insert(Connection connection, Command command, int maxUnfinished, long now)
             throws SQLException {
         long deviceKey = command.device().key();
-        try (PreparedStatement lock = Jdbc.prepare(connection, SQL_LOCK_DEVICE, deviceKey);
-             ResultSet rs = lock.executeQuery()) {
-            if (!rs.next()) {
-                throw new SQLException("device " + deviceKey + " has no row");
-            }
-        }
+        Jdbc.lockDevice(connection, deviceKey);
         try (PreparedStatement count = Jdbc.prepare(connection, SQL_COUNT_UNFINISHED, deviceKey, now);
              ResultSet rs = count.executeQuery()) {
             rs.next();
@@ -147,24 +123,13 @@ public final class JdbcCommandStore implements CommandStore {
         DeviceRef device = DeviceStore.ref(rs);
         boolean ok = rs.getBoolean(10);
         Boolean answered = rs.wasNull() ? null : ok;
-        return new Command(rs.getLong(5), device, rs.getString(6), rs.getString(7), json(rs.getString(8)),
-                Command.Status.ofWire(rs.getString(9)), answered, json(rs.getString(11)), rs.getLong(12),
+        return new Command(rs.getLong(5), device, rs.getString(6), rs.getString(7), Jdbc.json(rs.getString(8)),
+                Command.Status.ofWire(rs.getString(9)), answered, Jdbc.json(rs.getString(11)), rs.getLong(12),
                 rs.getLong(13), nullableLong(rs, 14), nullableLong(rs, 15));
     }
 
     private static Long nullableLong(ResultSet rs, int column) throws SQLException {
         long value = rs.getLong(column);
         return rs.wasNull() ? null : value;
-    }
-
-    private static JsonNode json(String stored) throws SQLException {
-        if (stored == null) {
-            return null;
-        }
-        try {
-            return Wire.tree(stored);
-        } catch (JsonProcessingException e) {
-            throw new SQLException("a stored command holds JSON that does not parse", e);
-        }
     }
 }

@@ -10,7 +10,7 @@ import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
 import org.eclipse.jetty.websocket.server.WebSocketCreator;
 import org.telemetryhub.hub.auth.Tickets;
 import org.telemetryhub.hub.commands.CommandDelivery;
-import org.telemetryhub.hub.commands.Commands;
+import org.telemetryhub.hub.commands.ControlFrames;
 import org.telemetryhub.hub.http.HttpErrors;
 import org.telemetryhub.hub.ingest.DeviceConnections;
 import org.telemetryhub.hub.ingest.IngestPipeline;
@@ -27,17 +27,17 @@ public final class DeviceEndpoint implements WebSocketCreator {
 
     private final Tickets tickets;
     private final IngestPipeline pipeline;
-    private final Commands commands;
+    private final ControlFrames control;
     private final CommandDelivery delivery;
     private final DeviceConnections connections;
     private final int maxPending;
     private final Set<DeviceSocket> sockets = ConcurrentHashMap.newKeySet();
 
-    public DeviceEndpoint(Tickets tickets, IngestPipeline pipeline, Commands commands, CommandDelivery delivery,
+    public DeviceEndpoint(Tickets tickets, IngestPipeline pipeline, ControlFrames control, CommandDelivery delivery,
                           DeviceConnections connections, int maxPending) {
         this.tickets = tickets;
         this.pipeline = pipeline;
-        this.commands = commands;
+        this.control = control;
         this.delivery = delivery;
         this.connections = connections;
         this.maxPending = maxPending;
@@ -63,7 +63,7 @@ public final class DeviceEndpoint implements WebSocketCreator {
         }
         Tickets.Use use = tickets.connect(ticket, address);
         if (use instanceof Tickets.Use.Granted granted) {
-            DeviceSocket socket = new DeviceSocket(granted.device(), pipeline, commands, delivery, connections, slot,
+            DeviceSocket socket = new DeviceSocket(granted.device(), pipeline, control, delivery, connections, slot,
                     maxPending, sockets::remove);
             sockets.add(socket);
             return socket;

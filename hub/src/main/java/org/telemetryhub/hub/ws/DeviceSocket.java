@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.commands.Command;
 import org.telemetryhub.hub.commands.CommandDelivery;
-import org.telemetryhub.hub.commands.Commands;
+import org.telemetryhub.hub.commands.ControlFrames;
 import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.ingest.DeviceConnections;
 import org.telemetryhub.hub.ingest.IngestPipeline;
@@ -24,8 +24,9 @@ import org.telemetryhub.protocol.Wire;
 
 /**
  * One device's WebSocket. Frames go through the ingest pipeline; verdicts come back as frames, acks only after the
- * commit. The socket is also the device's command link: commands go out as {@code command} frames (delivered once
- * written), and {@code command_result} frames are answered with {@code command_ack} once stored. Reading is
+ * commit. The socket is also the device's control link: commands go out as {@code command} frames (delivered once
+ * written) and desired-state changes as {@code state_delta}; {@code command_result} and {@code state} frames are
+ * answered with {@code command_ack} and {@code state_ack} once stored. Reading is
  * demand-driven: with too many frames waiting for their commit, the socket stops reading, so a
  * fast device is slowed by TCP instead of filling the hub's memory.
  */
@@ -35,7 +36,7 @@ public final class DeviceSocket implements Session.Listener, DeviceConnections.L
 
     private final DeviceRef device;
     private final IngestPipeline pipeline;
-    private final Commands commands;
+    private final ControlFrames control;
     private final CommandDelivery delivery;
     private final DeviceConnections connections;
     private final DeviceConnections.Slot slot;
@@ -49,13 +50,13 @@ public final class DeviceSocket implements Session.Listener, DeviceConnections.L
     private boolean demanding;
     private boolean paused;
 
-    DeviceSocket(DeviceRef device, IngestPipeline pipeline, Commands commands, CommandDelivery delivery,
+    DeviceSocket(DeviceRef device, IngestPipeline pipeline, ControlFrames control, CommandDelivery delivery,
                  DeviceConnections connections, DeviceConnections.Slot slot, int maxPending,
                  Consumer<DeviceSocket> onClosed) {
         this.onClosed = onClosed;
         this.device = device;
         this.pipeline = pipeline;
-        this.commands = commands;
+        this.control = control;
         this.delivery = delivery;
         this.connections = connections;
         this.slot = slot;
@@ -79,7 +80,7 @@ public final class DeviceSocket implements Session.Listener, DeviceConnections.L
     @Override
     public void onWebSocketText(String frame) {
         eventArrived();
-        Optional<HubMessage> answered = commands.answerIfResult(device, frame);
+        Optional<HubMessage> answered = control.answer(device, frame);
         if (answered.isPresent()) {
             send(answered.get());
             demand();
@@ -171,6 +172,11 @@ public final class DeviceSocket implements Session.Listener, DeviceConnections.L
         }, failure -> log.debug("event=command_write_failed device={} error={}", device.id(), failure.toString()));
         given.forEach(command -> s.sendText(Wire.encode(command.message()), written));
         return true;
+    }
+
+    @Override
+    public void stateDelta(HubMessage.StateDelta delta) {
+        send(delta);
     }
 
     @Override

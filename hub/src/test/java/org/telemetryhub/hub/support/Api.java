@@ -66,6 +66,13 @@ public final class Api {
         return send(builder);
     }
 
+    public Answer put(String path, Object body, Map<String, String> headers) {
+        HttpRequest.Builder builder = request(path).PUT(HttpRequest.BodyPublishers.ofString(
+                body instanceof String s ? s : encode(body))).header("Content-Type", "application/json");
+        headers.forEach(builder::header);
+        return send(builder);
+    }
+
     public Device provision(String deviceId) {
         return provision(deviceId, "default");
     }
