@@ -36,6 +36,12 @@ public final class CommandDelivery {
          */
         boolean offer(List<Command> commands, Runnable taken);
 
+        /**
+         * True when handing commands over is delivering them (a poll's answer): they are then recorded as delivered
+         * before the offer, so the answer never overtakes the record. False when the transport confirms later.
+         */
+        boolean deliversOnOffer();
+
         /** Tells the device how its desired state differs from what it reported. */
         void stateDelta(HubMessage.StateDelta delta);
     }
@@ -146,6 +152,9 @@ public final class CommandDelivery {
             given.retainAll(unfinished);
             if (fresh.isEmpty()) {
                 return;
+            }
+            if (link.deliversOnOffer()) {
+                taken(fresh);
             }
             if (link.offer(fresh, () -> executor.execute(() -> taken(fresh)))) {
                 fresh.forEach(command -> given.add(command.commandId()));

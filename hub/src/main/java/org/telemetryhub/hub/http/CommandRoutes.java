@@ -103,7 +103,7 @@ public final class CommandRoutes {
         long waitMs = exchange.queryInteger("waitMs", Math.min(DEFAULT_WAIT_MS, longPollMaxMs), 0, longPollMaxMs);
         Poll poll = new Poll(exchange, device);
         exchange.request().getConnectionMetaData().getConnection().getEndPoint().setIdleTimeout(waitMs + 10_000);
-        poll.timeout = timers.schedule(() -> poll.answer(List.of(), () -> { }), waitMs, TimeUnit.MILLISECONDS);
+        poll.timeout = timers.schedule(() -> poll.answer(List.of()), waitMs, TimeUnit.MILLISECONDS);
         delivery.connected(poll);
     }
 
@@ -126,7 +126,12 @@ public final class CommandRoutes {
 
         @Override
         public boolean offer(List<Command> pending, Runnable taken) {
-            return answer(pending, taken);
+            return answer(pending);
+        }
+
+        @Override
+        public boolean deliversOnOffer() {
+            return true;
         }
 
         /** An HTTP device reads its state with {@code GET .../state} instead. */
@@ -134,7 +139,7 @@ public final class CommandRoutes {
         public void stateDelta(HubMessage.StateDelta delta) {
         }
 
-        boolean answer(List<Command> pending, Runnable taken) {
+        boolean answer(List<Command> pending) {
             if (!answered.compareAndSet(false, true)) {
                 return false;
             }
@@ -143,7 +148,7 @@ public final class CommandRoutes {
             if (timer != null) {
                 timer.cancel(false);
             }
-            exchange.json(200, Map.of("commands", pending.stream().map(Command::message).toList()), taken);
+            exchange.json(200, Map.of("commands", pending.stream().map(Command::message).toList()));
             return true;
         }
     }

@@ -136,14 +136,6 @@ public final class Exchange {
         HttpErrors.json(response, callback, status, body);
     }
 
-    /** Answers with JSON and runs {@code written} once the whole answer has gone out. */
-    public void json(int status, Object body, Runnable written) {
-        HttpErrors.json(response, Callback.from(() -> {
-            callback.succeeded();
-            written.run();
-        }, callback::failed), status, body);
-    }
-
     public void text(int status, String contentType, String body) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);

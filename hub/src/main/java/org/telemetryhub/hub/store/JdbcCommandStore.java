@@ -33,8 +33,9 @@ public final class JdbcCommandStore implements CommandStore {
             + " AND c.expires_at > ? ORDER BY c.command_no LIMIT ?";
     private static final String SQL_DELIVERED = "UPDATE commands SET status = 'delivered', delivered_at = ? "
             + "WHERE command_id = ? AND status = 'queued'";
-    private static final String SQL_FINISH = "UPDATE commands SET status = ?, ok = ?, result = ?, finished_at = ? "
-            + "WHERE command_id = ? AND device_key = ? AND status IN ('queued', 'delivered') AND expires_at > ?";
+    // a result proves delivery: one that overtook the delivered mark fills in deliveredAt
+    private static final String SQL_FINISH = "UPDATE commands SET status = ?, ok = ?, result = ?, finished_at = ?, "
+            + "delivered_at = COALESCE(delivered_at, ?) WHERE command_id = ? AND device_key = ? AND status IN ('queued', 'delivered') AND expires_at > ?";
     private static final String SQL_CANCEL = "UPDATE commands SET status = 'cancelled', finished_at = ? "
             + "WHERE command_id = ? AND device_key = ? AND status IN ('queued', 'delivered')";
     private static final String SQL_DUE = COLUMNS + "WHERE " + UNFINISHED + " AND c.expires_at <= ? "
@@ -98,7 +99,7 @@ public final class JdbcCommandStore implements CommandStore {
     public Optional<Command> finish(long deviceKey, String commandId, boolean ok, JsonNode result, long now) {
         String status = (ok ? Command.Status.SUCCEEDED : Command.Status.FAILED).wire();
         String stored = result == null ? null : Wire.encode(result);
-        return moved(jdbc.update(SQL_FINISH, status, ok, stored, now, commandId, deviceKey, now), commandId);
+        return moved(jdbc.update(SQL_FINISH, status, ok, stored, now, now, commandId, deviceKey, now), commandId);
     }
 
     @Override

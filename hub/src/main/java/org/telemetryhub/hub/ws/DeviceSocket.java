@@ -175,6 +175,11 @@ public final class DeviceSocket implements Session.Listener, DeviceConnections.L
     }
 
     @Override
+    public boolean deliversOnOffer() {
+        return false;
+    }
+
+    @Override
     public void stateDelta(HubMessage.StateDelta delta) {
         send(delta);
     }

@@ -291,6 +291,7 @@ class CommandsTest {
 
             try (DeviceClient client = DeviceClient.connect(hub.deviceSocket(), admin.ticket(device))) {
                 client.next();
+                await().atMost(Duration.ofSeconds(10)).until(() -> status("cmd-room", commandId).equals("delivered"));
                 client.send(result(commandId, true, "{}"));
                 client.next();
             }
