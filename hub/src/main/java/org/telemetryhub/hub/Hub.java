@@ -153,9 +153,10 @@ public final class Hub implements AutoCloseable {
                 delivery.desiredChanged(desired.device().key());
             }
         });
-        deviceEndpoint = new DeviceEndpoint(tickets, pipeline, new ControlFrames(commands, states), delivery,
-                connections, config.ingest().maxPendingPerConnection());
-        mqtt = mqtt(config, tickets, pipeline, connections, devices);
+        ControlFrames control = new ControlFrames(commands, states);
+        deviceEndpoint = new DeviceEndpoint(tickets, pipeline, control, delivery, connections,
+                config.ingest().maxPendingPerConnection());
+        mqtt = mqtt(config, tickets, pipeline, control, delivery, connections, devices);
 
         server = new Server(threadPool());
         connector = connector(server, config);
@@ -314,12 +315,14 @@ public final class Hub implements AutoCloseable {
 
     /** The MQTT side the settings ask for; the broker's own files live under {@code <store.dir>/mqtt}. */
     private static MqttTransport mqtt(HubConfig config, Tickets tickets, IngestPipeline pipeline,
+                                      ControlFrames control, CommandDelivery delivery,
                                       DeviceConnections connections, DeviceStore devices) {
         return switch (config.mqtt().mode()) {
             case HubConfig.Mqtt.EMBEDDED -> new EmbeddedBroker(config.store().dir().resolve("mqtt"),
                     config.http().host(), config.mqtt().port(), config.tls(), config.ingest().maxBodyBytes(),
                     config.limits().handshakeTimeoutMs(),
-                    new HubExtension(tickets, pipeline, connections, config.ingest().maxBodyBytes()));
+                    new HubExtension(tickets, pipeline, control, delivery, connections,
+                            config.ingest().maxBodyBytes()));
             case HubConfig.Mqtt.EXTERNAL -> new ExternalBridge(config.mqtt(), pipeline, devices::find, connections,
                     config.ingest().maxBodyBytes());
             default -> MqttTransport.NONE;

@@ -15,6 +15,12 @@ public final class Topics {
     public static final String TELEMETRY = "telemetry";
     public static final String VERDICTS = "verdicts";
     public static final String PRESENCE = "presence";
+    /** Hub → device: commands, and the desired state's delta. */
+    public static final String COMMANDS = "commands";
+    public static final String STATE_DELTA = "state/delta";
+    /** Device → hub: command results, and the reported state. */
+    public static final String COMMAND_RESULTS = "command-results";
+    public static final String STATE_REPORTED = "state/reported";
     public static final String ALL_TELEMETRY = "devices/+/telemetry";
     /** What the hub's bridge subscribes to on an external broker: every device's readings, shared among hub nodes. */
     public static final String SHARED_TELEMETRY = "$share/hub/" + ALL_TELEMETRY;
@@ -33,6 +39,11 @@ public final class Topics {
 
     public static String presence(String deviceId) {
         return PREFIX + deviceId + "/" + PRESENCE;
+    }
+
+    /** A topic of one device: {@code devices/{id}/<leaf>}. */
+    public static String of(String deviceId, String leaf) {
+        return PREFIX + deviceId + "/" + leaf;
     }
 
     /** The device a {@code devices/{id}/<leaf>} topic names, when it has that leaf and a valid id. */
