@@ -26,6 +26,8 @@ public final class Topics {
     public static final String SHARED_TELEMETRY = "$share/hub/" + ALL_TELEMETRY;
     public static final String ALL_PRESENCE = "devices/+/presence";
     public static final String ALL_VERDICTS = "devices/+/verdicts";
+    public static final String ALL_COMMAND_RESULTS = "devices/+/command-results";
+    public static final String ALL_STATE_REPORTED = "devices/+/state/reported";
 
     private Topics() {}
 
@@ -39,6 +41,23 @@ public final class Topics {
 
     public static String presence(String deviceId) {
         return PREFIX + deviceId + "/" + PRESENCE;
+    }
+
+    /** Whether the hub may publish to this topic: a device's verdicts, commands or state delta. */
+    public static boolean hubPublishes(String topic) {
+        return deviceOf(topic, VERDICTS).isPresent() || deviceOf(topic, COMMANDS).isPresent()
+                || deviceOf(topic, STATE_DELTA).isPresent();
+    }
+
+    /**
+     * Whether the hub may subscribe to this filter: every device's readings (shared among hub nodes), presence,
+     * command results and reported state. A broker may present a shared subscription with or without its
+     * {@code $share/<group>/} prefix.
+     */
+    public static boolean hubSubscribes(String filter) {
+        String plain = filter.startsWith("$share/hub/") ? filter.substring("$share/hub/".length()) : filter;
+        return plain.equals(ALL_TELEMETRY) || plain.equals(ALL_PRESENCE) || plain.equals(ALL_COMMAND_RESULTS)
+                || plain.equals(ALL_STATE_REPORTED);
     }
 
     /** A topic of one device: {@code devices/{id}/<leaf>}. */
