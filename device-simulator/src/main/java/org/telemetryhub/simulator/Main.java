@@ -1,5 +1,6 @@
 package org.telemetryhub.simulator;
 
+import org.telemetryhub.simulator.bench.CommandsBench;
 import org.telemetryhub.simulator.bench.ConnectionsBench;
 import org.telemetryhub.simulator.bench.IngestBench;
 import org.telemetryhub.simulator.fleet.RunCommand;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Spec;
             RunCommand.class,
             IngestBench.class,
             ConnectionsBench.class,
+            CommandsBench.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
