@@ -1,5 +1,5 @@
-// A device's room: a live chart per metric (or bucketed history for a chosen window), the latest readings and the
-// recent rejections, kept current over the page's connection.
+// A device's room: a live chart per metric (or bucketed history for a chosen window), the latest readings, the
+// recent rejections and commands, kept current over the page's connection.
 
 import { api } from "./api.js";
 import { h, fromTemplate, part, setText } from "./dom.js";
@@ -10,6 +10,7 @@ import { bucketSeries, byTime, expectedInterval, metricNames, readingSeries } fr
 import { WINDOWS, loadHistory } from "./history.js";
 import { renderLatest } from "./latest-readings.js";
 import { RejectionsPanel } from "./rejections.js";
+import { CommandsPanel } from "./commands.js";
 
 const FACTS_REFRESH_MS = 15000;
 const NOTICE_MS = 8000;
@@ -21,6 +22,7 @@ export class DeviceView {
   #root;
   #room = new DeviceRoom();
   #rejections;
+  #commands;
   #charts = new Map();
   #chartsBanded = false;
   #window = WINDOWS[0];
@@ -44,6 +46,7 @@ export class DeviceView {
     container.replaceChildren(this.#root);
     setText(part(this.#root, "id"), deviceId);
     this.#rejections = new RejectionsPanel(this.#root);
+    this.#commands = new CommandsPanel(this.#root, deviceId);
     this.#renderWindows();
     this.#removers.push(connection.onMessage((message) => this.#onMessage(message)),
       connection.onState((state) => this.#onState(state)));
@@ -95,6 +98,9 @@ export class DeviceView {
       case "rejection":
         this.#rejections.add(message);
         break;
+      case "command_update":
+        this.#commands.update(message);
+        break;
       case "presence":
         this.#showPresence(message.state, message.version);
         break;
@@ -144,9 +150,9 @@ export class DeviceView {
 
   async #loadRejections() {
     try {
-      await this.#rejections.load(this.#id);
+      await Promise.all([this.#rejections.load(this.#id), this.#commands.load()]);
     } catch {
-      // the room's live rejections still arrive; the next reconnect loads again
+      // the room's live rejections and commands still arrive; the next reconnect loads again
     }
   }
 

@@ -27,6 +27,7 @@ import org.telemetryhub.hub.auth.OperatorAuth;
 import org.telemetryhub.hub.auth.PasswordHasher;
 import org.telemetryhub.hub.auth.Secrets;
 import org.telemetryhub.hub.auth.Tickets;
+import org.telemetryhub.hub.commands.Command;
 import org.telemetryhub.hub.commands.CommandDelivery;
 import org.telemetryhub.hub.commands.CommandStore;
 import org.telemetryhub.hub.commands.Commands;
@@ -147,7 +148,9 @@ public final class Hub implements AutoCloseable {
                 device -> feed.publish(new FeedEvent.DesiredChanged(device)));
         CommandDelivery delivery = new CommandDelivery(commands, states, commandWork);
         feed.listenAll(event -> {
-            if (event instanceof FeedEvent.CommandChanged changed) {
+            // a command's delivery does not change what its device may hold: every other change may
+            if (event instanceof FeedEvent.CommandChanged changed
+                    && changed.command().status() != Command.Status.DELIVERED) {
                 delivery.changed(changed.device().key());
             } else if (event instanceof FeedEvent.DesiredChanged desired) {
                 delivery.desiredChanged(desired.device().key());
