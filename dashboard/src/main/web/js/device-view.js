@@ -1,6 +1,6 @@
 // A device's room: a live chart per metric (or bucketed history for a chosen window, a typed range or a span dragged
-// across a chart), the latest readings and the recent rejections, kept current over the page's connection. The
-// header's figures follow the live stream, and the hub's word on the device corrects them within a second.
+// across a chart), the latest readings, the recent rejections and commands, kept current over the page's connection.
+// The header's figures follow the live stream, and the hub's word on the device corrects them within a second.
 
 import { api, devicePath } from "./api.js";
 import { fromTemplate, part, setText } from "./dom.js";
@@ -12,6 +12,7 @@ import { exportPath, loadHistory } from "./history.js";
 import { renderLatest } from "./latest-readings.js";
 import { RejectedSeqs } from "./rejected-seqs.js";
 import { RejectionsPanel } from "./rejections.js";
+import { CommandsPanel } from "./commands.js";
 import { StaleMark } from "./staleness.js";
 import { WindowPicker } from "./window-picker.js";
 
@@ -29,6 +30,7 @@ export class DeviceView {
   #root;
   #room = new DeviceRoom();
   #rejections;
+  #commands;
   #rejected;
   #stale;
   #charts = new Map();
@@ -56,6 +58,7 @@ export class DeviceView {
     container.replaceChildren(this.#root);
     setText(part(this.#root, "id"), deviceId);
     this.#rejections = new RejectionsPanel(this.#root);
+    this.#commands = new CommandsPanel(this.#root, deviceId);
     this.#rejected = new RejectedSeqs(deviceId);
     this.#stale = new StaleMark(this.#root, part(this.#root, "stale"));
     this.#windows = new WindowPicker(this.#root, {
@@ -121,6 +124,9 @@ export class DeviceView {
         this.#rejected.add(message.seq);
         this.#loadFactsSoon();
         this.#scheduleDraw();
+        break;
+      case "command_update":
+        this.#commands.update(message);
         break;
       case "presence":
         this.#showPresence(message.state, message.version);
@@ -221,10 +227,10 @@ export class DeviceView {
 
   async #loadRejections() {
     try {
-      await this.#rejections.load(this.#id);
+      await Promise.all([this.#rejections.load(this.#id), this.#commands.load()]);
       this.#scheduleDraw();
     } catch {
-      // the room's live rejections still arrive; the next reconnect loads again
+      // the room's live rejections and commands still arrive; the next reconnect loads again
     }
   }
 

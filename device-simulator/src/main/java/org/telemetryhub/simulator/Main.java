@@ -1,5 +1,6 @@
 package org.telemetryhub.simulator;
 
+import org.telemetryhub.simulator.bench.CommandsBench;
 import org.telemetryhub.simulator.bench.ConnectionsBench;
 import org.telemetryhub.simulator.bench.IngestBench;
 import org.telemetryhub.simulator.bench.TicketLoad;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Spec;
             IngestBench.class,
             ConnectionsBench.class,
             TicketLoad.class,
+            CommandsBench.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

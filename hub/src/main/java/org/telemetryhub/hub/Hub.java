@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.OptionalInt;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -26,22 +27,33 @@ import org.telemetryhub.hub.auth.OperatorAuth;
 import org.telemetryhub.hub.auth.PasswordHasher;
 import org.telemetryhub.hub.auth.Secrets;
 import org.telemetryhub.hub.auth.Tickets;
+import org.telemetryhub.hub.commands.Command;
+import org.telemetryhub.hub.commands.CommandDelivery;
+import org.telemetryhub.hub.commands.CommandStore;
+import org.telemetryhub.hub.commands.Commands;
+import org.telemetryhub.hub.commands.ControlFrames;
+import org.telemetryhub.hub.commands.DeviceStates;
 import org.telemetryhub.hub.config.HubConfig;
 import org.telemetryhub.hub.core.ReadingCursor;
 import org.telemetryhub.hub.core.ReadingStore;
 import org.telemetryhub.hub.http.AuthRoutes;
+import org.telemetryhub.hub.http.CommandRoutes;
 import org.telemetryhub.hub.http.DeviceAccess;
+import org.telemetryhub.hub.http.DeviceGate;
 import org.telemetryhub.hub.http.DeviceRoutes;
-import org.telemetryhub.hub.http.HeadDeadline;
 import org.telemetryhub.hub.http.ExportRoutes;
+import org.telemetryhub.hub.http.HeadDeadline;
 import org.telemetryhub.hub.http.HostGuard;
 import org.telemetryhub.hub.http.IngestRoutes;
 import org.telemetryhub.hub.http.MqttBrokerRoutes;
 import org.telemetryhub.hub.http.OperatorGate;
+import org.telemetryhub.hub.http.OperatorRoutes;
 import org.telemetryhub.hub.http.OpsRoutes;
 import org.telemetryhub.hub.http.Origins;
 import org.telemetryhub.hub.http.Router;
+import org.telemetryhub.hub.http.StateRoutes;
 import org.telemetryhub.hub.http.StaticFiles;
+import org.telemetryhub.hub.http.StreamRoutes;
 import org.telemetryhub.hub.http.TicketRoutes;
 import org.telemetryhub.hub.ingest.DeviceConnections;
 import org.telemetryhub.hub.ingest.FrameParser;
@@ -54,23 +66,24 @@ import org.telemetryhub.hub.mqtt.ExternalBridge;
 import org.telemetryhub.hub.mqtt.HubExtension;
 import org.telemetryhub.hub.mqtt.MqttTransport;
 import org.telemetryhub.hub.ops.HubMetrics;
-import org.telemetryhub.hub.store.Database;
-import org.telemetryhub.hub.store.DeviceStore;
-import org.telemetryhub.hub.store.DiskSpace;
-import org.telemetryhub.hub.store.JdbcReadingStore;
-import org.telemetryhub.hub.store.LoggedReadingStore;
-import org.telemetryhub.hub.store.OperatorStore;
-import org.telemetryhub.hub.store.TicketStore;
 import org.telemetryhub.hub.rooms.Fanout;
 import org.telemetryhub.hub.rooms.Feed;
+import org.telemetryhub.hub.rooms.FeedEvent;
 import org.telemetryhub.hub.rooms.LocalFeed;
 import org.telemetryhub.hub.rooms.NamespaceSummaries;
 import org.telemetryhub.hub.rooms.PostgresFeed;
 import org.telemetryhub.hub.rooms.PresenceTracker;
 import org.telemetryhub.hub.rooms.RetentionJob;
 import org.telemetryhub.hub.rooms.Rooms;
-import org.telemetryhub.hub.http.OperatorRoutes;
-import org.telemetryhub.hub.http.StreamRoutes;
+import org.telemetryhub.hub.store.Database;
+import org.telemetryhub.hub.store.DeviceStore;
+import org.telemetryhub.hub.store.DiskSpace;
+import org.telemetryhub.hub.store.JdbcCommandStore;
+import org.telemetryhub.hub.store.JdbcReadingStore;
+import org.telemetryhub.hub.store.JdbcStateStore;
+import org.telemetryhub.hub.store.LoggedReadingStore;
+import org.telemetryhub.hub.store.OperatorStore;
+import org.telemetryhub.hub.store.TicketStore;
 import org.telemetryhub.hub.ws.DashboardEndpoint;
 import org.telemetryhub.hub.ws.DeviceEndpoint;
 
@@ -98,6 +111,7 @@ public final class Hub implements AutoCloseable {
     private final StreamRoutes streams;
     private final MqttTransport mqtt;
     private final OperatorAuth operatorAuth;
+    private final ExecutorService commandWork;
 
     private Hub(HubConfig config, Clock clock) throws Exception {
         this.config = config;
@@ -118,7 +132,8 @@ public final class Hub implements AutoCloseable {
         metrics.gauge("hub.store.sessions", "Operator sessions kept in the store (expired ones are purged)",
                 operators::sessionCount);
 
-        feed = feed(config.store(), database, readings, devices);
+        CommandStore commandStore = new JdbcCommandStore(database);
+        feed = feed(config.store(), database, readings, devices, commandStore);
         timers = Executors.newScheduledThreadPool(2, r -> new Thread(r, "hub-timers"));
         PresenceTracker presence = new PresenceTracker(devices, feed, clock, timers);
         connections = new DeviceConnections(config.limits(), presence);
@@ -146,9 +161,25 @@ public final class Hub implements AutoCloseable {
             pipeline.forget(deviceKey);
             summaries.forget(deviceKey);
         });
-        deviceEndpoint = new DeviceEndpoint(tickets, pipeline, connections,
+        Commands commands = new Commands(commandStore, config.commands(), clock, secrets::newId,
+                command -> feed.publish(new FeedEvent.CommandChanged(command.device(), command)));
+        commandWork = Executors.newFixedThreadPool(4, r -> new Thread(r, "commands"));
+        DeviceStates states = new DeviceStates(new JdbcStateStore(database), clock,
+                device -> feed.publish(new FeedEvent.DesiredChanged(device)));
+        CommandDelivery delivery = new CommandDelivery(commands, states, commandWork);
+        feed.listenAll(event -> {
+            // a command's delivery does not change what its device may hold: every other change may
+            if (event instanceof FeedEvent.CommandChanged changed
+                    && changed.command().status() != Command.Status.DELIVERED) {
+                delivery.changed(changed.device().key());
+            } else if (event instanceof FeedEvent.DesiredChanged desired) {
+                delivery.desiredChanged(desired.device().key());
+            }
+        });
+        ControlFrames control = new ControlFrames(commands, states);
+        deviceEndpoint = new DeviceEndpoint(tickets, pipeline, control, delivery, connections,
                 config.ingest().maxPendingPerConnection());
-        mqtt = mqtt(config, tickets, pipeline, connections, devices);
+        mqtt = mqtt(config, tickets, pipeline, control, delivery, connections, devices);
 
         server = new Server(threadPool());
         HeadDeadline heads = new HeadDeadline(server.getScheduler(), config.limits().handshakeTimeoutMs());
@@ -168,7 +199,11 @@ public final class Hub implements AutoCloseable {
         streams.register(router);
         new ExportRoutes(gate, access, readings).register(router);
         new TicketRoutes(tickets, config.limits()).register(router);
-        new IngestRoutes(tickets, pipeline, presence).register(router);
+        DeviceGate deviceGate = new DeviceGate(tickets);
+        new IngestRoutes(deviceGate, pipeline, presence).register(router);
+        new CommandRoutes(gate, access, deviceGate, commands, delivery, timers,
+                config.dashboards().longPollMaxMs()).register(router);
+        new StateRoutes(gate, access, deviceGate, states).register(router);
         if (config.mqtt().mode().equals(HubConfig.Mqtt.EXTERNAL)) {
             new MqttBrokerRoutes(tickets, devices::find, config.mqtt()).register(router);
         }
@@ -202,6 +237,8 @@ public final class Hub implements AutoCloseable {
         });
         every(250, () -> liveSessions.expire(clock.millis()));
         every(10_000, () -> liveSessions.recheck(operatorAuth::isLive));
+        every(1_000, commands::expireDue);
+        every(5_000, delivery::tick);
         every(config.retentionCheckMs(), new RetentionJob(config.namespaces(), devices, readings, clock));
         every(1_000, disk::check);
         every(config.store().purgeIntervalMs(), () -> {
@@ -262,6 +299,7 @@ public final class Hub implements AutoCloseable {
         streams.closeAll();
         timers.shutdownNow();
         operatorAuth.close();
+        commandWork.shutdownNow();
         rooms.close();
         try {
             server.stop();
@@ -299,20 +337,22 @@ public final class Hub implements AutoCloseable {
      * Nodes that share a PostgreSQL store also share their events, so that a dashboard on any node sees live what
      * every node stores; a hub on H2 is alone with its store and keeps the in-process feed.
      */
-    private static Feed feed(HubConfig.Store config, Database database, ReadingStore readings, DeviceStore devices)
-            throws SQLException {
+    private static Feed feed(HubConfig.Store config, Database database, ReadingStore readings, DeviceStore devices,
+                             CommandStore commands) throws SQLException {
         return config.url().startsWith("jdbc:postgresql:") ? new PostgresFeed(config.url(), database, readings,
-                devices) : new LocalFeed();
+                devices, commands) : new LocalFeed();
     }
 
     /** The MQTT side the settings ask for; the broker's own files live under {@code <store.dir>/mqtt}. */
     private static MqttTransport mqtt(HubConfig config, Tickets tickets, IngestPipeline pipeline,
+                                      ControlFrames control, CommandDelivery delivery,
                                       DeviceConnections connections, DeviceStore devices) {
         return switch (config.mqtt().mode()) {
             case HubConfig.Mqtt.EMBEDDED -> new EmbeddedBroker(config.store().dir().resolve("mqtt"),
                     config.http().host(), config.mqtt().port(), config.tls(), config.ingest().maxBodyBytes(),
                     config.limits().handshakeTimeoutMs(),
-                    new HubExtension(tickets, pipeline, connections, config.ingest().maxBodyBytes()));
+                    new HubExtension(tickets, pipeline, control, delivery, connections,
+                            config.ingest().maxBodyBytes()));
             case HubConfig.Mqtt.EXTERNAL -> new ExternalBridge(config.mqtt(), pipeline, devices::find, connections,
                     config.ingest().maxBodyBytes());
             default -> MqttTransport.NONE;

@@ -31,7 +31,15 @@ public enum ErrorCode {
     MISDIRECTED_REQUEST,
     TOO_MANY_CONNECTIONS,
     STORE_UNAVAILABLE,
-    SHUTTING_DOWN;
+    SHUTTING_DOWN,
+    INVALID_COMMAND,
+    INVALID_TTL,
+    QUEUE_FULL,
+    UNKNOWN_COMMAND,
+    COMMAND_FINISHED,
+    DUPLICATE_RESULT,
+    VERSION_CONFLICT,
+    PRECONDITION_REQUIRED;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

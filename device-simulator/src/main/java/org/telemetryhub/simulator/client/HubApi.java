@@ -188,6 +188,18 @@ public final class HubApi {
                 .thenApply(answer -> ticket(answer, what));
     }
 
+    /** Queues a command for a device ({@code POST /api/devices/{id}/commands}) and returns its id. */
+    public CompletableFuture<String> commandAsync(String deviceId, String name, Map<String, Object> args) {
+        String what = "send command " + name + " to device " + deviceId;
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", name);
+        body.put("args", args);
+        return callAsync("POST", "/api/devices/" + deviceId + "/commands", body, true, what).thenApply(answer -> {
+            expect(answer, 201, what);
+            return text(answer, "commandId", what);
+        });
+    }
+
     private static Map<String, Object> ticketBody(String deviceId, String secret) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("deviceId", deviceId);

@@ -17,7 +17,7 @@ final class Sensor {
     private final SensorProfile profile;
     private final Random random;
     private final long clockOffsetMs;
-    private final double ratePerSecond;
+    private double ratePerSecond;
     private final double invalidShare;
     private long firstSeq;
     private long nextSeq;
@@ -57,6 +57,17 @@ final class Sensor {
     void start(long startNanos) {
         this.startNanos = startNanos;
         this.phase = -random.nextDouble();
+    }
+
+    /** From {@code now} on, one reading every {@code intervalMs}; what was made so far stays made. */
+    void interval(long intervalMs, long now) {
+        ratePerSecond = 1000.0 / intervalMs;
+        startNanos = now;
+        phase = made - 1;
+    }
+
+    long intervalMs() {
+        return Math.round(1000 / ratePerSecond);
     }
 
     /** The readings due by {@code now} on the schedule and not made yet. */

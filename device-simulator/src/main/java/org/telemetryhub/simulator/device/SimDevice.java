@@ -1,5 +1,6 @@
 package org.telemetryhub.simulator.device;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,18 +10,25 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.telemetryhub.protocol.HubMessage;
+import org.telemetryhub.protocol.Wire;
 import org.telemetryhub.simulator.client.HubApi;
 import org.telemetryhub.simulator.faults.Faults;
 import org.telemetryhub.simulator.faults.FaultTimer;
 import org.telemetryhub.simulator.transport.Frame;
 import org.telemetryhub.simulator.transport.FrameVerdict;
 import org.telemetryhub.simulator.transport.Link;
+import org.telemetryhub.simulator.transport.LinkListener;
 import org.telemetryhub.simulator.transport.Transport;
 
 /**
  * One simulated device with store-and-forward. It numbers its readings on from the seq its first ticket reports,
  * keeps every reading until the hub acks or rejects it, and resends the rest on the next link, after a refusal's
  * retryAfterMs, or when a link dies. Links come from fresh tickets, with backoff and jitter after failures.
+ *
+ * <p>It obeys the hub's commands {@code set_interval} (args {@code intervalMs}: its reporting interval) and
+ * {@code reboot} (it answers first, and once the hub acked its result drops its link and comes back), applies {@code intervalMs} from its desired
+ * state, and reports the interval it applied; any other command gets a failed result.
  *
  * <p>All state is guarded by this object's monitor. Transport callbacks arrive on the fleet's executor, never on a
  * transport thread, so a device never waits on a link's lock while a link waits on it.
@@ -55,6 +63,8 @@ public final class SimDevice {
     private long holdUntilNanos;
     private long lastFrameNanos;
 
+    /** The reboot command whose result's ack makes the device drop its link. */
+    private String rebootOnAck;
     private boolean generating;
     private boolean draining;
     private FaultTimer faultTimer;
@@ -299,7 +309,17 @@ public final class SimDevice {
         api.ticketAsync(id, secret)
                 .thenComposeAsync(ticket -> {
                     numberFrom(ticket);
-                    return transport.open(id, ticket, why -> executor.execute(() -> linkDown(gen, why)));
+                    return transport.open(id, ticket, new LinkListener() {
+                        @Override
+                        public void down(String why) {
+                            executor.execute(() -> linkDown(gen, why));
+                        }
+
+                        @Override
+                        public void heard(HubMessage message) {
+                            executor.execute(() -> SimDevice.this.heard(gen, message));
+                        }
+                    });
                 }, executor)
                 .whenCompleteAsync((opened, failure) -> linkOpened(gen, opened, failure), executor);
     }
@@ -339,6 +359,60 @@ public final class SimDevice {
         outbox.requeueAll();
         lastFrameNanos = 0;
         flush(System.nanoTime());
+    }
+
+    // ---- control
+
+    private synchronized void heard(int gen, HubMessage message) {
+        Link l = link;
+        if (gen != generation || l == null) {
+            return;
+        }
+        if (message instanceof HubMessage.Command command) {
+            obey(l, command);
+        } else if (message instanceof HubMessage.CommandAck ack && ack.commandId().equals(rebootOnAck)) {
+            rebootOnAck = null;
+            replaceLink(false);
+        } else if (message instanceof HubMessage.StateDelta delta && delta.delta().has("intervalMs")) {
+            applyInterval(delta.delta().get("intervalMs"));
+            l.control(Wire.encode(Map.of("type", "state", "reported", Map.of("intervalMs", sensor.intervalMs()))));
+        }
+    }
+
+    private void obey(Link l, HubMessage.Command command) {
+        switch (command.name()) {
+            case "set_interval" -> {
+                boolean ok = applyInterval(command.args().get("intervalMs"));
+                answer(l, command, ok, ok ? Map.of("intervalMs", sensor.intervalMs())
+                        : Map.of("error", "args.intervalMs must be an integer in [100, 3600000]"));
+                l.control(Wire.encode(Map.of("type", "state", "reported",
+                        Map.of("intervalMs", sensor.intervalMs()))));
+            }
+            case "reboot" -> {
+                rebootOnAck = command.commandId();
+                answer(l, command, true, Map.of());
+            }
+            default -> answer(l, command, false, Map.of("error", "unknown command " + command.name()));
+        }
+    }
+
+    /** Takes a new reporting interval when it is an integer in [100 ms, 1 h]; false otherwise. */
+    private boolean applyInterval(JsonNode intervalMs) {
+        if (intervalMs == null || !intervalMs.canConvertToLong() || intervalMs.asLong() < 100
+                || intervalMs.asLong() > 3_600_000) {
+            return false;
+        }
+        sensor.interval(intervalMs.asLong(), System.nanoTime());
+        return true;
+    }
+
+    private static void answer(Link l, HubMessage.Command command, boolean ok, Map<String, Object> result) {
+        Map<String, Object> frame = new LinkedHashMap<>();
+        frame.put("type", "command_result");
+        frame.put("commandId", command.commandId());
+        frame.put("ok", ok);
+        frame.put("result", result);
+        l.control(Wire.encode(frame));
     }
 
     private synchronized void retry() {

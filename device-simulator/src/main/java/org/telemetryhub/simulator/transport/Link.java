@@ -12,6 +12,13 @@ public interface Link {
     /** Sends a frame after the ones sent before it; never fails: a frame the link cannot deliver ends Lost. */
     CompletableFuture<FrameVerdict> send(Frame frame);
 
+    /**
+     * Sends a control frame ({@code command_result}, {@code state}) after the frames sent before it; a link without a
+     * control channel drops it.
+     */
+    default void control(String frame) {
+    }
+
     /** Closes the link in order (a WebSocket close handshake); frames still unanswered end Lost. */
     void close();
 

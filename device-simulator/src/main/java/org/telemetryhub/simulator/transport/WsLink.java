@@ -13,7 +13,8 @@ import org.telemetryhub.protocol.Wire;
 /**
  * One device WebSocket. Sends frames one after the other (the JDK allows one send outstanding at a time; later frames
  * wait in order) and turns the hub's {@code ack}, {@code rejected} and {@code error} frames into verdicts through
- * {@link InFlightFrames}.
+ * {@link InFlightFrames}; its {@code command}, {@code command_ack} and {@code state_delta} frames go to the
+ * listener.
  */
 final class WsLink implements Link, WebSocket.Listener {
 
@@ -40,19 +41,31 @@ final class WsLink implements Link, WebSocket.Listener {
     @Override
     public CompletableFuture<FrameVerdict> send(Frame frame) {
         CompletableFuture<FrameVerdict> verdict = inFlight.add(frame);
+        if (!enqueue(frame.json())) {
+            inFlight.lostAll("the link was closed");
+        }
+        return verdict;
+    }
+
+    @Override
+    public void control(String frame) {
+        enqueue(frame);
+    }
+
+    /** Sends now, or after the frames before it; false when the link has ended. */
+    private boolean enqueue(String text) {
         synchronized (this) {
             if (ended) {
-                inFlight.lostAll("the link was closed");
-                return verdict;
+                return false;
             }
             if (sending) {
-                queued.addLast(frame.json());
-                return verdict;
+                queued.addLast(text);
+                return true;
             }
             sending = true;
         }
-        transmit(frame.json());
-        return verdict;
+        transmit(text);
+        return true;
     }
 
     /** Sends text frames in order; a send that does not finish at once continues from its completion. */
@@ -112,7 +125,10 @@ final class WsLink implements Link, WebSocket.Listener {
             cut("the hub sent a frame that is no hub message: " + text.substring(0, Math.min(64, text.length())));
             return;
         }
-        if (message instanceof HubMessage.Ack ack) {
+        if (message instanceof HubMessage.Command || message instanceof HubMessage.StateDelta
+                || message instanceof HubMessage.CommandAck) {
+            listener.heard(message);
+        } else if (message instanceof HubMessage.Ack ack) {
             inFlight.acked(ack.seq());
         } else if (message instanceof HubMessage.Rejected rejected) {
             inFlight.rejected(new FrameVerdict.Rejection(rejected.seq(), rejected.error(), rejected.message()));

@@ -22,6 +22,7 @@ public record HubConfig(
         Auth auth,
         long wsPingIntervalMs,
         Dashboards dashboards,
+        Commands commands,
         long retentionCheckMs,
         Map<String, NamespaceRules> namespaces) {
 
@@ -80,6 +81,9 @@ public record HubConfig(
 
     public record Dashboards(int snapshotLimit, int outboxLimit, long hopelessMs, int framesPerSecond,
                              long longPollMaxMs) {}
+
+    /** Per device: unfinished commands at most ({@code maxQueued}), delivered and unanswered at most at once. */
+    public record Commands(int maxQueued, int maxInFlight) {}
 
     /**
      * A namespace's rules: ranges its readings must fall in, by metric name (absent metrics are not checked), and how
@@ -141,8 +145,11 @@ public record HubConfig(
                 s.integer("dashboard.hopelessMs", 30_000, 100, 3_600_000),
                 s.smallInteger("dashboard.framesPerSecond", 20, 1, 10_000),
                 s.integer("dashboard.longPollMaxMs", 60_000, 0, 600_000));
+        Commands commands = new Commands(
+                s.smallInteger("commands.maxQueued", 1_000, 1, 1_000_000),
+                s.smallInteger("commands.maxInFlight", 8, 1, 10_000));
         HubConfig config = new HubConfig(http, tls, store, s.text("admin.password"), mqtt, ingest, limits, auth,
-                s.integer("ws.pingIntervalMs", 15_000, 100, 3_600_000), dashboards,
+                s.integer("ws.pingIntervalMs", 15_000, 100, 3_600_000), dashboards, commands,
                 s.integer("retention.checkIntervalMs", 60_000, 100, 86_400_000), namespaces(s));
         config.checkPlaintextBinding(s);
         if (limits.deviceBurst() < ingest.maxBatch()) {

@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.telemetryhub.hub.auth.Tickets;
 import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.ingest.IngestPipeline;
 import org.telemetryhub.hub.rooms.PresenceTracker;
@@ -18,12 +16,12 @@ import org.telemetryhub.protocol.HubMessage;
  */
 public final class IngestRoutes {
 
-    private final Tickets tickets;
+    private final DeviceGate gate;
     private final IngestPipeline pipeline;
     private final PresenceTracker presence;
 
-    public IngestRoutes(Tickets tickets, IngestPipeline pipeline, PresenceTracker presence) {
-        this.tickets = tickets;
+    public IngestRoutes(DeviceGate gate, IngestPipeline pipeline, PresenceTracker presence) {
+        this.gate = gate;
         this.pipeline = pipeline;
         this.presence = presence;
     }
@@ -33,7 +31,7 @@ public final class IngestRoutes {
     }
 
     private void ingest(Exchange exchange) {
-        DeviceRef device = authorize(exchange);
+        DeviceRef device = gate.require(exchange);
         IngestPipeline.FrameResult result = pipeline.accept(device, exchange.body());
         if (result instanceof IngestPipeline.Refused refused) {
             HubMessage.Error error = refused.error();
@@ -71,26 +69,6 @@ public final class IngestRoutes {
             exchange.json(200, answer);
             presence.readingOverHttp(device);
         });
-    }
-
-    private DeviceRef authorize(Exchange exchange) {
-        Optional<String> ticket = OperatorGate.bearer(exchange.request());
-        if (ticket.isEmpty()) {
-            throw new ApiError(401, ErrorCode.UNAUTHORIZED, "a ticket is required as Authorization: Bearer <ticket>");
-        }
-        Tickets.Use use = tickets.http(ticket.get(), exchange.address());
-        if (use instanceof Tickets.Use.Throttled throttled) {
-            throw new ApiError(429, ErrorCode.RATE_LIMITED, "too many failed ticket uses from this address",
-                    throttled.retryAfterMs());
-        }
-        if (!(use instanceof Tickets.Use.Granted granted)) {
-            throw new ApiError(401, ErrorCode.UNAUTHORIZED,
-                    "the ticket is unknown, expired or used up by a connection; request a new one");
-        }
-        if (!granted.device().id().equals(exchange.path("id"))) {
-            throw ApiError.forbidden("this ticket belongs to another device");
-        }
-        return granted.device();
     }
 
     private static Map<String, Object> describe(HubMessage.Rejected rejected) {

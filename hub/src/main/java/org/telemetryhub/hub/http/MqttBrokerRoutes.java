@@ -80,10 +80,7 @@ public final class MqttBrokerRoutes {
         boolean publish = action.equals("publish");
         boolean allowed;
         if (isBridge(clientId, username)) {
-            // a broker may present a shared subscription with or without its $share/<group>/ prefix
-            allowed = publish ? Topics.deviceOf(topic, Topics.VERDICTS).isPresent()
-                    : topic.equals(Topics.SHARED_TELEMETRY) || topic.equals(Topics.ALL_TELEMETRY)
-                            || topic.equals(Topics.ALL_PRESENCE);
+            allowed = publish ? Topics.hubPublishes(topic) : Topics.hubSubscribes(topic);
         } else if (!username.equals(clientId) || devices.apply(username).isEmpty()) {
             allowed = false;
         } else {

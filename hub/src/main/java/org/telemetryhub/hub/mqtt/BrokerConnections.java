@@ -37,11 +37,13 @@ final class BrokerConnections implements ClientLifecycleEventListener {
     }
 
     private final DeviceConnections connections;
+    private final BrokerControl control;
     private final Map<Long, BrokerLink> links = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
 
-    BrokerConnections(DeviceConnections connections) {
+    BrokerConnections(DeviceConnections connections, BrokerControl control) {
         this.connections = connections;
+        this.control = control;
     }
 
     @Override
@@ -79,6 +81,7 @@ final class BrokerConnections implements ClientLifecycleEventListener {
         Optional<String> id = input.getConnectionInformation().getConnectionAttributeStore().getAsString(LINK);
         BrokerLink link = id.map(value -> links.remove(Long.parseLong(value))).orElse(null);
         if (link != null) {
+            control.disconnected(link.clientId());
             connections.closed(link);
             link.slot().close();
             log.debug("event=mqtt_device_disconnected device={}", link.clientId());

@@ -9,12 +9,14 @@ import com.hivemq.extension.sdk.api.services.Services;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.auth.Tickets;
+import org.telemetryhub.hub.commands.CommandDelivery;
+import org.telemetryhub.hub.commands.ControlFrames;
 import org.telemetryhub.hub.ingest.DeviceConnections;
 import org.telemetryhub.hub.ingest.IngestPipeline;
 
 /**
  * The hub inside the embedded broker: ticket authentication, topic authorization, the PUBACK-after-commit
- * interceptor and connection lifecycle. The broker is fail-open without an authenticator, so {@link #installed}
+ * interceptor, commands and state, and connection lifecycle. The broker is fail-open without an authenticator, so {@link #installed}
  * reports whether all of it is in place, and the broker refuses to run otherwise.
  */
 public final class HubExtension implements BrokerExtension {
@@ -24,16 +26,18 @@ public final class HubExtension implements BrokerExtension {
     private final TicketAuthenticator authenticator;
     private final Authorizer authorizer;
     private final TelemetryInterceptor interceptor;
+    private final BrokerControl control;
     private final BrokerConnections lifecycle;
     private volatile boolean installed;
 
-    public HubExtension(Tickets tickets, IngestPipeline pipeline, DeviceConnections connections,
-                        int maxPayloadBytes) {
+    public HubExtension(Tickets tickets, IngestPipeline pipeline, ControlFrames controlFrames,
+                        CommandDelivery delivery, DeviceConnections connections, int maxPayloadBytes) {
         this.authenticator = new TicketAuthenticator(tickets);
         this.authorizer = new DeviceAuthorizer();
         this.interceptor = new TelemetryInterceptor(new TelemetryIngest(pipeline, new BrokerVerdicts(),
                 maxPayloadBytes));
-        this.lifecycle = new BrokerConnections(connections);
+        this.control = new BrokerControl(controlFrames, delivery);
+        this.lifecycle = new BrokerConnections(connections, control);
     }
 
     @Override
@@ -41,8 +45,11 @@ public final class HubExtension implements BrokerExtension {
         try {
             Services.securityRegistry().setAuthenticatorProvider(provider -> authenticator);
             Services.securityRegistry().setAuthorizerProvider(provider -> authorizer);
-            Services.initializerRegistry().setClientInitializer((client, context) ->
-                    context.addPublishInboundInterceptor(interceptor));
+            Services.initializerRegistry().setClientInitializer((client, context) -> {
+                context.addPublishInboundInterceptor(interceptor);
+                context.addPublishInboundInterceptor(control);
+                context.addSubackOutboundInterceptor(control);
+            });
             Services.eventRegistry().setClientLifecycleEventListener(provider -> lifecycle);
             installed = true;
         } catch (RuntimeException e) {

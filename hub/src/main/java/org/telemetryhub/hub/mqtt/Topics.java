@@ -15,11 +15,19 @@ public final class Topics {
     public static final String TELEMETRY = "telemetry";
     public static final String VERDICTS = "verdicts";
     public static final String PRESENCE = "presence";
+    /** Hub → device: commands, and the desired state's delta. */
+    public static final String COMMANDS = "commands";
+    public static final String STATE_DELTA = "state/delta";
+    /** Device → hub: command results, and the reported state. */
+    public static final String COMMAND_RESULTS = "command-results";
+    public static final String STATE_REPORTED = "state/reported";
     public static final String ALL_TELEMETRY = "devices/+/telemetry";
     /** What the hub's bridge subscribes to on an external broker: every device's readings, shared among hub nodes. */
     public static final String SHARED_TELEMETRY = "$share/hub/" + ALL_TELEMETRY;
     public static final String ALL_PRESENCE = "devices/+/presence";
     public static final String ALL_VERDICTS = "devices/+/verdicts";
+    public static final String ALL_COMMAND_RESULTS = "devices/+/command-results";
+    public static final String ALL_STATE_REPORTED = "devices/+/state/reported";
 
     private Topics() {}
 
@@ -33,6 +41,28 @@ public final class Topics {
 
     public static String presence(String deviceId) {
         return PREFIX + deviceId + "/" + PRESENCE;
+    }
+
+    /** Whether the hub may publish to this topic: a device's verdicts, commands or state delta. */
+    public static boolean hubPublishes(String topic) {
+        return deviceOf(topic, VERDICTS).isPresent() || deviceOf(topic, COMMANDS).isPresent()
+                || deviceOf(topic, STATE_DELTA).isPresent();
+    }
+
+    /**
+     * Whether the hub may subscribe to this filter: every device's readings (shared among hub nodes), presence,
+     * command results and reported state. A broker may present a shared subscription with or without its
+     * {@code $share/<group>/} prefix.
+     */
+    public static boolean hubSubscribes(String filter) {
+        String plain = filter.startsWith("$share/hub/") ? filter.substring("$share/hub/".length()) : filter;
+        return plain.equals(ALL_TELEMETRY) || plain.equals(ALL_PRESENCE) || plain.equals(ALL_COMMAND_RESULTS)
+                || plain.equals(ALL_STATE_REPORTED);
+    }
+
+    /** A topic of one device: {@code devices/{id}/<leaf>}. */
+    public static String of(String deviceId, String leaf) {
+        return PREFIX + deviceId + "/" + leaf;
     }
 
     /** The device a {@code devices/{id}/<leaf>} topic names, when it has that leaf and a valid id. */

@@ -1,8 +1,10 @@
 package org.telemetryhub.hub.rooms;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.util.List;
 import java.util.Map;
+import org.telemetryhub.hub.commands.Command;
 import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.core.ReadingStore;
 
@@ -42,6 +44,13 @@ public sealed interface DashboardMessage {
     record Presence(String type, String device, String state, long at, long version) implements DashboardMessage {
         static Presence of(FeedEvent.PresenceChanged event) {
             return new Presence("presence", event.device().id(), event.state(), event.at(), event.version());
+        }
+    }
+
+    /** A command of the device changed: {@code command_update} with the command's fields. */
+    record CommandUpdate(String type, String device, @JsonUnwrapped Command command) implements DashboardMessage {
+        static CommandUpdate of(FeedEvent.CommandChanged event) {
+            return new CommandUpdate("command_update", event.device().id(), event.command());
         }
     }
 

@@ -177,6 +177,12 @@ public final class DashboardSession {
                     outbox.send(DashboardMessage.Rejection.of(rejected));
                 }
             });
+        } else if (event instanceof FeedEvent.CommandChanged changed) {
+            submit(() -> {
+                if (outbox.room() > 0) {
+                    outbox.send(DashboardMessage.CommandUpdate.of(changed));
+                }
+            });
         } else if (event instanceof FeedEvent.PresenceChanged presence) {
             long readingsBefore = cursor.target();
             submit(() -> {

@@ -1,9 +1,13 @@
 package org.telemetryhub.hub.rooms;
 
+import org.telemetryhub.hub.commands.Command;
 import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.core.ReadingStore;
 
-/** What happens to a device that rooms fan out: a committed reading, a rejection, a presence change. */
+/**
+ * What happens to a device that rooms fan out: a committed reading, a rejection, a presence change, a change to one
+ * of its commands or to its desired state.
+ */
 public sealed interface FeedEvent {
 
     DeviceRef device();
@@ -17,4 +21,10 @@ public sealed interface FeedEvent {
     record Rejected(DeviceRef device, ReadingStore.Rejection rejection) implements FeedEvent {}
 
     record PresenceChanged(DeviceRef device, String state, long at, long version) implements FeedEvent {}
+
+    /** Published after the store holds the change; the command as it then was. */
+    record CommandChanged(DeviceRef device, Command command) implements FeedEvent {}
+
+    /** The device's desired document changed (the device hears its new delta). */
+    record DesiredChanged(DeviceRef device) implements FeedEvent {}
 }

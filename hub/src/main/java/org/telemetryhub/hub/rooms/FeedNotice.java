@@ -11,10 +11,10 @@ import org.telemetryhub.hub.core.ReadingStore;
 import org.telemetryhub.hub.core.SessionEnd;
 
 /**
- * One feed notification: the sending node and its events. A reading travels as its device and offset only (the
- * receiver reads it from the store, where it is committed), so a notification stays small; rejections and presence
- * changes are not read back cheaply, so they travel whole. Names are one or two letters because PostgreSQL caps a
- * payload at 8000 bytes.
+ * One feed notification: the sending node and its events. A reading travels as its device and offset only, a command
+ * change as its device and command id (the receiver reads them from the store, where they are committed), so a
+ * notification stays small; rejections and presence changes are not read back cheaply, so they travel whole. Names
+ * are one or two letters because PostgreSQL caps a payload at 8000 bytes.
  */
 record FeedNotice(String n, List<Entry> e) {
 
@@ -22,6 +22,8 @@ record FeedNotice(String n, List<Entry> e) {
     private static final String REJECTED = "j";
     private static final String PRESENCE = "p";
     private static final String SESSION_END = "e";
+    private static final String COMMAND = "c";
+    private static final String DESIRED = "s";
 
     /** Bounds a rejection's message, so that any one entry fits a notification. */
     private static final int MESSAGE_CHARS = 1_000;
@@ -68,7 +70,8 @@ record FeedNotice(String n, List<Entry> e) {
 
     /**
      * An event of kind {@code k} for device key {@code d}, or an ended session (its token's hash {@code t} or its
-     * operator {@code u}, and the reason in {@code c}); fields a kind does not use are absent.
+     * operator {@code u}, and the reason in {@code c}); {@code c} is also a rejection's code or a command's id.
+     * Fields a kind does not use are absent.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Entry(String k, long d, Long o, Long s, String c, String m, Long at, String st, Long v, String t,
@@ -99,22 +102,36 @@ record FeedNotice(String n, List<Entry> e) {
                         : r.message();
                 return new Entry(REJECTED, device, null, r.seq(), r.code(), message, r.at(), null, null, null, null);
             }
+            if (event instanceof FeedEvent.CommandChanged changed) {
+                return new Entry(COMMAND, device, null, null, changed.command().commandId(), null, null, null, null,
+                        null, null);
+            }
+            if (event instanceof FeedEvent.DesiredChanged) {
+                return new Entry(DESIRED, device, null, null, null, null, null, null, null, null, null);
+            }
             FeedEvent.PresenceChanged presence = (FeedEvent.PresenceChanged) event;
             return new Entry(PRESENCE, device, null, null, null, null, presence.at(), presence.state(),
                     presence.version(), null, null);
         }
 
-        /** The event a rejection or presence entry stands for; readings are read from the store instead. */
+        /**
+         * The event a rejection, presence or desired entry stands for; readings and commands are read from the store.
+         */
         FeedEvent event(DeviceRef device) {
             return switch (k) {
                 case REJECTED -> new FeedEvent.Rejected(device, new ReadingStore.Rejection(s, c, m, at));
                 case PRESENCE -> new FeedEvent.PresenceChanged(device, st, at, v);
+                case DESIRED -> new FeedEvent.DesiredChanged(device);
                 default -> throw new IllegalArgumentException("unknown feed entry kind " + k);
             };
         }
 
         boolean isReading() {
             return k.equals(READING);
+        }
+
+        boolean isCommand() {
+            return k.equals(COMMAND);
         }
     }
 }

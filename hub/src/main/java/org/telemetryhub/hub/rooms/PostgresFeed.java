@@ -25,6 +25,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telemetryhub.hub.commands.CommandStore;
 import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.core.DeviceState;
 import org.telemetryhub.hub.core.ReadingStore;
@@ -57,6 +58,7 @@ public final class PostgresFeed implements Feed, AutoCloseable {
     private final Database database;
     private final ReadingStore readings;
     private final DeviceStore devices;
+    private final CommandStore commands;
     private final BlockingQueue<FeedNotice.Entry> outgoing = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicLong dropped = new AtomicLong();
     private final Thread sender;
@@ -65,12 +67,13 @@ public final class PostgresFeed implements Feed, AutoCloseable {
     private Connection listening;
 
     /** Listens before it returns, so that nothing another node publishes after the hub starts is missed. */
-    public PostgresFeed(String storeUrl, Database database, ReadingStore readings, DeviceStore devices)
-            throws SQLException {
+    public PostgresFeed(String storeUrl, Database database, ReadingStore readings, DeviceStore devices,
+                        CommandStore commands) throws SQLException {
         this.storeUrl = storeUrl;
         this.database = database;
         this.readings = readings;
         this.devices = devices;
+        this.commands = commands;
         this.channel = storeChannel(database);
         this.listening = listen();
         sender = new Thread(this::sendLoop, "feed-notify");
@@ -257,7 +260,7 @@ public final class PostgresFeed implements Feed, AutoCloseable {
 
     /**
      * Publishes another node's events here. Readings come from the store, a run of consecutive offsets of one device
-     * in one query; events of devices deleted meanwhile are skipped.
+     * in one query, and so do commands, as they are now; events of devices deleted meanwhile are skipped.
      */
     private void deliver(List<FeedNotice.Entry> entries) {
         Map<Long, Optional<DeviceRef>> refs = new HashMap<>();
@@ -271,6 +274,12 @@ public final class PostgresFeed implements Feed, AutoCloseable {
             }
             Optional<DeviceRef> device = refs.computeIfAbsent(entry.d(),
                     key -> devices.state(key).map(DeviceState::ref));
+            if (entry.isCommand()) {
+                device.ifPresent(ref -> commands.find(entry.c()).ifPresent(command ->
+                        local.publish(new FeedEvent.CommandChanged(ref, command))));
+                i++;
+                continue;
+            }
             if (!entry.isReading()) {
                 device.ifPresent(ref -> local.publish(entry.event(ref)));
                 i++;

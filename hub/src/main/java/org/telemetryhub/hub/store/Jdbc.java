@@ -1,5 +1,7 @@
 package org.telemetryhub.hub.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.telemetryhub.hub.core.StoreException;
+import org.telemetryhub.protocol.Wire;
 
 /** Small helpers for statements with bound parameters only; every SQL text here is a constant. */
 final class Jdbc {
@@ -16,6 +19,14 @@ final class Jdbc {
     interface Row<T> {
         T map(ResultSet rs) throws SQLException;
     }
+
+    /** Statements that commit together. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private static final String SQL_LOCK_DEVICE = "SELECT device_key FROM devices WHERE device_key = ? FOR UPDATE";
 
     private final Database database;
 
@@ -58,6 +69,45 @@ final class Jdbc {
             return rs.next() ? rs.getLong(1) : 0;
         } catch (SQLException e) {
             throw new StoreException("query", e);
+        }
+    }
+
+    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    <T> T transaction(String what, Work<T> work) {
+        try (Connection connection = database.connection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException(what, e);
+        }
+    }
+
+    /** Locks a device's row for the rest of the transaction: its writers, on any node, take turns. */
+    static void lockDevice(Connection connection, long deviceKey) throws SQLException {
+        try (PreparedStatement lock = prepare(connection, SQL_LOCK_DEVICE, deviceKey);
+             ResultSet rs = lock.executeQuery()) {
+            if (!rs.next()) {
+                throw new SQLException("device " + deviceKey + " has no row");
+            }
+        }
+    }
+
+    /** A JSON document the hub stored; null stays null. */
+    static JsonNode json(String stored) throws SQLException {
+        if (stored == null) {
+            return null;
+        }
+        try {
+            return Wire.tree(stored);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("a stored JSON document does not parse", e);
         }
     }
 

@@ -9,6 +9,8 @@ import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
 import org.eclipse.jetty.websocket.server.WebSocketCreator;
 import org.telemetryhub.hub.auth.Tickets;
+import org.telemetryhub.hub.commands.CommandDelivery;
+import org.telemetryhub.hub.commands.ControlFrames;
 import org.telemetryhub.hub.http.HttpErrors;
 import org.telemetryhub.hub.ingest.DeviceConnections;
 import org.telemetryhub.hub.ingest.IngestPipeline;
@@ -25,13 +27,18 @@ public final class DeviceEndpoint implements WebSocketCreator {
 
     private final Tickets tickets;
     private final IngestPipeline pipeline;
+    private final ControlFrames control;
+    private final CommandDelivery delivery;
     private final DeviceConnections connections;
     private final int maxPending;
     private final Set<DeviceSocket> sockets = ConcurrentHashMap.newKeySet();
 
-    public DeviceEndpoint(Tickets tickets, IngestPipeline pipeline, DeviceConnections connections, int maxPending) {
+    public DeviceEndpoint(Tickets tickets, IngestPipeline pipeline, ControlFrames control, CommandDelivery delivery,
+                          DeviceConnections connections, int maxPending) {
         this.tickets = tickets;
         this.pipeline = pipeline;
+        this.control = control;
+        this.delivery = delivery;
         this.connections = connections;
         this.maxPending = maxPending;
     }
@@ -57,8 +64,8 @@ public final class DeviceEndpoint implements WebSocketCreator {
         }
         Tickets.Use use = tickets.connect(ticket, address);
         if (use instanceof Tickets.Use.Granted granted) {
-            DeviceSocket socket = new DeviceSocket(granted.device(), pipeline, connections, slot, maxPending,
-                    sockets::remove);
+            DeviceSocket socket = new DeviceSocket(granted.device(), pipeline, control, delivery, connections, slot,
+                    maxPending, sockets::remove);
             sockets.add(socket);
             return socket;
         }

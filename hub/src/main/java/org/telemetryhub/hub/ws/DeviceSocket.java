@@ -1,6 +1,8 @@
 package org.telemetryhub.hub.ws;
 
 import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -8,6 +10,9 @@ import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telemetryhub.hub.commands.Command;
+import org.telemetryhub.hub.commands.CommandDelivery;
+import org.telemetryhub.hub.commands.ControlFrames;
 import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.ingest.DeviceConnections;
 import org.telemetryhub.hub.ingest.IngestPipeline;
@@ -19,15 +24,20 @@ import org.telemetryhub.protocol.Wire;
 
 /**
  * One device's WebSocket. Frames go through the ingest pipeline; verdicts come back as frames, acks only after the
- * commit. Reading is demand-driven: with too many frames waiting for their commit, the socket stops reading, so a
+ * commit. The socket is also the device's control link: commands go out as {@code command} frames (delivered once
+ * written) and desired-state changes as {@code state_delta}; {@code command_result} and {@code state} frames are
+ * answered with {@code command_ack} and {@code state_ack} once stored. Reading is
+ * demand-driven: with too many frames waiting for their commit, the socket stops reading, so a
  * fast device is slowed by TCP instead of filling the hub's memory.
  */
-public final class DeviceSocket implements Session.Listener, DeviceConnections.Link {
+public final class DeviceSocket implements Session.Listener, DeviceConnections.Link, CommandDelivery.Link {
 
     private static final Logger log = LoggerFactory.getLogger(DeviceSocket.class);
 
     private final DeviceRef device;
     private final IngestPipeline pipeline;
+    private final ControlFrames control;
+    private final CommandDelivery delivery;
     private final DeviceConnections connections;
     private final DeviceConnections.Slot slot;
     private final int maxPending;
@@ -40,11 +50,14 @@ public final class DeviceSocket implements Session.Listener, DeviceConnections.L
     private boolean demanding;
     private boolean paused;
 
-    DeviceSocket(DeviceRef device, IngestPipeline pipeline, DeviceConnections connections,
-                 DeviceConnections.Slot slot, int maxPending, Consumer<DeviceSocket> onClosed) {
+    DeviceSocket(DeviceRef device, IngestPipeline pipeline, ControlFrames control, CommandDelivery delivery,
+                 DeviceConnections connections, DeviceConnections.Slot slot, int maxPending,
+                 Consumer<DeviceSocket> onClosed) {
         this.onClosed = onClosed;
         this.device = device;
         this.pipeline = pipeline;
+        this.control = control;
+        this.delivery = delivery;
         this.connections = connections;
         this.slot = slot;
         this.maxPending = maxPending;
@@ -61,12 +74,19 @@ public final class DeviceSocket implements Session.Listener, DeviceConnections.L
         slot.opened();
         connections.opened(this, grantedNanos);
         log.debug("event=device_connected device={}", device.id());
+        delivery.connected(this);
         demand();
     }
 
     @Override
     public void onWebSocketText(String frame) {
         eventArrived();
+        Optional<HubMessage> answered = control.answer(device, frame);
+        if (answered.isPresent()) {
+            send(answered.get());
+            demand();
+            return;
+        }
         IngestPipeline.FrameResult result = pipeline.accept(device, frame);
         if (result instanceof Refused refused) {
             send(refused.error());
@@ -120,6 +140,7 @@ public final class DeviceSocket implements Session.Listener, DeviceConnections.L
     @Override
     public void onWebSocketClose(int statusCode, String reason) {
         onClosed.accept(this);
+        delivery.disconnected(this);
         connections.closed(this);
         slot.close();
         log.debug("event=device_disconnected device={} code={}", device.id(), statusCode);
@@ -135,6 +156,33 @@ public final class DeviceSocket implements Session.Listener, DeviceConnections.L
         if (!heartbeat.check(session, now, intervalNanos)) {
             log.info("event=device_unresponsive device={}", device.id());
         }
+    }
+
+    /** Writes each command as a frame, in order; they count as delivered once every write has succeeded. */
+    @Override
+    public boolean offer(List<Command> given, Runnable taken) {
+        Session s = session;
+        if (s == null || !s.isOpen()) {
+            return false;
+        }
+        AtomicInteger unwritten = new AtomicInteger(given.size());
+        Callback written = Callback.from(() -> {
+            if (unwritten.decrementAndGet() == 0) {
+                taken.run();
+            }
+        }, failure -> log.debug("event=command_write_failed device={} error={}", device.id(), failure.toString()));
+        given.forEach(command -> s.sendText(Wire.encode(command.message()), written));
+        return true;
+    }
+
+    @Override
+    public boolean deliversOnOffer() {
+        return false;
+    }
+
+    @Override
+    public void stateDelta(HubMessage.StateDelta delta) {
+        send(delta);
     }
 
     @Override

@@ -150,6 +150,20 @@ class ExternalBridgeTest {
     }
 
     @Test
+    void the_acl_route_lets_the_bridge_send_commands_and_deltas_and_read_results_and_reports() {
+        admin.provision("ext-control");
+
+        assertEquals("allow", aclAs("hub-1", "hub", "publish", "devices/ext-control/commands"));
+        assertEquals("allow", aclAs("hub-1", "hub", "publish", "devices/ext-control/state/delta"));
+        assertEquals("allow", aclAs("hub-1", "hub", "subscribe", "$share/hub/" + Topics.ALL_COMMAND_RESULTS));
+        assertEquals("allow", aclAs("hub-1", "hub", "subscribe", Topics.ALL_STATE_REPORTED));
+        assertEquals("deny", aclAs("hub-1", "hub", "subscribe", "devices/+/commands"));
+        assertEquals("allow", acl("ext-control", "subscribe", "devices/ext-control/commands", false));
+        assertEquals("allow", acl("ext-control", "publish", "devices/ext-control/command-results", false));
+        assertEquals("deny", acl("ext-control", "publish", "devices/ext-other/command-results", false));
+    }
+
+    @Test
     void a_broker_outage_leaves_the_hub_degraded_until_the_bridge_is_back() {
         broker.close();
         awaitMqtt("down");

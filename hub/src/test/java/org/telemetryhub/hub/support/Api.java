@@ -71,6 +71,13 @@ public final class Api {
         return send(builder);
     }
 
+    public Answer put(String path, Object body, Map<String, String> headers) {
+        HttpRequest.Builder builder = request(path).PUT(HttpRequest.BodyPublishers.ofString(
+                body instanceof String s ? s : encode(body))).header("Content-Type", "application/json");
+        headers.forEach(builder::header);
+        return send(builder);
+    }
+
     public Device provision(String deviceId) {
         return provision(deviceId, "default");
     }
@@ -89,6 +96,11 @@ public final class Api {
             throw new IllegalStateException("ticket refused: " + answer.status() + " " + answer.body());
         }
         return answer.body().get("ticket").asText();
+    }
+
+    /** The device API with a ticket as bearer. */
+    public Api asDevice(String ticket) {
+        return new Api(base, ticket);
     }
 
     /** Readings over HTTP with a ticket as bearer. */

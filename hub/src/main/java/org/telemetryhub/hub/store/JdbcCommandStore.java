@@ -1,0 +1,136 @@
+package org.telemetryhub.hub.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.telemetryhub.hub.commands.Command;
+import org.telemetryhub.hub.commands.CommandStore;
+import org.telemetryhub.hub.core.DeviceRef;
+import org.telemetryhub.protocol.Wire;
+
+/** Commands in the {@code commands} table, on H2 or PostgreSQL; each statement commits on its own. */
+public final class JdbcCommandStore implements CommandStore {
+
+    private static final String COLUMNS = "SELECT d.device_key, d.device_id, d.fleet, d.report_interval_ms, "
+            + "c.command_no, c.command_id, c.name, c.args, c.status, c.ok, c.result, c.created_at, c.expires_at, "
+            + "c.delivered_at, c.finished_at FROM commands c JOIN devices d ON d.device_key = c.device_key ";
+    private static final String UNFINISHED = "c.status IN ('queued', 'delivered')";
+    private static final String SQL_COUNT_UNFINISHED = "SELECT COUNT(*) FROM commands c WHERE c.device_key = ? AND "
+            + UNFINISHED + " AND c.expires_at > ?";
+    private static final String SQL_INSERT = "INSERT INTO commands (command_id, device_key, name, args, status, "
+            + "created_at, expires_at) VALUES (?, ?, ?, ?, 'queued', ?, ?)";
+    private static final String SQL_FIND = COLUMNS + "WHERE c.command_id = ?";
+    private static final String SQL_LIST = COLUMNS + "WHERE c.device_key = ? AND c.command_no > ? "
+            + "ORDER BY c.command_no LIMIT ?";
+    private static final String SQL_LIST_STATUS = COLUMNS + "WHERE c.device_key = ? AND c.command_no > ? "
+            + "AND c.status = ? ORDER BY c.command_no LIMIT ?";
+    private static final String SQL_WINDOW = COLUMNS + "WHERE c.device_key = ? AND " + UNFINISHED
+            + " AND c.expires_at > ? ORDER BY c.command_no LIMIT ?";
+    private static final String SQL_DELIVERED = "UPDATE commands SET status = 'delivered', delivered_at = ? "
+            + "WHERE command_id = ? AND status = 'queued'";
+    // a result proves delivery: one that overtook the delivered mark fills in deliveredAt
+    private static final String SQL_FINISH = "UPDATE commands SET status = ?, ok = ?, result = ?, finished_at = ?, "
+            + "delivered_at = COALESCE(delivered_at, ?) WHERE command_id = ? AND device_key = ? AND status IN ('queued', 'delivered') AND expires_at > ?";
+    private static final String SQL_CANCEL = "UPDATE commands SET status = 'cancelled', finished_at = ? "
+            + "WHERE command_id = ? AND device_key = ? AND status IN ('queued', 'delivered')";
+    private static final String SQL_DUE = COLUMNS + "WHERE " + UNFINISHED + " AND c.expires_at <= ? "
+            + "ORDER BY c.expires_at LIMIT ?";
+    private static final String SQL_EXPIRE = "UPDATE commands SET status = 'expired', finished_at = ? "
+            + "WHERE command_id = ? AND status IN ('queued', 'delivered')";
+
+    private final Jdbc jdbc;
+
+    public JdbcCommandStore(Database database) {
+        this.jdbc = new Jdbc(database);
+    }
+
+    @Override
+    public boolean insert(Command command, int maxUnfinished, long now) {
+        return jdbc.transaction("insert command", connection -> insert(connection, command, maxUnfinished, now));
+    }
+
+    private static boolean insert(Connection connection, Command command, int maxUnfinished, long now)
+            throws SQLException {
+        long deviceKey = command.device().key();
+        Jdbc.lockDevice(connection, deviceKey);
+        try (PreparedStatement count = Jdbc.prepare(connection, SQL_COUNT_UNFINISHED, deviceKey, now);
+             ResultSet rs = count.executeQuery()) {
+            rs.next();
+            if (rs.getLong(1) >= maxUnfinished) {
+                return false;
+            }
+        }
+        try (PreparedStatement insert = Jdbc.prepare(connection, SQL_INSERT, command.commandId(), deviceKey,
+                command.name(), Wire.encode(command.args()), command.createdAt(), command.expiresAt())) {
+            insert.executeUpdate();
+        }
+        return true;
+    }
+
+    @Override
+    public Optional<Command> find(String commandId) {
+        return jdbc.one(SQL_FIND, JdbcCommandStore::command, commandId);
+    }
+
+    @Override
+    public List<Command> list(long deviceKey, Optional<Command.Status> status, long afterNumber, int limit) {
+        return status.isPresent()
+                ? jdbc.query(SQL_LIST_STATUS, JdbcCommandStore::command, deviceKey, afterNumber,
+                        status.get().wire(), limit)
+                : jdbc.query(SQL_LIST, JdbcCommandStore::command, deviceKey, afterNumber, limit);
+    }
+
+    @Override
+    public List<Command> window(long deviceKey, long now, int limit) {
+        return jdbc.query(SQL_WINDOW, JdbcCommandStore::command, deviceKey, now, limit);
+    }
+
+    @Override
+    public Optional<Command> delivered(String commandId, long now) {
+        return moved(jdbc.update(SQL_DELIVERED, now, commandId), commandId);
+    }
+
+    @Override
+    public Optional<Command> finish(long deviceKey, String commandId, boolean ok, JsonNode result, long now) {
+        String status = (ok ? Command.Status.SUCCEEDED : Command.Status.FAILED).wire();
+        String stored = result == null ? null : Wire.encode(result);
+        return moved(jdbc.update(SQL_FINISH, status, ok, stored, now, now, commandId, deviceKey, now), commandId);
+    }
+
+    @Override
+    public Optional<Command> cancel(long deviceKey, String commandId, long now) {
+        return moved(jdbc.update(SQL_CANCEL, now, commandId, deviceKey), commandId);
+    }
+
+    @Override
+    public List<Command> expire(long now, int limit) {
+        List<Command> expired = new ArrayList<>();
+        for (Command due : jdbc.query(SQL_DUE, JdbcCommandStore::command, now, limit)) {
+            moved(jdbc.update(SQL_EXPIRE, due.expiresAt(), due.commandId()), due.commandId()).ifPresent(expired::add);
+        }
+        return expired;
+    }
+
+    private Optional<Command> moved(int updated, String commandId) {
+        return updated == 1 ? find(commandId) : Optional.empty();
+    }
+
+    private static Command command(ResultSet rs) throws SQLException {
+        DeviceRef device = DeviceStore.ref(rs);
+        boolean ok = rs.getBoolean(10);
+        Boolean answered = rs.wasNull() ? null : ok;
+        return new Command(rs.getLong(5), device, rs.getString(6), rs.getString(7), Jdbc.json(rs.getString(8)),
+                Command.Status.ofWire(rs.getString(9)), answered, Jdbc.json(rs.getString(11)), rs.getLong(12),
+                rs.getLong(13), nullableLong(rs, 14), nullableLong(rs, 15));
+    }
+
+    private static Long nullableLong(ResultSet rs, int column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+}
