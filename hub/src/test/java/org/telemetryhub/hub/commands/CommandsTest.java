@@ -285,7 +285,7 @@ class CommandsTest {
     void every_transition_reaches_the_device_room_as_command_update() {
         Api.Device device = admin.provision("cmd-room");
         try (DashboardClient dashboard = hub.dashboard()) {
-            dashboard.send("{\"type\":\"subscribe\",\"device\":\"cmd-room\"}");
+            dashboard.subscribe("cmd-room", null);
             dashboard.next(m -> m.get("type").asText().equals("subscribed"));
             String commandId = id(send("cmd-room", Map.of("name", "reboot")).body());
 
