@@ -21,6 +21,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telemetryhub.hub.alerts.Alerts;
 import org.telemetryhub.hub.auth.DeviceRegistry;
 import org.telemetryhub.hub.auth.OperatorAuth;
 import org.telemetryhub.hub.auth.PasswordHasher;
@@ -29,6 +30,7 @@ import org.telemetryhub.hub.auth.Tickets;
 import org.telemetryhub.hub.config.HubConfig;
 import org.telemetryhub.hub.core.ReadingCursor;
 import org.telemetryhub.hub.core.ReadingStore;
+import org.telemetryhub.hub.http.AlertRoutes;
 import org.telemetryhub.hub.http.AuthRoutes;
 import org.telemetryhub.hub.http.DeviceRoutes;
 import org.telemetryhub.hub.http.HostGuard;
@@ -51,6 +53,7 @@ import org.telemetryhub.hub.mqtt.ExternalBridge;
 import org.telemetryhub.hub.mqtt.HubExtension;
 import org.telemetryhub.hub.mqtt.MqttTransport;
 import org.telemetryhub.hub.ops.HubMetrics;
+import org.telemetryhub.hub.store.AlertStore;
 import org.telemetryhub.hub.store.Database;
 import org.telemetryhub.hub.store.DeviceStore;
 import org.telemetryhub.hub.store.JdbcReadingStore;
@@ -93,6 +96,7 @@ public final class Hub implements AutoCloseable {
     private final Rooms rooms;
     private final StreamRoutes streams;
     private final MqttTransport mqtt;
+    private final Alerts alerts;
 
     private Hub(HubConfig config, Clock clock) throws Exception {
         this.config = config;
@@ -104,7 +108,9 @@ public final class Hub implements AutoCloseable {
                 : ReadingCursor.Live.NONE);
         OperatorStore operators = new OperatorStore(database);
 
-        feed = feed(config.store(), database, readings, devices);
+        AlertStore alertStore = new AlertStore(database);
+        feed = feed(config.store(), database, readings, devices, alertStore);
+        alerts = new Alerts(alertStore, readings, devices, feed, clock, config.alerts().checkpointMs());
         PresenceTracker presence = new PresenceTracker(devices, feed, clock);
         connections = new DeviceConnections(config.limits(), presence);
         metrics.gauge("hub.connections.devices", "Open device connections", connections::open);
@@ -116,7 +122,7 @@ public final class Hub implements AutoCloseable {
         committer = new GroupCommitter(readings, metrics, config.ingest().commitBatchReadings(),
                 new Fanout(feed, clock));
         NamespaceSummaries summaries = new NamespaceSummaries(devices, readings, feed);
-        rooms = new Rooms(readings, devices, feed, summaries, config.dashboards(), metrics, clock);
+        rooms = new Rooms(readings, devices, feed, summaries, alerts::active, config.dashboards(), metrics, clock);
         IngestPipeline pipeline = new IngestPipeline(new FrameParser(config.ingest().maxBatch()),
                 new ReadingValidator(config.ingest(), config.namespaces(), clock),
                 new RateGate(config.limits(), clock), committer, metrics, clock);
@@ -125,6 +131,7 @@ public final class Hub implements AutoCloseable {
             readings.recheck(deviceKey);
             pipeline.forget(deviceKey);
             summaries.forget(deviceKey);
+            alerts.forget(deviceKey);
         });
         deviceEndpoint = new DeviceEndpoint(tickets, pipeline, connections,
                 config.ingest().maxPendingPerConnection());
@@ -142,6 +149,7 @@ public final class Hub implements AutoCloseable {
         timers = Executors.newScheduledThreadPool(2, r -> new Thread(r, "hub-timers"));
         new DeviceRoutes(registry, gate).register(router);
         new OperatorRoutes(operatorAuth, gate).register(router);
+        new AlertRoutes(alerts, gate).register(router);
         streams = new StreamRoutes(gate, rooms, readings, feed, timers,
                 config.dashboards().longPollMaxMs());
         streams.register(router);
@@ -190,6 +198,8 @@ public final class Hub implements AutoCloseable {
             if (hub.readings instanceof LoggedReadingStore logged) {
                 logged.start();
             }
+            // judges what was committed before a crash and not yet judged, before new readings arrive
+            hub.alerts.start();
             hub.committer.start();
             // the broker before HTTP: once /health answers, MQTT devices can connect
             hub.mqtt.start();
@@ -231,6 +241,7 @@ public final class Hub implements AutoCloseable {
     public void close() {
         log.info("event=hub_stopping");
         committer.close();
+        alerts.close(); // after the last commit's fan-out: its readings are judged and their checkpoints saved
         mqtt.close();
         deviceEndpoint.closeAll();
         streams.closeAll();
@@ -272,10 +283,10 @@ public final class Hub implements AutoCloseable {
      * Nodes that share a PostgreSQL store also share their events, so that a dashboard on any node sees live what
      * every node stores; a hub on H2 is alone with its store and keeps the in-process feed.
      */
-    private static Feed feed(HubConfig.Store config, Database database, ReadingStore readings, DeviceStore devices)
-            throws SQLException {
+    private static Feed feed(HubConfig.Store config, Database database, ReadingStore readings, DeviceStore devices,
+                             AlertStore alerts) throws SQLException {
         return config.url().startsWith("jdbc:postgresql:") ? new PostgresFeed(config.url(), database, readings,
-                devices) : new LocalFeed();
+                devices, alerts) : new LocalFeed();
     }
 
     /** The MQTT side the settings ask for; the broker's own files live under {@code <store.dir>/mqtt}. */

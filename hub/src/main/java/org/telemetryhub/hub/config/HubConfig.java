@@ -23,7 +23,8 @@ public record HubConfig(
         long wsPingIntervalMs,
         Dashboards dashboards,
         long retentionCheckMs,
-        Map<String, NamespaceRules> namespaces) {
+        Map<String, NamespaceRules> namespaces,
+        Alerts alerts) {
 
     public record Http(String host, int port, Optional<URI> publicOrigin) {}
 
@@ -79,6 +80,12 @@ public record HubConfig(
 
     public record Range(double min, double max) {}
 
+    /**
+     * Alerts: how often each device's judged offset is saved (a restart replays the readings after it), and whether
+     * webhooks may call loopback, private and link-local addresses.
+     */
+    public record Alerts(long checkpointMs, boolean webhooksAllowPrivate) {}
+
     public static HubConfig from(Settings s) {
         Http http = new Http(
                 s.text("http.host", "127.0.0.1"),
@@ -126,7 +133,9 @@ public record HubConfig(
                 s.integer("dashboard.longPollMaxMs", 60_000, 0, 600_000));
         HubConfig config = new HubConfig(http, tls, store, s.text("admin.password"), mqtt, ingest, limits, auth,
                 s.integer("ws.pingIntervalMs", 15_000, 100, 3_600_000), dashboards,
-                s.integer("retention.checkIntervalMs", 60_000, 100, 86_400_000), namespaces(s));
+                s.integer("retention.checkIntervalMs", 60_000, 100, 86_400_000), namespaces(s),
+                new Alerts(s.integer("alerts.checkpointMs", 5_000, 100, 3_600_000),
+                        s.bool("alerts.webhooks.allowPrivate", false)));
         config.checkPlaintextBinding(s);
         if (limits.deviceBurst() < ingest.maxBatch()) {
             throw s.invalid("limits.deviceBurst", "must hold a full batch (ingest.maxBatch = " + ingest.maxBatch()

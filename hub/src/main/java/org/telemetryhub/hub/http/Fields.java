@@ -34,6 +34,26 @@ final class Fields {
         return value.longValue();
     }
 
+    /** An optional query parameter: an integer in [min, max], or the fallback when absent. */
+    static long query(Exchange exchange, String name, long fallback, long min, long max) {
+        String raw = exchange.query(name);
+        return raw == null ? fallback : integer(name, raw, min, max);
+    }
+
+    /** A query parameter's integer in [min, max]. */
+    static long integer(String name, String raw, long min, long max) {
+        try {
+            long value = Long.parseLong(raw.trim());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below with the rule
+        }
+        throw ApiError.badMessage(name + " must be an integer in [" + min + ", " + max + "], but was \""
+                + Ids.echo(raw) + "\"");
+    }
+
     static boolean flag(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null) {

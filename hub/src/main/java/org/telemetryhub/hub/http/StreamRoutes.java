@@ -99,10 +99,10 @@ public final class StreamRoutes {
     private void readings(Exchange exchange) {
         Operator operator = gate.require(exchange).operator();
         DeviceRef device = device(exchange, operator);
-        int limit = (int) bounded(exchange, "limit", 1_000, 1, MAX_LIMIT);
+        int limit = (int) Fields.query(exchange, "limit", 1_000, 1, MAX_LIMIT);
         Long after = optionalOffset(exchange, "after");
         if (after != null) {
-            longPoll(exchange, device, after, limit, bounded(exchange, "waitMs", 0, 0, longPollMaxMs));
+            longPoll(exchange, device, after, limit, Fields.query(exchange, "waitMs", 0, 0, longPollMaxMs));
             return;
         }
         long from = required(exchange, "from");
@@ -112,7 +112,7 @@ public final class StreamRoutes {
         }
         String bucketMs = exchange.query("bucketMs");
         if (bucketMs != null) {
-            exchange.json(200, Map.of("buckets", buckets(device, from, to, bounded(exchange, "bucketMs", 0, 1,
+            exchange.json(200, Map.of("buckets", buckets(device, from, to, Fields.query(exchange, "bucketMs", 0, 1,
                     Long.MAX_VALUE))));
             return;
         }
@@ -267,24 +267,6 @@ public final class StreamRoutes {
         if (raw == null) {
             throw ApiError.badMessage(name + " is required (epoch ms), or after= for a cursor");
         }
-        return number(name, raw, Long.MIN_VALUE, Long.MAX_VALUE);
-    }
-
-    private static long bounded(Exchange exchange, String name, long fallback, long min, long max) {
-        String raw = exchange.query(name);
-        return raw == null ? fallback : number(name, raw, min, max);
-    }
-
-    private static long number(String name, String raw, long min, long max) {
-        try {
-            long value = Long.parseLong(raw.trim());
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below with the rule
-        }
-        throw ApiError.badMessage(name + " must be an integer in [" + min + ", " + max + "], but was \""
-                + org.telemetryhub.protocol.Ids.echo(raw) + "\"");
+        return Fields.integer(name, raw, Long.MIN_VALUE, Long.MAX_VALUE);
     }
 }

@@ -1,9 +1,10 @@
 package org.telemetryhub.hub.rooms;
 
+import org.telemetryhub.hub.core.Alert;
 import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.core.ReadingStore;
 
-/** What happens to a device that rooms fan out: a committed reading, a rejection, a presence change. */
+/** What happens to a device that rooms fan out: a committed reading, a rejection, a presence change, an alert. */
 public sealed interface FeedEvent {
 
     DeviceRef device();
@@ -17,4 +18,7 @@ public sealed interface FeedEvent {
     record Rejected(DeviceRef device, ReadingStore.Rejection rejection) implements FeedEvent {}
 
     record PresenceChanged(DeviceRef device, String state, long at, long version) implements FeedEvent {}
+
+    /** An alert of the device was opened, acknowledged or cleared; published after the change is stored. */
+    record AlertChanged(DeviceRef device, Alert alert) implements FeedEvent {}
 }

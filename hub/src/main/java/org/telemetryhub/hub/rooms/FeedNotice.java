@@ -11,8 +11,9 @@ import org.telemetryhub.hub.core.ReadingStore;
 
 /**
  * One feed notification: the sending node and its events. A reading travels as its device and offset only (the
- * receiver reads it from the store, where it is committed), so a notification stays small; rejections and presence
- * changes are not read back cheaply, so they travel whole. Names are one or two letters because PostgreSQL caps a
+ * receiver reads it from the store, where it is committed), so a notification stays small, and so does an alert (its
+ * id: the receiver reads its latest state); rejections and presence changes are not read back cheaply, so they
+ * travel whole. Names are one or two letters because PostgreSQL caps a
  * payload at 8000 bytes.
  */
 record FeedNotice(String n, List<Entry> e) {
@@ -20,6 +21,7 @@ record FeedNotice(String n, List<Entry> e) {
     private static final String READING = "r";
     private static final String REJECTED = "j";
     private static final String PRESENCE = "p";
+    private static final String ALERT = "a";
 
     /** Bounds a rejection's message, so that any one entry fits a notification. */
     private static final int MESSAGE_CHARS = 1_000;
@@ -79,12 +81,15 @@ record FeedNotice(String n, List<Entry> e) {
                         : r.message();
                 return new Entry(REJECTED, device, null, r.seq(), r.code(), message, r.at(), null, null);
             }
+            if (event instanceof FeedEvent.AlertChanged alert) {
+                return new Entry(ALERT, device, alert.alert().alertId(), null, null, null, null, null, null);
+            }
             FeedEvent.PresenceChanged presence = (FeedEvent.PresenceChanged) event;
             return new Entry(PRESENCE, device, null, null, null, null, presence.at(), presence.state(),
                     presence.version());
         }
 
-        /** The event a rejection or presence entry stands for; readings are read from the store instead. */
+        /** The event a rejection or presence entry stands for; readings and alerts are read from the store instead. */
         FeedEvent event(DeviceRef device) {
             return switch (k) {
                 case REJECTED -> new FeedEvent.Rejected(device, new ReadingStore.Rejection(s, c, m, at));
@@ -95,6 +100,11 @@ record FeedNotice(String n, List<Entry> e) {
 
         boolean isReading() {
             return k.equals(READING);
+        }
+
+        /** For an alert entry, {@code o} is the alert's id. */
+        boolean isAlert() {
+            return k.equals(ALERT);
         }
     }
 }

@@ -29,6 +29,7 @@ import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.core.DeviceState;
 import org.telemetryhub.hub.core.ReadingStore;
 import org.telemetryhub.hub.core.ReadingStore.StoredReading;
+import org.telemetryhub.hub.store.AlertStore;
 import org.telemetryhub.hub.store.Database;
 import org.telemetryhub.hub.store.DeviceStore;
 
@@ -56,6 +57,7 @@ public final class PostgresFeed implements Feed, AutoCloseable {
     private final Database database;
     private final ReadingStore readings;
     private final DeviceStore devices;
+    private final AlertStore alerts;
     private final BlockingQueue<FeedNotice.Entry> outgoing = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicLong dropped = new AtomicLong();
     private final Thread sender;
@@ -64,12 +66,13 @@ public final class PostgresFeed implements Feed, AutoCloseable {
     private Connection listening;
 
     /** Listens before it returns, so that nothing another node publishes after the hub starts is missed. */
-    public PostgresFeed(String storeUrl, Database database, ReadingStore readings, DeviceStore devices)
-            throws SQLException {
+    public PostgresFeed(String storeUrl, Database database, ReadingStore readings, DeviceStore devices,
+                        AlertStore alerts) throws SQLException {
         this.storeUrl = storeUrl;
         this.database = database;
         this.readings = readings;
         this.devices = devices;
+        this.alerts = alerts;
         this.channel = storeChannel(database);
         this.listening = listen();
         sender = new Thread(this::sendLoop, "feed-notify");
@@ -243,7 +246,7 @@ public final class PostgresFeed implements Feed, AutoCloseable {
 
     /**
      * Publishes another node's events here. Readings come from the store, a run of consecutive offsets of one device
-     * in one query; events of devices deleted meanwhile are skipped.
+     * in one query, and alerts too, in their latest state; events of devices deleted meanwhile are skipped.
      */
     private void deliver(List<FeedNotice.Entry> entries) {
         Map<Long, Optional<DeviceRef>> refs = new HashMap<>();
@@ -252,6 +255,12 @@ public final class PostgresFeed implements Feed, AutoCloseable {
             FeedNotice.Entry entry = entries.get(i);
             Optional<DeviceRef> device = refs.computeIfAbsent(entry.d(),
                     key -> devices.state(key).map(DeviceState::ref));
+            if (entry.isAlert()) {
+                device.ifPresent(ref -> alerts.alert(entry.o())
+                        .ifPresent(alert -> local.publish(new FeedEvent.AlertChanged(ref, alert))));
+                i++;
+                continue;
+            }
             if (!entry.isReading()) {
                 device.ifPresent(ref -> local.publish(entry.event(ref)));
                 i++;

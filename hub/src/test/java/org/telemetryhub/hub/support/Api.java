@@ -59,6 +59,11 @@ public final class Api {
         return postRaw(path, body instanceof String s ? s : encode(body), Map.of());
     }
 
+    public Answer put(String path, Object body) {
+        return send(request(path).PUT(HttpRequest.BodyPublishers.ofString(encode(body)))
+                .header("Content-Type", "application/json"));
+    }
+
     public Answer postRaw(String path, String body, Map<String, String> headers) {
         HttpRequest.Builder builder = request(path).POST(HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json");
