@@ -1,5 +1,6 @@
 package org.telemetryhub.hub;
 
+import java.net.http.HttpClient;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +23,8 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.alerts.Alerts;
+import org.telemetryhub.hub.alerts.WebhookSender;
+import org.telemetryhub.hub.alerts.Webhooks;
 import org.telemetryhub.hub.auth.DeviceRegistry;
 import org.telemetryhub.hub.auth.OperatorAuth;
 import org.telemetryhub.hub.auth.PasswordHasher;
@@ -42,6 +45,7 @@ import org.telemetryhub.hub.http.Origins;
 import org.telemetryhub.hub.http.Router;
 import org.telemetryhub.hub.http.StaticFiles;
 import org.telemetryhub.hub.http.TicketRoutes;
+import org.telemetryhub.hub.http.WebhookRoutes;
 import org.telemetryhub.hub.ingest.DeviceConnections;
 import org.telemetryhub.hub.ingest.FrameParser;
 import org.telemetryhub.hub.ingest.GroupCommitter;
@@ -60,6 +64,7 @@ import org.telemetryhub.hub.store.JdbcReadingStore;
 import org.telemetryhub.hub.store.LoggedReadingStore;
 import org.telemetryhub.hub.store.OperatorStore;
 import org.telemetryhub.hub.store.TicketStore;
+import org.telemetryhub.hub.store.WebhookStore;
 import org.telemetryhub.hub.rooms.Fanout;
 import org.telemetryhub.hub.rooms.Feed;
 import org.telemetryhub.hub.rooms.LocalFeed;
@@ -97,6 +102,7 @@ public final class Hub implements AutoCloseable {
     private final StreamRoutes streams;
     private final MqttTransport mqtt;
     private final Alerts alerts;
+    private final WebhookSender webhooks;
 
     private Hub(HubConfig config, Clock clock) throws Exception {
         this.config = config;
@@ -111,6 +117,12 @@ public final class Hub implements AutoCloseable {
         AlertStore alertStore = new AlertStore(database);
         feed = feed(config.store(), database, readings, devices, alertStore);
         alerts = new Alerts(alertStore, readings, devices, feed, clock, config.alerts().checkpointMs());
+        WebhookStore webhookStore = new WebhookStore(database);
+        // retries wait for a receiver to recover, so they run on the wall clock; redirects are not followed, since
+        // they could lead past the address check
+        webhooks = new WebhookSender(webhookStore, HttpClient.newBuilder()
+                .connectTimeout(Duration.ofMillis(config.alerts().webhookTimeoutMs()))
+                .followRedirects(HttpClient.Redirect.NEVER).build(), Clock.systemUTC(), config.alerts());
         PresenceTracker presence = new PresenceTracker(devices, feed, clock);
         connections = new DeviceConnections(config.limits(), presence);
         metrics.gauge("hub.connections.devices", "Open device connections", connections::open);
@@ -150,6 +162,8 @@ public final class Hub implements AutoCloseable {
         new DeviceRoutes(registry, gate).register(router);
         new OperatorRoutes(operatorAuth, gate).register(router);
         new AlertRoutes(alerts, gate).register(router);
+        new WebhookRoutes(new Webhooks(webhookStore, clock, config.alerts().webhooksAllowPrivate()), gate)
+                .register(router);
         streams = new StreamRoutes(gate, rooms, readings, feed, timers,
                 config.dashboards().longPollMaxMs());
         streams.register(router);
@@ -200,6 +214,7 @@ public final class Hub implements AutoCloseable {
             }
             // judges what was committed before a crash and not yet judged, before new readings arrive
             hub.alerts.start();
+            hub.webhooks.start();
             hub.committer.start();
             // the broker before HTTP: once /health answers, MQTT devices can connect
             hub.mqtt.start();
@@ -242,6 +257,7 @@ public final class Hub implements AutoCloseable {
         log.info("event=hub_stopping");
         committer.close();
         alerts.close(); // after the last commit's fan-out: its readings are judged and their checkpoints saved
+        webhooks.close(); // what is not delivered yet stays queued in the store
         mqtt.close();
         deviceEndpoint.closeAll();
         streams.closeAll();

@@ -36,14 +36,14 @@ public final class Alerts implements AutoCloseable {
         evaluator.start();
     }
 
-    public AlertRule createRule(JsonNode body) throws InvalidRule {
+    public AlertRule createRule(JsonNode body) throws InvalidDefinition {
         AlertRule rule = store.createRule(RuleParser.parse(body, clock.millis()));
         evaluator.rulesChanged();
         return rule;
     }
 
     /** Replaces a rule's definition (its conditions are timed afresh); empty when there is no such rule. */
-    public Optional<AlertRule> replaceRule(long ruleId, JsonNode body) throws InvalidRule {
+    public Optional<AlertRule> replaceRule(long ruleId, JsonNode body) throws InvalidDefinition {
         AlertRule rule = RuleParser.parse(body, clock.millis()).withId(ruleId, clock.millis());
         if (!store.replaceRule(rule)) {
             return Optional.empty();

@@ -26,7 +26,7 @@ public final class RuleParser {
     private RuleParser() {}
 
     /** The rule a body defines, with id 0 and {@code since} = {@code now}. */
-    public static AlertRule parse(JsonNode body, long now) throws InvalidRule {
+    public static AlertRule parse(JsonNode body, long now) throws InvalidDefinition {
         String kind = body.has("kind") ? text(body, "kind") : AlertRule.THRESHOLD;
         if (!kind.equals(AlertRule.THRESHOLD) && !kind.equals(AlertRule.SILENCE)) {
             throw invalid("kind", "must be threshold or silence", body.get("kind"));
@@ -36,7 +36,7 @@ public final class RuleParser {
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
             String field = names.next();
             if (!allowed.contains(field)) {
-                throw new InvalidRule(Ids.echo(field) + " is not a field of a " + kind + " rule (its fields are "
+                throw new InvalidDefinition(Ids.echo(field) + " is not a field of a " + kind + " rule (its fields are "
                         + String.join(", ", allowed.stream().sorted().toList()) + ")");
             }
         }
@@ -45,7 +45,7 @@ public final class RuleParser {
             throw invalid("name", "must be 1 to " + MAX_NAME + " characters, not blank", body.get("name"));
         }
         if (body.has("namespace") == body.has("deviceId")) {
-            throw new InvalidRule("a rule must name exactly one of namespace and deviceId, but named "
+            throw new InvalidDefinition("a rule must name exactly one of namespace and deviceId, but named "
                     + (body.has("namespace") ? "both" : "neither"));
         }
         String namespace = body.has("namespace") ? id(body, "namespace") : null;
@@ -69,7 +69,7 @@ public final class RuleParser {
                 severity, now);
     }
 
-    private static String text(JsonNode body, String field) throws InvalidRule {
+    private static String text(JsonNode body, String field) throws InvalidDefinition {
         JsonNode value = body.get(field);
         if (value == null || !value.isTextual()) {
             throw invalid(field, "must be a string", value);
@@ -77,7 +77,7 @@ public final class RuleParser {
         return value.asText();
     }
 
-    private static String id(JsonNode body, String field) throws InvalidRule {
+    private static String id(JsonNode body, String field) throws InvalidDefinition {
         String value = text(body, field);
         if (!Ids.isValid(value)) {
             throw invalid(field, "must match " + Ids.RULE, body.get(field));
@@ -85,7 +85,7 @@ public final class RuleParser {
         return value;
     }
 
-    private static String choice(JsonNode body, String field, List<String> allowed) throws InvalidRule {
+    private static String choice(JsonNode body, String field, List<String> allowed) throws InvalidDefinition {
         String value = text(body, field);
         if (!allowed.contains(value)) {
             throw invalid(field, "must be one of " + String.join(", ", allowed), body.get(field));
@@ -93,7 +93,7 @@ public final class RuleParser {
         return value;
     }
 
-    private static double number(JsonNode body, String field) throws InvalidRule {
+    private static double number(JsonNode body, String field) throws InvalidDefinition {
         JsonNode value = body.get(field);
         if (value == null || !value.isNumber() || !Double.isFinite(value.doubleValue())) {
             throw invalid(field, "must be a finite number", value);
@@ -101,7 +101,7 @@ public final class RuleParser {
         return value.doubleValue();
     }
 
-    private static long integer(JsonNode body, String field, Long fallback, long min) throws InvalidRule {
+    private static long integer(JsonNode body, String field, Long fallback, long min) throws InvalidDefinition {
         JsonNode value = body.get(field);
         if (value == null && fallback != null) {
             return fallback;
@@ -113,8 +113,8 @@ public final class RuleParser {
         return value.longValue();
     }
 
-    private static InvalidRule invalid(String field, String rule, JsonNode value) {
-        return new InvalidRule(field + " " + rule + ", but was " + (value == null ? "missing"
+    private static InvalidDefinition invalid(String field, String rule, JsonNode value) {
+        return new InvalidDefinition(field + " " + rule + ", but was " + (value == null ? "missing"
                 : Ids.echo(value.toString())));
     }
 }

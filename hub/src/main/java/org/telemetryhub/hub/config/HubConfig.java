@@ -81,10 +81,12 @@ public record HubConfig(
     public record Range(double min, double max) {}
 
     /**
-     * Alerts: how often each device's judged offset is saved (a restart replays the readings after it), and whether
-     * webhooks may call loopback, private and link-local addresses.
+     * Alerts: how often each device's judged offset is saved (a restart replays the readings after it); whether
+     * webhooks may call loopback, private and link-local addresses, the wait before their first retry (doubling
+     * after each), and how long one attempt may take.
      */
-    public record Alerts(long checkpointMs, boolean webhooksAllowPrivate) {}
+    public record Alerts(long checkpointMs, boolean webhooksAllowPrivate, long webhookBackoffMs,
+                         long webhookTimeoutMs) {}
 
     public static HubConfig from(Settings s) {
         Http http = new Http(
@@ -135,7 +137,9 @@ public record HubConfig(
                 s.integer("ws.pingIntervalMs", 15_000, 100, 3_600_000), dashboards,
                 s.integer("retention.checkIntervalMs", 60_000, 100, 86_400_000), namespaces(s),
                 new Alerts(s.integer("alerts.checkpointMs", 5_000, 100, 3_600_000),
-                        s.bool("alerts.webhooks.allowPrivate", false)));
+                        s.bool("alerts.webhooks.allowPrivate", false),
+                        s.integer("alerts.webhooks.backoffMs", 1_000, 1, 3_600_000),
+                        s.integer("alerts.webhooks.timeoutMs", 10_000, 100, 120_000)));
         config.checkPlaintextBinding(s);
         if (limits.deviceBurst() < ingest.maxBatch()) {
             throw s.invalid("limits.deviceBurst", "must hold a full batch (ingest.maxBatch = " + ingest.maxBatch()

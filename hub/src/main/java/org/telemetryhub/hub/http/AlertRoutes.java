@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.telemetryhub.hub.alerts.Alerts;
-import org.telemetryhub.hub.alerts.InvalidRule;
+import org.telemetryhub.hub.alerts.InvalidDefinition;
 import org.telemetryhub.hub.core.Alert;
 import org.telemetryhub.hub.core.AlertRule;
 import org.telemetryhub.hub.core.Operator;
@@ -42,7 +42,7 @@ public final class AlertRoutes {
         gate.requireAdmin(exchange);
         try {
             exchange.json(201, alerts.createRule(exchange.jsonBody()));
-        } catch (InvalidRule e) {
+        } catch (InvalidDefinition e) {
             throw invalid(e);
         }
     }
@@ -64,7 +64,7 @@ public final class AlertRoutes {
         AlertRule rule;
         try {
             rule = alerts.replaceRule(ruleId, exchange.jsonBody()).orElseThrow(() -> unknownRule(ruleId));
-        } catch (InvalidRule e) {
+        } catch (InvalidDefinition e) {
             throw invalid(e);
         }
         exchange.json(200, rule);
@@ -104,7 +104,7 @@ public final class AlertRoutes {
 
     private void acknowledge(Exchange exchange) {
         Operator operator = gate.require(exchange).operator();
-        long alertId = id(exchange, "alertId", ErrorCode.UNKNOWN_ALERT);
+        long alertId = Fields.pathId(exchange, "alertId", ErrorCode.UNKNOWN_ALERT);
         Alert alert = alerts.alert(alertId)
                 .filter(a -> operator.isAdmin() || operator.namespaces().contains(a.namespace()))
                 .orElseThrow(() -> operator.isAdmin()
@@ -116,21 +116,7 @@ public final class AlertRoutes {
     }
 
     private static long ruleId(Exchange exchange) {
-        return id(exchange, "ruleId", ErrorCode.UNKNOWN_RULE);
-    }
-
-    /** Ids are positive integers: anything else names nothing that exists. */
-    private static long id(Exchange exchange, String name, ErrorCode unknown) {
-        String raw = exchange.path(name);
-        try {
-            long id = Long.parseLong(raw);
-            if (id > 0) {
-                return id;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new ApiError(404, unknown, name + " must be a positive integer, but was \"" + Ids.echo(raw) + "\"");
+        return Fields.pathId(exchange, "ruleId", ErrorCode.UNKNOWN_RULE);
     }
 
     private static String optionalId(Exchange exchange, String name, ErrorCode code) {
@@ -142,7 +128,7 @@ public final class AlertRoutes {
         return new ApiError(404, ErrorCode.UNKNOWN_RULE, "alert rule " + ruleId + " does not exist");
     }
 
-    private static ApiError invalid(InvalidRule e) {
+    private static ApiError invalid(InvalidDefinition e) {
         return new ApiError(400, ErrorCode.INVALID_RULE, e.getMessage());
     }
 }

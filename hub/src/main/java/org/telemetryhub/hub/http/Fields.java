@@ -34,6 +34,20 @@ final class Fields {
         return value.longValue();
     }
 
+    /** A numeric id in the path: a positive integer, or 404 with the given code, since it names nothing there is. */
+    static long pathId(Exchange exchange, String name, ErrorCode unknown) {
+        String raw = exchange.path(name);
+        try {
+            long id = Long.parseLong(raw);
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new ApiError(404, unknown, name + " must be a positive integer, but was \"" + Ids.echo(raw) + "\"");
+    }
+
     /** An optional query parameter: an integer in [min, max], or the fallback when absent. */
     static long query(Exchange exchange, String name, long fallback, long min, long max) {
         String raw = exchange.query(name);
