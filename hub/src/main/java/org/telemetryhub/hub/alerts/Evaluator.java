@@ -76,7 +76,7 @@ public final class Evaluator implements AutoCloseable {
                 replayed += replay(device.ref());
             }
             saveCheckpoints();
-            log.info("event=alerts_started rules={} replayed_readings={}", revision, replayed);
+            log.info("event=alerts_started rules_revision={} replayed_readings={}", revision, replayed);
         });
         thread.scheduleWithFixedDelay(guarded(this::tick), 1_000, 1_000, TimeUnit.MILLISECONDS);
         thread.scheduleWithFixedDelay(guarded(this::saveCheckpoints), checkpointMs, checkpointMs,
