@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.telemetryhub.hub.support.Api;
+import org.telemetryhub.hub.support.DashboardClient;
 import org.telemetryhub.hub.support.DeviceClient;
 import org.telemetryhub.hub.support.TestHub;
 import org.telemetryhub.protocol.Reading;
@@ -114,6 +115,38 @@ class AlertsTest {
             JsonNode cleared = awaitAlert("boiler-3", a -> a.path("status").asText().equals("cleared"));
             assertEquals("acked-viewer", cleared.get("acknowledgedBy").asText());
             assertEquals(2, cleared.get("clearedOffset").asLong());
+        }
+    }
+
+    @Test
+    void a_dashboard_sees_an_alert_right_after_the_reading_that_opened_it_and_a_new_subscription_gets_it_in_its_snapshot() {
+        Api.Device boiler = admin.provision("boiler-5", "watched");
+        rule(Map.of("name", "too hot", "namespace", "watched", "metric", "temperature", "op", ">", "threshold", 30,
+                "severity", "critical"));
+        try (DashboardClient room = hub.dashboard(); DashboardClient fleet = hub.dashboard();
+             DeviceClient device = connect(boiler)) {
+            room.subscribe("boiler-5", null);
+            room.next("subscribed");
+            fleet.send("{\"type\":\"subscribe\",\"namespace\":\"watched\"}");
+            fleet.next("subscribed");
+
+            send(device, 1, 35.0);
+
+            JsonNode reading = room.next("reading");
+            JsonNode alert = room.next(m -> !m.path("type").asText().equals("presence"));
+            assertEquals(1, reading.get("offset").asLong());
+            assertTrue(room.received().indexOf(reading) < room.received().indexOf(alert));
+            assertEquals("alert", alert.get("type").asText());
+            assertEquals("open", alert.get("status").asText());
+            assertEquals("boiler-5", alert.get("deviceId").asText());
+            assertEquals(1, alert.get("openedOffset").asLong());
+            assertEquals(alert, fleet.next("alert"));
+            try (DashboardClient late = hub.dashboard()) {
+                late.subscribe("boiler-5", null);
+                JsonNode snapshot = late.next("subscribed");
+                assertEquals(1, snapshot.get("alerts").size());
+                assertEquals(alert.get("alertId"), snapshot.get("alerts").get(0).get("alertId"));
+            }
         }
     }
 
