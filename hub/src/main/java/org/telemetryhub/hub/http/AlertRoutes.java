@@ -95,10 +95,12 @@ public final class AlertRoutes {
         int limit = (int) Fields.query(exchange, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
         long after = Fields.query(exchange, "after", Long.MAX_VALUE, 1, Long.MAX_VALUE);
         List<Alert> page = alerts.query(new AlertStore.Query(status, namespace, deviceId,
-                operator.isAdmin() ? null : operator.namespaces(), after, limit));
+                operator.isAdmin() ? null : operator.namespaces(), after, limit + 1));
+        boolean more = page.size() > limit;
+        page = more ? page.subList(0, limit) : page;
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("alerts", page);
-        answer.put("next", page.size() == limit ? page.get(page.size() - 1).alertId() : null);
+        answer.put("next", more ? page.get(limit - 1).alertId() : null);
         exchange.json(200, answer);
     }
 
