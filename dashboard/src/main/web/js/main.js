@@ -1,6 +1,7 @@
 // The dashboard's entry point: restores or asks for a session, keeps one connection to the hub, and shows the
 // fleet (#/) or a device room (#/devices/<id>).
 
+import { AlertsPanel } from "./alerts.js";
 import { onUnauthorized } from "./api.js";
 import { h } from "./dom.js";
 import { HubConnection } from "./connection.js";
@@ -20,9 +21,12 @@ const indicator = new ConnectionIndicator(document.getElementById("connection"))
 let operator = null;
 let connection = null;
 let view = null;
+let alerts = null;
 
 function showLogin() {
   view?.close();
+  alerts?.close();
+  alerts = null;
   connection?.stop();
   connection = null;
   operator = null;
@@ -51,6 +55,7 @@ function route() {
     return;
   }
   view?.close();
+  alerts?.close();
   const device = /^#\/devices\/(.+)$/.exec(location.hash);
   if (device) {
     const deviceId = decodeURIComponent(device[1]);
@@ -61,6 +66,7 @@ function route() {
     crumbs.replaceChildren(h("span", { text: "Fleet" }));
     view = new FleetView(main, operator, connection);
   }
+  alerts = new AlertsPanel(main, connection, device ? decodeURIComponent(device[1]) : null);
 }
 
 /** Restores the session after a reload; while the hub cannot be reached, tries again with backoff. */
