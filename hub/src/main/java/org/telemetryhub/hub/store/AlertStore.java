@@ -26,7 +26,11 @@ public final class AlertStore {
     /** An alert after a change, and whether this call made the change (false: someone else made it first). */
     public record Change(Alert alert, boolean changed) {}
 
-    /** A page of {@code GET /api/alerts}: at most {@code limit} alerts with ids below {@code before}, newest first. */
+    /**
+     * A page of {@code GET /api/alerts}: at most {@code limit} alerts with ids below {@code before}, newest first;
+     * {@code status} is a status or {@code active}, and null filters match everything ({@code namespaces}: a viewer's,
+     * null for an admin).
+     */
     public record Query(String status, String namespace, String deviceId, List<String> namespaces, long before,
                         int limit) {}
 
