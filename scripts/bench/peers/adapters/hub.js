@@ -156,6 +156,7 @@ function create(opts) {
       watchClose(ws, 'dashboard', dashId);
       const pending = new Map();  // hub device id -> {resolve, reject, resend}
       const sentAt = new Map();  // hub device id -> offset -> ts of its latest readings, for alert latencies
+      const alertedAt = new Map();  // 'device/offset' -> arrival of an alert whose reading has not arrived yet
       let readingCb = null;
       ws.on('message', (data) => {
         const m = JSON.parse(data);
@@ -164,10 +165,15 @@ function create(opts) {
           if (!offsets) sentAt.set(m.device, offsets = new Map());
           offsets.set(m.offset, m.ts);
           offsets.delete(m.offset - 64);
+          const early = alertedAt.get(m.device + '/' + m.offset);
+          if (early) { alertedAt.delete(m.device + '/' + m.offset); alertLatenciesMs.push(early - m.ts); }
           if (readingCb) readingCb(harnessId(m.device), { seq: m.seq - 1 });
         } else if (m.type === 'alert') {
-          const ts = m.status === 'open' && sentAt.get(m.deviceId)?.get(m.openedOffset);
-          if (ts) alertLatenciesMs.push(Date.now() - ts);
+          if (m.status === 'open') {
+            const ts = sentAt.get(m.deviceId)?.get(m.openedOffset);
+            if (ts) alertLatenciesMs.push(Date.now() - ts);
+            else alertedAt.set(m.deviceId + '/' + m.openedOffset, Date.now());  // its reading comes from the store
+          }
         } else if (m.type === 'subscribed') {
           // The snapshot in `readings` holds what was stored before the subscription; the harness has sent
           // nothing yet when it joins, so it is ignored.
