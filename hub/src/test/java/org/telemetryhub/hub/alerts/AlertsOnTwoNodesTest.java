@@ -17,12 +17,14 @@ import org.telemetryhub.hub.support.DashboardClient;
 import org.telemetryhub.hub.support.DeviceClient;
 import org.telemetryhub.hub.support.PostgresSchema;
 import org.telemetryhub.hub.support.TestHub;
+import org.telemetryhub.hub.support.WebhookReceiver;
 import org.telemetryhub.protocol.Reading;
 import org.telemetryhub.protocol.Wire;
 
 /**
  * Two hub nodes on one PostgreSQL store both judge every reading (their own, and the other's from the shared feed):
- * each crossing of a threshold still raises one alert, and a dashboard on either node sees it.
+ * each crossing of a threshold still raises one alert, a dashboard on either node sees it, and both nodes' webhook
+ * senders together deliver each change once.
  */
 class AlertsOnTwoNodesTest {
 
@@ -34,8 +36,9 @@ class AlertsOnTwoNodesTest {
     static void start() {
         schema = PostgresSchema.create().orElse(null);
         assumeTrue(schema != null, "no PostgreSQL server: set " + PostgresSchema.URL_VARIABLE);
-        first = TestHub.start(Map.of("store.url", schema.storeUrl()));
-        second = TestHub.start(Map.of("store.url", schema.storeUrl()));
+        Map<String, String> settings = Map.of("store.url", schema.storeUrl(), "alerts.webhooks.allowPrivate", "true");
+        first = TestHub.start(settings);
+        second = TestHub.start(settings);
     }
 
     @AfterAll
@@ -55,11 +58,14 @@ class AlertsOnTwoNodesTest {
     void each_crossing_raises_one_alert_whichever_node_stores_the_reading_and_both_nodes_dashboards_see_it() {
         Api admin = first.admin();
         Api.Device device = admin.provision("twin-1", "twins");
+        WebhookReceiver receiver = WebhookReceiver.start();
+        admin.post("/api/webhooks", Map.of("namespace", "twins", "url", receiver.url(),
+                "secret", "a-webhook-secret-of-some-length"));
         admin.post("/api/alert-rules", Map.of("name", "overheat", "namespace", "twins", "metric", "temperature",
                 "op", ">", "threshold", 100, "severity", "critical"));
         await().atMost(Duration.ofSeconds(10)).until(() -> second.admin().get("/api/alert-rules").body()
                 .get("rules").size() == 1);
-        try (DashboardClient onFirst = first.dashboard(); DashboardClient onSecond = second.dashboard()) {
+        try (receiver; DashboardClient onFirst = first.dashboard(); DashboardClient onSecond = second.dashboard()) {
             onFirst.send("{\"type\":\"subscribe\",\"namespace\":\"twins\"}");
             onSecond.send("{\"type\":\"subscribe\",\"namespace\":\"twins\"}");
             onFirst.next("subscribed");
@@ -89,6 +95,9 @@ class AlertsOnTwoNodesTest {
                         .filter(m -> m.path("status").asText().equals("cleared"))
                         .map(m -> m.get("alertId").asLong()).distinct().count() == 4);
             }
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().size() >= 8);
+            assertEquals(8, receiver.received().stream().map(WebhookReceiver.Received::delivery).distinct().count());
+            assertEquals(8, receiver.received().size());
         }
     }
 
