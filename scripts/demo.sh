@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The hub with live data in one command: starts the hub on its embedded defaults and a small mixed fleet of simulated
-# devices (WebSocket, HTTP and MQTT), prints the dashboard URL and how to sign in, and runs until Ctrl-C, which stops both.
+# devices (WebSocket, HTTP and MQTT) with an alert rule that their temperature spikes (about once every 30 s per device)
+# break, prints the dashboard URL and how to sign in, and runs until Ctrl-C, which stops both.
 #
 #   scripts/demo.sh
 #
@@ -77,14 +78,29 @@ else
     sign_in="as admin with the password in $store/admin-password (cat it)"
 fi
 
+# the alert rule the fleet's spikes break, made once per store
+password="${HUB_ADMIN_PASSWORD:-$(cat "$store/admin-password")}"
+token="$(curl -fsS --max-time 5 -H 'Content-Type: application/json' \
+    --data "{\"username\":\"admin\",\"password\":\"$password\",\"issueToken\":true}" "$url/api/login" \
+    | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')"
+[[ -n "$token" ]] || die "could not sign in as admin to make the demo's alert rule"
+if ! curl -fsS --max-time 5 -H "Authorization: Bearer $token" "$url/api/alert-rules" | grep -q '"name":"demo too hot"'; then
+    curl -fsS -o /dev/null --max-time 5 -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+        --data '{"name":"demo too hot","namespace":"demo","metric":"temperature","op":">","threshold":40,"clearThreshold":35,"severity":"critical"}' \
+        "$url/api/alert-rules" || die "could not make the demo's alert rule"
+fi
+
 cat <<EOF
 
   Dashboard: $url/
   Sign in $sign_in.
-  Namespace "demo" fills with ${DEMO_DEVICES:-12} simulated devices (WebSocket, HTTP and MQTT). Ctrl-C stops the fleet and the hub.
+  Namespace "demo" fills with ${DEMO_DEVICES:-12} simulated devices (WebSocket, HTTP and MQTT). Each reports 45°C about
+  once every 30 s, which opens an alert (rule "demo too hot": temperature > 40) that its next reading clears.
+  Ctrl-C stops the fleet and the hub.
   Hub log: $log
 
 EOF
 
 java -jar "$SIM_JAR" run --hub "$url" "${password_args[@]}" --namespace demo --transport mixed \
-    --mqtt "127.0.0.1:${HUB_MQTT_PORT:-1883}" --devices "${DEMO_DEVICES:-12}" --rate "${DEMO_RATE:-1}" --batch 1 --duration 0 --invalid 0.02
+    --mqtt "127.0.0.1:${HUB_MQTT_PORT:-1883}" --devices "${DEMO_DEVICES:-12}" --rate "${DEMO_RATE:-1}" --batch 1 --duration 0 --invalid 0.02 \
+    --spike 45

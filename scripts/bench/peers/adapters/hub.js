@@ -10,6 +10,9 @@
 //   dash:      ws://HOST:PORT/ws/dashboard with Authorization: Bearer <token>
 //   dash   ->  {"type":"subscribe","device":ID}                         hub -> {"type":"subscribed","device":ID,...}
 //   hub    ->  {"type":"reading","device":ID,"namespace","offset","seq","ts","metrics"}
+//   hub    ->  {"type":"alert","deviceId":ID,"status":"open","openedOffset",...} (when alert rules fire): its latency
+//              from the opening reading's ts (the load generator's send time) is kept in alertLatenciesMs, for
+//              scripts/bench-alerts.sh
 //
 // Mapping to the harness:
 //   - Device ids are made unique per run (the hub refuses a second POST /api/devices for an id with 409), by a
@@ -75,6 +78,7 @@ function create(opts) {
     acks: 0, rejected: 0, deviceErrors: 0, lag: 0, truncated: 0, dashErrors: 0, retriedSubscribes: 0,
     deviceCloses: 0, dashboardCloses: 0,
   };
+  const alertLatenciesMs = [];  // reading sent -> its alert on a dashboard
   const samples = [];  // first few unexpected messages, for the log
   const note = (what) => { if (samples.length < 10) samples.push(what); };
   let closing = false;
@@ -151,11 +155,25 @@ function create(opts) {
       const ws = await open(`${wsBase}/ws/dashboard`, { authorization: 'Bearer ' + (await token()) }, timeoutMs);
       watchClose(ws, 'dashboard', dashId);
       const pending = new Map();  // hub device id -> {resolve, reject, resend}
+      const sentAt = new Map();  // hub device id -> offset -> ts of its latest readings, for alert latencies
+      const alertedAt = new Map();  // 'device/offset' -> arrival of an alert whose reading has not arrived yet
       let readingCb = null;
       ws.on('message', (data) => {
         const m = JSON.parse(data);
         if (m.type === 'reading') {
+          let offsets = sentAt.get(m.device);
+          if (!offsets) sentAt.set(m.device, offsets = new Map());
+          offsets.set(m.offset, m.ts);
+          offsets.delete(m.offset - 64);
+          const early = alertedAt.get(m.device + '/' + m.offset);
+          if (early) { alertedAt.delete(m.device + '/' + m.offset); alertLatenciesMs.push(early - m.ts); }
           if (readingCb) readingCb(harnessId(m.device), { seq: m.seq - 1 });
+        } else if (m.type === 'alert') {
+          if (m.status === 'open') {
+            const ts = sentAt.get(m.deviceId)?.get(m.openedOffset);
+            if (ts) alertLatenciesMs.push(Date.now() - ts);
+            else alertedAt.set(m.deviceId + '/' + m.openedOffset, Date.now());  // its reading comes from the store
+          }
         } else if (m.type === 'subscribed') {
           // The snapshot in `readings` holds what was stored before the subscription; the harness has sent
           // nothing yet when it joins, so it is ignored.
@@ -204,6 +222,7 @@ function create(opts) {
     async close() {
       closing = true;
       console.error('[hub adapter] ' + JSON.stringify({ prefix, ...stats }));
+      if (alertLatenciesMs.length) console.error('[hub adapter] alert latencies ms: ' + alertLatenciesMs.join(','));
       for (const s of samples) console.error('[hub adapter] unexpected: ' + s);
     },
   };

@@ -1,6 +1,7 @@
 // The dashboard's entry point: restores or asks for a session, keeps one connection to the hub, and shows the
 // fleet (#/) or a device room (#/devices/<id>).
 
+import { AlertsPanel } from "./alerts.js";
 import { onUnauthorized } from "./api.js";
 import { h } from "./dom.js";
 import { HubConnection } from "./connection.js";
@@ -20,6 +21,7 @@ const indicator = new ConnectionIndicator(document.getElementById("connection"))
 let operator = null;
 let connection = null;
 let view = null;
+let alerts = null;
 
 /** The hub's sentence ("the session ended because …") as the page shows it. */
 function sentence(text) {
@@ -29,6 +31,8 @@ function sentence(text) {
 /** Shows the sign-in form; why says what ended the session, if one ended. */
 function showLogin(why = null) {
   view?.close();
+  alerts?.close();
+  alerts = null;
   connection?.stop();
   connection = null;
   operator = null;
@@ -61,6 +65,7 @@ function route() {
     return;
   }
   view?.close();
+  alerts?.close();
   const device = /^#\/devices\/(.+)$/.exec(location.hash);
   if (device) {
     const deviceId = decodeURIComponent(device[1]);
@@ -71,6 +76,7 @@ function route() {
     crumbs.replaceChildren(h("span", { text: "Fleet" }));
     view = new FleetView(main, operator, connection);
   }
+  alerts = new AlertsPanel(main, connection, device ? decodeURIComponent(device[1]) : null);
 }
 
 /** Restores the session after a reload; while the hub cannot be reached, tries again with backoff. */

@@ -1,5 +1,6 @@
 package org.telemetryhub.hub;
 
+import java.net.http.HttpClient;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +22,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telemetryhub.hub.alerts.Alerts;
+import org.telemetryhub.hub.alerts.WebhookSender;
+import org.telemetryhub.hub.alerts.Webhooks;
 import org.telemetryhub.hub.auth.DeviceRegistry;
 import org.telemetryhub.hub.auth.LiveSessions;
 import org.telemetryhub.hub.auth.OperatorAuth;
@@ -36,6 +40,7 @@ import org.telemetryhub.hub.commands.DeviceStates;
 import org.telemetryhub.hub.config.HubConfig;
 import org.telemetryhub.hub.core.ReadingCursor;
 import org.telemetryhub.hub.core.ReadingStore;
+import org.telemetryhub.hub.http.AlertRoutes;
 import org.telemetryhub.hub.http.AuthRoutes;
 import org.telemetryhub.hub.http.CommandRoutes;
 import org.telemetryhub.hub.http.DeviceAccess;
@@ -55,6 +60,7 @@ import org.telemetryhub.hub.http.StateRoutes;
 import org.telemetryhub.hub.http.StaticFiles;
 import org.telemetryhub.hub.http.StreamRoutes;
 import org.telemetryhub.hub.http.TicketRoutes;
+import org.telemetryhub.hub.http.WebhookRoutes;
 import org.telemetryhub.hub.ingest.DeviceConnections;
 import org.telemetryhub.hub.ingest.FrameParser;
 import org.telemetryhub.hub.ingest.GroupCommitter;
@@ -75,6 +81,7 @@ import org.telemetryhub.hub.rooms.PostgresFeed;
 import org.telemetryhub.hub.rooms.PresenceTracker;
 import org.telemetryhub.hub.rooms.RetentionJob;
 import org.telemetryhub.hub.rooms.Rooms;
+import org.telemetryhub.hub.store.AlertStore;
 import org.telemetryhub.hub.store.Database;
 import org.telemetryhub.hub.store.DeviceStore;
 import org.telemetryhub.hub.store.DiskSpace;
@@ -84,6 +91,7 @@ import org.telemetryhub.hub.store.JdbcStateStore;
 import org.telemetryhub.hub.store.LoggedReadingStore;
 import org.telemetryhub.hub.store.OperatorStore;
 import org.telemetryhub.hub.store.TicketStore;
+import org.telemetryhub.hub.store.WebhookStore;
 import org.telemetryhub.hub.ws.DashboardEndpoint;
 import org.telemetryhub.hub.ws.DeviceEndpoint;
 
@@ -112,6 +120,8 @@ public final class Hub implements AutoCloseable {
     private final MqttTransport mqtt;
     private final OperatorAuth operatorAuth;
     private final ExecutorService commandWork;
+    private final Alerts alerts;
+    private final WebhookSender webhooks;
 
     private Hub(HubConfig config, Clock clock) throws Exception {
         this.config = config;
@@ -133,7 +143,15 @@ public final class Hub implements AutoCloseable {
                 operators::sessionCount);
 
         CommandStore commandStore = new JdbcCommandStore(database);
-        feed = feed(config.store(), database, readings, devices, commandStore);
+        AlertStore alertStore = new AlertStore(database);
+        feed = feed(config.store(), database, readings, devices, commandStore, alertStore);
+        alerts = new Alerts(alertStore, readings, devices, feed, clock, config.alerts().checkpointMs());
+        WebhookStore webhookStore = new WebhookStore(database);
+        // retries wait for a receiver to recover, so they run on the wall clock; redirects are not followed, since
+        // they could lead past the address check
+        webhooks = new WebhookSender(webhookStore, HttpClient.newBuilder()
+                .connectTimeout(Duration.ofMillis(config.alerts().webhookTimeoutMs()))
+                .followRedirects(HttpClient.Redirect.NEVER).build(), Clock.systemUTC(), config.alerts());
         timers = Executors.newScheduledThreadPool(2, r -> new Thread(r, "hub-timers"));
         PresenceTracker presence = new PresenceTracker(devices, feed, clock, timers);
         connections = new DeviceConnections(config.limits(), presence);
@@ -151,7 +169,7 @@ public final class Hub implements AutoCloseable {
         committer = new GroupCommitter(readings, metrics, config.ingest().commitBatchReadings(),
                 new Fanout(feed, clock));
         NamespaceSummaries summaries = new NamespaceSummaries(devices, feed);
-        rooms = new Rooms(readings, devices, feed, summaries, config.dashboards(), metrics, clock);
+        rooms = new Rooms(readings, devices, feed, summaries, alerts::active, config.dashboards(), metrics, clock);
         IngestPipeline pipeline = new IngestPipeline(new FrameParser(config.ingest().maxBatch()),
                 new ReadingValidator(config.ingest(), config.namespaces(), clock),
                 new RateGate(config.limits(), clock), committer, disk::low, metrics, clock);
@@ -160,6 +178,7 @@ public final class Hub implements AutoCloseable {
             readings.recheck(deviceKey);
             pipeline.forget(deviceKey);
             summaries.forget(deviceKey);
+            alerts.forget(deviceKey);
         });
         Commands commands = new Commands(commandStore, config.commands(), clock, secrets::newId,
                 command -> feed.publish(new FeedEvent.CommandChanged(command.device(), command)));
@@ -194,6 +213,9 @@ public final class Hub implements AutoCloseable {
         DeviceAccess access = new DeviceAccess(rooms.access());
         new DeviceRoutes(registry, gate, access).register(router);
         new OperatorRoutes(operatorAuth, gate).register(router);
+        new AlertRoutes(alerts, gate).register(router);
+        new WebhookRoutes(new Webhooks(webhookStore, clock, config.alerts().webhooksAllowPrivate()), gate)
+                .register(router);
         streams = new StreamRoutes(gate, access, rooms, readings, feed, liveSessions, timers,
                 config.dashboards().longPollMaxMs());
         streams.register(router);
@@ -253,6 +275,9 @@ public final class Hub implements AutoCloseable {
             if (hub.readings instanceof LoggedReadingStore logged) {
                 logged.start();
             }
+            // judges what was committed before a crash and not yet judged, before new readings arrive
+            hub.alerts.start();
+            hub.webhooks.start();
             hub.committer.start();
             // the broker before HTTP: once /health answers, MQTT devices can connect
             hub.mqtt.start();
@@ -294,6 +319,8 @@ public final class Hub implements AutoCloseable {
     public void close() {
         log.info("event=hub_stopping");
         committer.close();
+        alerts.close(); // after the last commit's fan-out: its readings are judged and their checkpoints saved
+        webhooks.close(); // what is not delivered yet stays queued in the store
         mqtt.close();
         deviceEndpoint.closeAll();
         streams.closeAll();
@@ -338,9 +365,9 @@ public final class Hub implements AutoCloseable {
      * every node stores; a hub on H2 is alone with its store and keeps the in-process feed.
      */
     private static Feed feed(HubConfig.Store config, Database database, ReadingStore readings, DeviceStore devices,
-                             CommandStore commands) throws SQLException {
+                             CommandStore commands, AlertStore alerts) throws SQLException {
         return config.url().startsWith("jdbc:postgresql:") ? new PostgresFeed(config.url(), database, readings,
-                devices, commands) : new LocalFeed();
+                devices, commands, alerts) : new LocalFeed();
     }
 
     /** The MQTT side the settings ask for; the broker's own files live under {@code <store.dir>/mqtt}. */

@@ -12,6 +12,8 @@ import org.telemetryhub.simulator.faults.Faults;
  * @param ackTimeoutMs  a link whose oldest frame is unanswered this long is taken for dead and cut
  * @param backoff       waits between reconnect attempts
  * @param faults        the trouble devices make on purpose
+ * @param spike         a temperature each device reports about once every {@link Sensor#SPIKE_EVERY_S} seconds
+ *                      (null: none), to drive alert rules in a demo
  */
 public record DeviceSettings(double ratePerSecond, int batch, int window, long lingerMs, long ackTimeoutMs,
-                             Backoff backoff, Faults faults) {}
+                             Backoff backoff, Faults faults, Double spike) {}

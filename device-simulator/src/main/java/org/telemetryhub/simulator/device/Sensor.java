@@ -10,15 +10,21 @@ import org.telemetryhub.simulator.profile.SensorProfile;
 /**
  * What a device measures and how it numbers it: readings on a fixed schedule from the fleet's start (each device at
  * its own phase within a period), seqs one up per reading from where the hub's first ticket left off, timestamps from
- * the device's own clock (skewed when asked, and strictly increasing), and a share made invalid on purpose.
+ * the device's own clock (skewed when asked, and strictly increasing), a share made invalid on purpose, and, when
+ * asked, a spike of temperature about once every {@value #SPIKE_EVERY_S} seconds (each device at its own moment).
  */
 final class Sensor {
+
+    static final int SPIKE_EVERY_S = 30;
 
     private final SensorProfile profile;
     private final Random random;
     private final long clockOffsetMs;
     private double ratePerSecond;
     private final double invalidShare;
+    private final Double spike;
+    private final long spikeEvery;
+    private final long spikeAt;
     private long firstSeq;
     private long nextSeq;
     private long lastTs;
@@ -26,12 +32,16 @@ final class Sensor {
     private long startNanos;
     private double phase;
 
-    Sensor(Random random, long clockSkewMs, double ratePerSecond, double invalidShare) {
+    /** {@code spike}: the temperature of a spike, or null for none. */
+    Sensor(Random random, long clockSkewMs, double ratePerSecond, double invalidShare, Double spike) {
         this.random = random;
         this.profile = SensorProfile.draw(random);
         this.clockOffsetMs = clockSkewMs == 0 ? 0 : (long) ((random.nextDouble() * 2 - 1) * clockSkewMs);
         this.ratePerSecond = ratePerSecond;
         this.invalidShare = invalidShare;
+        this.spike = spike;
+        this.spikeEvery = Math.max(2, Math.round(ratePerSecond * SPIKE_EVERY_S));
+        this.spikeAt = (long) (random.nextDouble() * spikeEvery);
     }
 
     /** Continues after {@code lastSeq}, the highest seq the hub has stored; only the first ticket counts. */
@@ -96,6 +106,9 @@ final class Sensor {
         lastTs = deviceTime;
         long seq = nextSeq++;
         Map<String, Double> metrics = profile.metrics(deviceTime, made, random);
+        if (spike != null && made % spikeEvery == spikeAt) {
+            metrics.put("temperature", spike);
+        }
         made++;
         if (random.nextDouble() < invalidShare) {
             InvalidReading kind = InvalidReading.draw(random);

@@ -81,7 +81,7 @@ public final class SimDevice {
         this.random = new Random(seed);
         Faults faults = settings.faults();
         this.sensor = new Sensor(new Random(random.nextLong()), faults.clockSkewMs(), settings.ratePerSecond(),
-                faults.invalidShare());
+                faults.invalidShare(), settings.spike());
         this.slow = random.nextDouble() < faults.slowShare();
         stats.deviceAdded();
     }

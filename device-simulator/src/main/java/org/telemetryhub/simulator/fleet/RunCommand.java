@@ -178,6 +178,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "The slow link's delay per frame (default: ${DEFAULT-VALUE}).")
     long slowDelay;
 
+    @Option(names = "--spike", paramLabel = "VALUE",
+            description = "Demo: about once every 30 s each device reports this temperature, for one reading; set "
+                + "it beyond an alert rule's threshold to see alerts open and clear.")
+    Double spike;
+
     @Override
     public Integer call() throws Exception {
         DeviceSettings settings = settings();
@@ -299,7 +304,10 @@ public final class RunCommand implements Callable<Integer> {
         try {
             Faults faults = new Faults(dropEvery, cutEvery, duplicates, outOfOrder, invalid, clockSkew, burstEvery,
                     burstSize, slow, slowDelay);
-            return new DeviceSettings(rate, batch, window, 1_000, 15_000, new Backoff(100, 5_000), faults);
+            if (spike != null && !Double.isFinite(spike)) {
+                throw new IllegalArgumentException("--spike must be a finite number, but was " + spike);
+            }
+            return new DeviceSettings(rate, batch, window, 1_000, 15_000, new Backoff(100, 5_000), faults, spike);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cli, e.getMessage());
         }

@@ -24,7 +24,8 @@ public record HubConfig(
         Dashboards dashboards,
         Commands commands,
         long retentionCheckMs,
-        Map<String, NamespaceRules> namespaces) {
+        Map<String, NamespaceRules> namespaces,
+        Alerts alerts) {
 
     public record Http(String host, int port, Optional<URI> publicOrigin) {}
 
@@ -93,6 +94,14 @@ public record HubConfig(
 
     public record Range(double min, double max) {}
 
+    /**
+     * Alerts: how often each device's judged offset is saved (a restart replays the readings after it); whether
+     * webhooks may call loopback, private and link-local addresses, the wait before their first retry (doubling
+     * after each), and how long one attempt may take.
+     */
+    public record Alerts(long checkpointMs, boolean webhooksAllowPrivate, long webhookBackoffMs,
+                         long webhookTimeoutMs) {}
+
     public static HubConfig from(Settings s) {
         Http http = new Http(
                 s.text("http.host", "127.0.0.1"),
@@ -150,7 +159,11 @@ public record HubConfig(
                 s.smallInteger("commands.maxInFlight", 8, 1, 10_000));
         HubConfig config = new HubConfig(http, tls, store, s.text("admin.password"), mqtt, ingest, limits, auth,
                 s.integer("ws.pingIntervalMs", 15_000, 100, 3_600_000), dashboards, commands,
-                s.integer("retention.checkIntervalMs", 60_000, 100, 86_400_000), namespaces(s));
+                s.integer("retention.checkIntervalMs", 60_000, 100, 86_400_000), namespaces(s),
+                new Alerts(s.integer("alerts.checkpointMs", 5_000, 100, 3_600_000),
+                        s.bool("alerts.webhooks.allowPrivate", false),
+                        s.integer("alerts.webhooks.backoffMs", 1_000, 1, 3_600_000),
+                        s.integer("alerts.webhooks.timeoutMs", 10_000, 100, 120_000)));
         config.checkPlaintextBinding(s);
         if (limits.deviceBurst() < ingest.maxBatch()) {
             throw s.invalid("limits.deviceBurst", "must hold a full batch (ingest.maxBatch = " + ingest.maxBatch()

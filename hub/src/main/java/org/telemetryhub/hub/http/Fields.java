@@ -58,6 +58,20 @@ final class Fields {
         return out;
     }
 
+    /** A numeric id in the path: a positive integer, or 404 with the given code, since it names nothing there is. */
+    static long pathId(Exchange exchange, String name, ErrorCode unknown) {
+        String raw = exchange.path(name);
+        try {
+            long id = Long.parseLong(raw);
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new ApiError(404, unknown, name + " must be a positive integer, but was \"" + Ids.echo(raw) + "\"");
+    }
+
     static boolean flag(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null) {

@@ -109,15 +109,18 @@ public final class GroupCommitter implements AutoCloseable {
         verdicts.execute(() -> announce(committed, writes, outcomes));
     }
 
-    /** After a commit, on the verdict thread (in commit order): acks and rejections, then the rooms' fan-out. */
+    /**
+     * After a commit, on the verdict thread (in commit order): the fan-out (which only hands events on), then acks and
+     * rejections. So the time the fan-out stamps on a reading is its commit's, whatever a device does once acked.
+     */
     private void announce(List<Job> batch, List<Write> writes, List<List<Outcome>> outcomes) {
-        for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).done().complete(outcomes.get(i));
-        }
         try {
             listener.committed(writes, outcomes);
         } catch (RuntimeException e) {
             log.error("event=commit_listener_failed", e);
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).done().complete(outcomes.get(i));
         }
     }
 

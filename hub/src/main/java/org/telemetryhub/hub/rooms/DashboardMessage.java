@@ -1,10 +1,12 @@
 package org.telemetryhub.hub.rooms;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.util.List;
 import java.util.Map;
 import org.telemetryhub.hub.commands.Command;
+import org.telemetryhub.hub.core.Alert;
 import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.core.ReadingStore;
 
@@ -18,6 +20,11 @@ public sealed interface DashboardMessage {
         return null;
     }
 
+    /** What an outbox that is full keeps only the latest of: a kind of message, per device. */
+    default String coalescing() {
+        return type() + "/" + device();
+    }
+
     record Reading(String type, String device, String namespace, long offset, long seq, long ts,
                    Map<String, Double> metrics) implements DashboardMessage {
         static Reading of(DeviceRef device, ReadingStore.StoredReading stored) {
@@ -26,7 +33,9 @@ public sealed interface DashboardMessage {
         }
     }
 
-    record DeviceSubscribed(String type, String device, List<Reading> readings, boolean more)
+    /** {@code alerts}: the device's open and acknowledged alerts, left out when it has none. */
+    record DeviceSubscribed(String type, String device, List<Reading> readings, boolean more,
+                            @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Alert> alerts)
             implements DashboardMessage {}
 
     record NamespaceSubscribed(String type, String namespace, List<DeviceSummary> devices)
@@ -51,6 +60,33 @@ public sealed interface DashboardMessage {
     record CommandUpdate(String type, String device, @JsonUnwrapped Command command) implements DashboardMessage {
         static CommandUpdate of(FeedEvent.CommandChanged event) {
             return new CommandUpdate("command_update", event.device().id(), event.command());
+        }
+
+        /** Each command's latest state, not only the device's latest command. */
+        @JsonIgnore
+        @Override
+        public String coalescing() {
+            return type + "/" + command.commandId();
+        }
+    }
+
+    /** An alert that was opened, acknowledged or cleared: {@code {"type":"alert", <the alert's fields>}}. */
+    record AlertUpdate(String type, @JsonUnwrapped Alert alert) implements DashboardMessage {
+        static AlertUpdate of(FeedEvent.AlertChanged event) {
+            return new AlertUpdate("alert", event.alert());
+        }
+
+        @JsonIgnore
+        @Override
+        public String device() {
+            return alert.deviceId();
+        }
+
+        /** Each alert's latest state, not only the device's latest alert. */
+        @JsonIgnore
+        @Override
+        public String coalescing() {
+            return type + "/" + alert.alertId();
         }
     }
 

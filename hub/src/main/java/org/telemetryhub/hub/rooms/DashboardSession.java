@@ -2,10 +2,12 @@ package org.telemetryhub.hub.rooms;
 
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.telemetryhub.hub.core.Alert;
 import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.core.Operator;
 import org.telemetryhub.hub.core.ReadingStore;
@@ -28,6 +30,12 @@ public final class DashboardSession {
         void close(String reason);
     }
 
+    /** A device's open and acknowledged alerts, for its snapshot. */
+    @FunctionalInterface
+    public interface ActiveAlerts {
+        List<Alert> of(long deviceKey);
+    }
+
     /** How many readings a subscription's snapshot holds, and how many messages the outbox. */
     record Limits(int snapshot, int outbox) {}
 
@@ -48,6 +56,7 @@ public final class DashboardSession {
     private final ReadingStore store;
     private final Feed feed;
     private final NamespaceSummaries summaries;
+    private final ActiveAlerts alerts;
     private final int snapshotLimit;
     private final Executor executor;
     private final Listener listener;
@@ -59,13 +68,15 @@ public final class DashboardSession {
     private final AtomicBoolean drainWanted = new AtomicBoolean();
 
     DashboardSession(Operator operator, Sink sink, RoomAccess access, ReadingStore store, Feed feed,
-                     NamespaceSummaries summaries, Limits limits, Clock clock, Executor executor, Listener listener) {
+                     NamespaceSummaries summaries, ActiveAlerts alerts, Limits limits, Clock clock, Executor executor,
+                     Listener listener) {
         this.operator = operator;
         this.sink = sink;
         this.access = access;
         this.store = store;
         this.feed = feed;
         this.summaries = summaries;
+        this.alerts = alerts;
         this.snapshotLimit = limits.snapshot();
         this.executor = executor;
         this.listener = listener;
@@ -160,7 +171,7 @@ public final class DashboardSession {
         DeviceCursor cursor = new DeviceCursor(device, store, outbox, listener::lagged);
         cursor.listen(feed, event -> onEvent(cursor, event));
         cursors.put(device.key(), cursor);
-        cursor.start(after, snapshotLimit);
+        cursor.start(after, snapshotLimit, alerts.of(device.key()));
         drainWanted.set(true);
     }
 
@@ -184,16 +195,23 @@ public final class DashboardSession {
                 }
             });
         } else if (event instanceof FeedEvent.PresenceChanged presence) {
-            long readingsBefore = cursor.target();
-            submit(() -> {
-                if (cursors.get(cursor.device().key()) != cursor) {
-                    return;
-                }
-                outbox.flushControl();
-                cursor.drain(readingsBefore);
-                outbox.control(DashboardMessage.Presence.of(presence));
-            });
+            afterReadings(cursor, DashboardMessage.Presence.of(presence));
+        } else if (event instanceof FeedEvent.AlertChanged alert) {
+            afterReadings(cursor, DashboardMessage.AlertUpdate.of(alert));
         }
+    }
+
+    /** Sends a control message after the readings the cursor knew of when it was caused, which may have caused it. */
+    private void afterReadings(DeviceCursor cursor, DashboardMessage message) {
+        long readingsBefore = cursor.target();
+        submit(() -> {
+            if (cursors.get(cursor.device().key()) != cursor) {
+                return;
+            }
+            outbox.flushControl();
+            cursor.drain(readingsBefore);
+            outbox.control(message);
+        });
     }
 
     private void drain() {

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.telemetryhub.hub.core.Alert;
 import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.core.ReadingStore;
 import org.telemetryhub.hub.core.ReadingStore.StoredReading;
@@ -52,9 +53,10 @@ final class DeviceCursor {
 
     /**
      * Sends the {@code subscribed} snapshot: the last {@code snapshotLimit} readings, or up to that many after
-     * {@code after} (told as truncated when retention removed some of them), and aims the cursor at the rest.
+     * {@code after} (told as truncated when retention removed some of them) with the device's active alerts, and
+     * aims the cursor at the rest.
      */
-    void start(Long after, int snapshotLimit) {
+    void start(Long after, int snapshotLimit, List<Alert> alerts) {
         long last = store.lastOffset(device.key());
         long start = after == null ? Math.max(0, last - snapshotLimit) : Math.min(after, last);
         long first = store.firstOffset(device.key());
@@ -73,7 +75,7 @@ final class DeviceCursor {
         for (StoredReading stored : page) {
             readings.add(DashboardMessage.Reading.of(device, stored));
         }
-        outbox.send(new DashboardMessage.DeviceSubscribed("subscribed", device.id(), readings, more));
+        outbox.send(new DashboardMessage.DeviceSubscribed("subscribed", device.id(), readings, more, alerts));
         sent = page.isEmpty() ? start : page.get(page.size() - 1).offset();
         raiseTarget(Math.max(sent, more ? store.lastOffset(device.key()) : sent));
     }

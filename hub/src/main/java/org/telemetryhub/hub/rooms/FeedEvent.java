@@ -1,12 +1,13 @@
 package org.telemetryhub.hub.rooms;
 
 import org.telemetryhub.hub.commands.Command;
+import org.telemetryhub.hub.core.Alert;
 import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.core.ReadingStore;
 
 /**
  * What happens to a device that rooms fan out: a committed reading, a rejection, a presence change, a change to one
- * of its commands or to its desired state.
+ * of its commands or to its desired state, an alert.
  */
 public sealed interface FeedEvent {
 
@@ -27,4 +28,7 @@ public sealed interface FeedEvent {
 
     /** The device's desired document changed (the device hears its new delta). */
     record DesiredChanged(DeviceRef device) implements FeedEvent {}
+
+    /** An alert of the device was opened, acknowledged or cleared; published after the change is stored. */
+    record AlertChanged(DeviceRef device, Alert alert) implements FeedEvent {}
 }

@@ -12,9 +12,10 @@ import org.telemetryhub.hub.core.SessionEnd;
 
 /**
  * One feed notification: the sending node and its events. A reading travels as its device and offset only, a command
- * change as its device and command id (the receiver reads them from the store, where they are committed), so a
- * notification stays small; rejections and presence changes are not read back cheaply, so they travel whole. Names
- * are one or two letters because PostgreSQL caps a payload at 8000 bytes.
+ * change as its device and command id, an alert as its id (the receiver reads them from the store, where they are
+ * committed, an alert in its latest state), so a notification stays small; rejections and presence changes are not
+ * read back cheaply, so they travel whole. Names are one or two letters because PostgreSQL caps a payload at 8000
+ * bytes.
  */
 record FeedNotice(String n, List<Entry> e) {
 
@@ -24,6 +25,7 @@ record FeedNotice(String n, List<Entry> e) {
     private static final String SESSION_END = "e";
     private static final String COMMAND = "c";
     private static final String DESIRED = "s";
+    private static final String ALERT = "a";
 
     /** Bounds a rejection's message, so that any one entry fits a notification. */
     private static final int MESSAGE_CHARS = 1_000;
@@ -109,13 +111,17 @@ record FeedNotice(String n, List<Entry> e) {
             if (event instanceof FeedEvent.DesiredChanged) {
                 return new Entry(DESIRED, device, null, null, null, null, null, null, null, null, null);
             }
+            if (event instanceof FeedEvent.AlertChanged alert) {
+                return new Entry(ALERT, device, alert.alert().alertId(), null, null, null, null, null, null, null, null);
+            }
             FeedEvent.PresenceChanged presence = (FeedEvent.PresenceChanged) event;
             return new Entry(PRESENCE, device, null, null, null, null, presence.at(), presence.state(),
                     presence.version(), null, null);
         }
 
         /**
-         * The event a rejection, presence or desired entry stands for; readings and commands are read from the store.
+         * The event a rejection, presence or desired entry stands for; readings, commands and alerts are read from the
+         * store.
          */
         FeedEvent event(DeviceRef device) {
             return switch (k) {
@@ -132,6 +138,11 @@ record FeedNotice(String n, List<Entry> e) {
 
         boolean isCommand() {
             return k.equals(COMMAND);
+        }
+
+        /** For an alert entry, {@code o} is the alert's id. */
+        boolean isAlert() {
+            return k.equals(ALERT);
         }
     }
 }

@@ -12,9 +12,9 @@ import org.telemetryhub.hub.store.DeviceStore;
 
 /**
  * Namespace rooms: a summary per device (presence, last seen, last seq, readings per second, rejected seqs and
- * holes), sent to the namespace's dashboards at most once per second per device, plus its presence events. No raw
- * readings, so a large fleet stays cheap to watch: a device's figures are read again from its cursor at most once a
- * second, and only when a reading or a rejection arrived.
+ * holes), sent to the namespace's dashboards at most once per second per device, plus its presence events and alerts.
+ * No raw readings, so a large fleet stays cheap to watch: a device's figures are read again from its cursor at most
+ * once a second, and only when a reading or a rejection arrived.
  */
 public final class NamespaceSummaries {
 
@@ -107,6 +107,10 @@ public final class NamespaceSummaries {
     }
 
     private void onEvent(FeedEvent event) {
+        if (event instanceof FeedEvent.AlertChanged alert) {
+            emit(event.device().namespace(), DashboardMessage.AlertUpdate.of(alert));
+            return;
+        }
         Live device = live.get(event.device().key());
         if (device == null) {
             if (!listeners.containsKey(event.device().namespace())) {

@@ -70,7 +70,7 @@ final class Outbox {
         if (outstanding.get() < limit) {
             send(message);
         } else {
-            pendingControl.put(message.type() + "/" + message.device(), message);
+            pendingControl.put(message.coalescing(), message);
         }
     }
 

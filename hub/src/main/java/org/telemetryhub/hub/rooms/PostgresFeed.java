@@ -31,6 +31,7 @@ import org.telemetryhub.hub.core.DeviceState;
 import org.telemetryhub.hub.core.ReadingStore;
 import org.telemetryhub.hub.core.ReadingStore.StoredReading;
 import org.telemetryhub.hub.core.SessionEnd;
+import org.telemetryhub.hub.store.AlertStore;
 import org.telemetryhub.hub.store.Database;
 import org.telemetryhub.hub.store.DeviceStore;
 
@@ -59,6 +60,7 @@ public final class PostgresFeed implements Feed, AutoCloseable {
     private final ReadingStore readings;
     private final DeviceStore devices;
     private final CommandStore commands;
+    private final AlertStore alerts;
     private final BlockingQueue<FeedNotice.Entry> outgoing = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicLong dropped = new AtomicLong();
     private final Thread sender;
@@ -68,12 +70,13 @@ public final class PostgresFeed implements Feed, AutoCloseable {
 
     /** Listens before it returns, so that nothing another node publishes after the hub starts is missed. */
     public PostgresFeed(String storeUrl, Database database, ReadingStore readings, DeviceStore devices,
-                        CommandStore commands) throws SQLException {
+                        CommandStore commands, AlertStore alerts) throws SQLException {
         this.storeUrl = storeUrl;
         this.database = database;
         this.readings = readings;
         this.devices = devices;
         this.commands = commands;
+        this.alerts = alerts;
         this.channel = storeChannel(database);
         this.listening = listen();
         sender = new Thread(this::sendLoop, "feed-notify");
@@ -260,7 +263,8 @@ public final class PostgresFeed implements Feed, AutoCloseable {
 
     /**
      * Publishes another node's events here. Readings come from the store, a run of consecutive offsets of one device
-     * in one query, and so do commands, as they are now; events of devices deleted meanwhile are skipped.
+     * in one query, and so do commands, as they are now, and alerts, in their latest state; events of devices deleted
+     * meanwhile are skipped.
      */
     private void deliver(List<FeedNotice.Entry> entries) {
         Map<Long, Optional<DeviceRef>> refs = new HashMap<>();
@@ -277,6 +281,12 @@ public final class PostgresFeed implements Feed, AutoCloseable {
             if (entry.isCommand()) {
                 device.ifPresent(ref -> commands.find(entry.c()).ifPresent(command ->
                         local.publish(new FeedEvent.CommandChanged(ref, command))));
+                i++;
+                continue;
+            }
+            if (entry.isAlert()) {
+                device.ifPresent(ref -> alerts.alert(entry.o())
+                        .ifPresent(alert -> local.publish(new FeedEvent.AlertChanged(ref, alert))));
                 i++;
                 continue;
             }

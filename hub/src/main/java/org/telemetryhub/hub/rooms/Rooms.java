@@ -26,6 +26,7 @@ public final class Rooms implements AutoCloseable {
     private final ReadingStore store;
     private final Feed feed;
     private final NamespaceSummaries summaries;
+    private final DashboardSession.ActiveAlerts alerts;
     private final RoomAccess access;
     private final HubConfig.Dashboards config;
     private final DashboardSession.Limits limits;
@@ -37,10 +38,11 @@ public final class Rooms implements AutoCloseable {
     private final AtomicInteger outboxHighWater = new AtomicInteger();
 
     public Rooms(ReadingStore store, DeviceStore devices, Feed feed, NamespaceSummaries summaries,
-                 HubConfig.Dashboards config, HubMetrics metrics, Clock clock) {
+                 DashboardSession.ActiveAlerts alerts, HubConfig.Dashboards config, HubMetrics metrics, Clock clock) {
         this.store = store;
         this.feed = feed;
         this.summaries = summaries;
+        this.alerts = alerts;
         this.access = new RoomAccess(devices);
         this.config = config;
         this.limits = new DashboardSession.Limits(config.snapshotLimit(), config.outboxLimit());
@@ -57,7 +59,7 @@ public final class Rooms implements AutoCloseable {
     }
 
     public DashboardSession open(Operator operator, DashboardSession.Sink sink) {
-        DashboardSession session = new DashboardSession(operator, sink, access, store, feed, summaries, limits, clock,
+        DashboardSession session = new DashboardSession(operator, sink, access, store, feed, summaries, alerts, limits, clock,
                 executor, listener);
         sessions.add(session);
         return session;
