@@ -40,6 +40,7 @@ import org.telemetryhub.hub.commands.DeviceStates;
 import org.telemetryhub.hub.config.HubConfig;
 import org.telemetryhub.hub.core.ReadingCursor;
 import org.telemetryhub.hub.core.ReadingStore;
+import org.telemetryhub.hub.core.TicketStore;
 import org.telemetryhub.hub.http.AlertRoutes;
 import org.telemetryhub.hub.http.AuthRoutes;
 import org.telemetryhub.hub.http.CommandRoutes;
@@ -88,9 +89,10 @@ import org.telemetryhub.hub.store.DiskSpace;
 import org.telemetryhub.hub.store.JdbcCommandStore;
 import org.telemetryhub.hub.store.JdbcReadingStore;
 import org.telemetryhub.hub.store.JdbcStateStore;
+import org.telemetryhub.hub.store.JdbcTicketStore;
 import org.telemetryhub.hub.store.LoggedReadingStore;
+import org.telemetryhub.hub.store.MemoryTicketStore;
 import org.telemetryhub.hub.store.OperatorStore;
-import org.telemetryhub.hub.store.TicketStore;
 import org.telemetryhub.hub.store.WebhookStore;
 import org.telemetryhub.hub.ws.DashboardEndpoint;
 import org.telemetryhub.hub.ws.DeviceEndpoint;
@@ -136,7 +138,9 @@ public final class Hub implements AutoCloseable {
         devices = new DeviceStore(database, readings instanceof LoggedReadingStore logged ? logged
                 : ReadingCursor.Live.NONE);
         OperatorStore operators = new OperatorStore(database);
-        TicketStore ticketStore = new TicketStore(database);
+        // a hub on H2 is its store's only node: its tickets live in memory, so they cost the file nothing
+        TicketStore ticketStore = config.store().isH2() ? new MemoryTicketStore(devices)
+                : new JdbcTicketStore(database);
         metrics.gauge("hub.store.tickets", "Tickets kept in the store (used and expired ones are purged)",
                 ticketStore::count);
         metrics.gauge("hub.store.sessions", "Operator sessions kept in the store (expired ones are purged)",
@@ -174,6 +178,7 @@ public final class Hub implements AutoCloseable {
                 new ReadingValidator(config.ingest(), config.namespaces(), clock),
                 new RateGate(config.limits(), clock), committer, disk::low, metrics, clock);
         DeviceRegistry registry = new DeviceRegistry(devices, secrets, clock, (deviceKey, reason) -> {
+            ticketStore.forget(deviceKey); // before the connections close, so none opens again with an old ticket
             connections.disconnect(deviceKey, reason);
             readings.recheck(deviceKey);
             pipeline.forget(deviceKey);

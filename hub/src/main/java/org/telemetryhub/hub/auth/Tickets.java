@@ -7,8 +7,8 @@ import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.config.HubConfig;
 import org.telemetryhub.hub.core.Credentials;
 import org.telemetryhub.hub.core.DeviceRef;
+import org.telemetryhub.hub.core.TicketStore;
 import org.telemetryhub.hub.store.DeviceStore;
-import org.telemetryhub.hub.store.TicketStore;
 import org.telemetryhub.protocol.Ids;
 
 /**

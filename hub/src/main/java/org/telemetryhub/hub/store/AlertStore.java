@@ -76,11 +76,9 @@ public final class AlertStore {
     private static final String SQL_CHECKPOINT_INSERT =
             "INSERT INTO alert_checkpoints (device_key, offset_no) VALUES (?, ?)";
 
-    private final Database database;
     private final Jdbc jdbc;
 
     public AlertStore(Database database) {
-        this.database = database;
         this.jdbc = new Jdbc(database);
     }
 
@@ -88,7 +86,7 @@ public final class AlertStore {
 
     /** Stores a new rule and returns it with its id. */
     public AlertRule createRule(AlertRule rule) {
-        return inTransaction("create alert rule", connection -> {
+        return jdbc.transaction("create alert rule", connection -> {
             try (PreparedStatement insert = connection.prepareStatement(SQL_RULE_INSERT,
                     Statement.RETURN_GENERATED_KEYS)) {
                 bindRule(insert, rule);
@@ -104,7 +102,7 @@ public final class AlertStore {
 
     /** Replaces a rule's definition; false when there is no such rule. */
     public boolean replaceRule(AlertRule rule) {
-        return inTransaction("replace alert rule", connection -> {
+        return jdbc.transaction("replace alert rule", connection -> {
             try (PreparedStatement update = connection.prepareStatement(SQL_RULE_REPLACE)) {
                 bindRule(update, rule);
                 update.setLong(12, rule.ruleId());
@@ -120,7 +118,7 @@ public final class AlertStore {
      * else the alerts it cleared.
      */
     public Optional<List<Alert>> deleteRule(long ruleId, long at) {
-        return inTransaction("delete alert rule", connection -> {
+        return jdbc.transaction("delete alert rule", connection -> {
             List<Alert> active = alerts(connection, SQL_RULE_ACTIVE, ruleId);
             try (PreparedStatement delete = Jdbc.prepare(connection, SQL_RULE_DELETE, ruleId)) {
                 if (delete.executeUpdate() == 0) {
@@ -163,7 +161,7 @@ public final class AlertStore {
      */
     public Change open(Alert alert) {
         try {
-            Alert raised = inTransaction("open alert", connection -> {
+            Alert raised = jdbc.transaction("open alert", connection -> {
                 try (PreparedStatement insert = connection.prepareStatement(SQL_ALERT_INSERT,
                         Statement.RETURN_GENERATED_KEYS)) {
                     bind(insert, alert.ruleId(), alert.deviceKey(), alert.deviceId(), alert.namespace(),
@@ -255,7 +253,7 @@ public final class AlertStore {
 
     /** Moves the given devices' checkpoints, in one transaction. */
     public void saveCheckpoints(Map<Long, Long> offsets) {
-        inTransaction("save alert checkpoints", connection -> {
+        jdbc.transaction("save alert checkpoints", connection -> {
             try (PreparedStatement update = connection.prepareStatement(SQL_CHECKPOINT_UPDATE);
                  PreparedStatement insert = connection.prepareStatement(SQL_CHECKPOINT_INSERT)) {
                 for (Map.Entry<Long, Long> entry : offsets.entrySet()) {
@@ -270,32 +268,9 @@ public final class AlertStore {
         });
     }
 
-    // --- plumbing
-
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    private <T> T inTransaction(String what, Work<T> work) {
-        try (Connection connection = database.connection()) {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new StoreException(what, e);
-        }
-    }
-
     /** Runs one conditional update of an alert; when it changed the alert, queues the {@code event}'s deliveries. */
     private Change change(String event, String sql, long alertId, Object... parameters) {
-        return inTransaction(event + " alert", connection -> {
+        return jdbc.transaction(event + " alert", connection -> {
             boolean changed;
             try (PreparedStatement update = Jdbc.prepare(connection, sql, parameters)) {
                 changed = update.executeUpdate() == 1;

@@ -131,8 +131,10 @@ public final class DashboardPage {
     }
 
     /** Whether the view marks its presence and figures as no longer live. */
+    /** Whether the view (not the alerts list above it) is marked as no longer live. */
     public boolean markedStale() {
-        return "true".equals(browser.js("return document.querySelector('#view > section').dataset.stale;"));
+        return "true".equals(browser.js(
+                "return document.querySelector('#view > section:not(#alerts)').dataset.stale;"));
     }
 
     public String rejectionsText() {

@@ -2,13 +2,14 @@ package org.telemetryhub.hub.store;
 
 import java.util.Optional;
 import org.telemetryhub.hub.core.DeviceRef;
+import org.telemetryhub.hub.core.TicketStore;
 
 /**
- * Tickets by hash. Using one is a single conditional UPDATE, so two hub nodes racing on one ticket cannot both win:
- * a connection takes a ticket that no connection and no HTTP request has used; HTTP ingest may reuse a ticket that
- * opened no connection until it expires.
+ * Tickets in the shared store, for hub nodes that share it. Using one is a single conditional UPDATE, so two nodes
+ * racing on one ticket cannot both win. A device's tickets are dropped in the transaction that deletes it or
+ * replaces its secret ({@link DeviceStore}).
  */
-public final class TicketStore {
+public final class JdbcTicketStore implements TicketStore {
 
     private static final String SQL_INSERT =
             "INSERT INTO tickets (ticket_hash, device_key, expires_at) VALUES (?, ?, ?)";
@@ -25,35 +26,34 @@ public final class TicketStore {
 
     private final Jdbc jdbc;
 
-    public TicketStore(Database database) {
+    public JdbcTicketStore(Database database) {
         this.jdbc = new Jdbc(database);
     }
 
+    @Override
     public void insert(String ticketHash, long deviceKey, long expiresAt) {
         jdbc.update(SQL_INSERT, ticketHash, deviceKey, expiresAt);
     }
 
-    /**
-     * Uses the ticket up for one connection; empty when it is unknown, expired, used or its device is gone. The device
-     * is read before the ticket is marked: once marked, the purge may delete the row at any moment.
-     */
+    /** The device is read before the ticket is marked: once marked, the purge may delete the row at any moment. */
+    @Override
     public Optional<DeviceRef> takeForConnection(String ticketHash, long now) {
         return jdbc.one(SQL_DEVICE, DeviceStore::ref, ticketHash)
                 .filter(device -> jdbc.update(SQL_CONNECT, now, ticketHash, now) == 1);
     }
 
-    /** Marks the ticket as an HTTP bearer (it can no longer open a connection) and names its device. */
+    @Override
     public Optional<DeviceRef> useForHttp(String ticketHash, long now) {
         return jdbc.one(SQL_DEVICE, DeviceStore::ref, ticketHash)
                 .filter(device -> jdbc.update(SQL_HTTP, ticketHash, now) == 1);
     }
 
-    /** Deletes the tickets that can no longer be used: expired ones, and those that opened a connection. */
+    @Override
     public int purgeUnusable(long now) {
         return jdbc.update(SQL_PURGE, now);
     }
 
-    /** Tickets kept in the store. */
+    @Override
     public long count() {
         return jdbc.one(SQL_COUNT, rs -> rs.getLong(1)).orElseThrow();
     }
