@@ -129,9 +129,10 @@ class DashboardLayoutTest {
         assertEquals(List.of(), Axe.seriousViolations(browser), "device room");
     }
 
-    @Test
-    void the_dark_theme_follows_the_system_colour_scheme() {
-        open(1366);
+    @ParameterizedTest(name = "at {0} px")
+    @ValueSource(ints = {1366, 390})
+    void the_dark_theme_follows_the_system_colour_scheme(int width) {
+        open(width);
         String light = background();
 
         browser.prefersDark(true);

@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
 import org.telemetryhub.hub.support.Api;
 import org.telemetryhub.hub.support.Browser;
@@ -29,14 +30,16 @@ class DashboardReconnectTest {
     @TempDir
     Path store;
 
-    @Test
-    void reconnects_after_a_hub_restart_and_resumes_without_gap_or_duplicate() {
+    @ParameterizedTest(name = "at {0} px")
+    @ValueSource(ints = {1366, 390})
+    void reconnects_after_a_hub_restart_and_resumes_without_gap_or_duplicate(int width) {
         TestHub first = TestHub.start(store, Map.of());
         int port = first.hub.port();
         Api.Device device = first.admin().provision("kiln-2");
         long start = first.clock.millis() - 60_000;
         TestHub second = null;
         try (Browser browser = Browser.start()) {
+            browser.viewport(width, 900);
             DashboardPage page = new DashboardPage(browser, first.url()).openSignedOut().signInAsAdmin();
             page.openDevice("kiln-2");
             send(first, device, 1, 5, start);
@@ -76,11 +79,13 @@ class DashboardReconnectTest {
         }
     }
 
-    @Test
-    void the_fleet_marks_presence_and_figures_stale_while_the_hub_is_unreachable() {
+    @ParameterizedTest(name = "at {0} px")
+    @ValueSource(ints = {1366, 390})
+    void the_fleet_marks_presence_and_figures_stale_while_the_hub_is_unreachable(int width) {
         TestHub hub = TestHub.start(store, Map.of());
         Api.Device device = hub.admin().provision("kiln-3");
         try (Browser browser = Browser.start()) {
+            browser.viewport(width, 900);
             DashboardPage page = new DashboardPage(browser, hub.url()).openSignedOut().signInAsAdmin();
             try (DeviceClient client = DeviceClient.connect(hub.deviceSocket(), hub.admin().ticket(device))) {
                 browser.await(d -> page.fleetCell("kiln-3", "Presence").equals("online"));

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.NoAlertPresentException;
@@ -208,28 +210,35 @@ class DashboardTest {
         assertTrue(page.offsets().isEmpty());
     }
 
-    @Test
-    void an_admin_provisions_a_device_and_the_command_shown_once_gets_a_ticket_then_leaves_the_page() {
-        page.signInAsAdmin();
+    @ParameterizedTest(name = "at {0} px")
+    @ValueSource(ints = {1366, 390})
+    void an_admin_provisions_a_device_and_the_command_shown_once_gets_a_ticket_then_leaves_the_page(int width) {
+        String id = "pump-" + width;
+        browser.viewport(width, 900);
+        try {
+            page.signInAsAdmin();
 
-        browser.driver.findElement(By.id("provision")).click();
-        WebElement form = browser.driver.findElement(By.cssSelector("#provision-dialog form"));
-        form.findElement(By.name("deviceId")).sendKeys("pump-7");
-        WebElement namespace = form.findElement(By.name("namespace"));
-        namespace.clear();
-        namespace.sendKeys("water");
-        form.findElement(By.cssSelector("button[type=submit]")).click();
-        browser.await(ExpectedConditions.visibilityOfElementLocated(By.id("secret-dialog")));
+            browser.driver.findElement(By.id("provision")).click();
+            WebElement form = browser.driver.findElement(By.cssSelector("#provision-dialog form"));
+            form.findElement(By.name("deviceId")).sendKeys(id);
+            WebElement namespace = form.findElement(By.name("namespace"));
+            namespace.clear();
+            namespace.sendKeys("water");
+            form.findElement(By.cssSelector("button[type=submit]")).click();
+            browser.await(ExpectedConditions.visibilityOfElementLocated(By.id("secret-dialog")));
 
-        String secret = browser.driver.findElement(By.id("device-secret")).getText();
-        String command = browser.driver.findElement(By.id("ticket-command")).getText();
-        assertTrue(command.startsWith("curl -sS -X POST '" + hub.url() + "/api/tickets'"), command);
-        String body = command.substring(command.indexOf("-d '") + 4, command.lastIndexOf('\''));
-        assertEquals(201, hub.anonymous().post("/api/tickets", body).status());
-        assertTrue(body.contains(secret));
-        browser.driver.findElement(By.cssSelector("#secret-dialog [data-part=done]")).click();
-        browser.await(d -> page.fleetDevices().contains("pump-7"));
-        assertFalse(browser.driver.getPageSource().contains(secret), "the secret left the page with its dialog");
+            String secret = browser.driver.findElement(By.id("device-secret")).getText();
+            String command = browser.driver.findElement(By.id("ticket-command")).getText();
+            assertTrue(command.startsWith("curl -sS -X POST '" + hub.url() + "/api/tickets'"), command);
+            String body = command.substring(command.indexOf("-d '") + 4, command.lastIndexOf('\''));
+            assertEquals(201, hub.anonymous().post("/api/tickets", body).status());
+            assertTrue(body.contains(secret));
+            browser.driver.findElement(By.cssSelector("#secret-dialog [data-part=done]")).click();
+            browser.await(d -> page.fleetDevices().contains(id));
+            assertFalse(browser.driver.getPageSource().contains(secret), "the secret left the page with its dialog");
+        } finally {
+            browser.viewport(1360, 1000);
+        }
     }
 
     @Test
