@@ -6,6 +6,8 @@ import { h, part, setText } from "./dom.js";
 import { formatTime } from "./format.js";
 
 const SHOWN = 20;
+// how far along its life a command is: a later stage never goes back to an earlier one
+const STAGE = { queued: 0, delivered: 1, succeeded: 2, failed: 2, expired: 2, cancelled: 2 };
 const PAGE = 1000;
 
 export class CommandsPanel {
@@ -63,8 +65,12 @@ export class CommandsPanel {
     }
   }
 
+  /** Keeps the newest state of each command: a load that answers late never takes a command back. */
   #keep(command) {
     const known = this.#commands.get(command.commandId);
+    if (known && STAGE[known.status] > STAGE[command.status]) {
+      return;
+    }
     this.#commands.set(command.commandId, { ...known, ...command });
   }
 

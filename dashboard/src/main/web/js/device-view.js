@@ -110,6 +110,8 @@ export class DeviceView {
     }
     switch (message.type) {
       case "subscribed":
+        // what changed between the first load and this subscription would otherwise never show
+        this.#commands.load().catch(() => {});
         message.readings.forEach((reading) => this.#accept(reading));
         this.#coverRejected();
         this.#scheduleDraw();
