@@ -43,9 +43,12 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
     public record Settings(Path dir, ReadingLog.Sync sync, long segmentBytes, long flushIntervalMs,
                            int flushReadings, int maxUnflushed) {
 
-        private static final long SEGMENT_BYTES = 64L << 20;
+        private static final long SEGMENT_BYTES = 16L << 20;
 
-        /** The log in {@code <store.dir>/log}, in 64 MB segments; the writer waits at 4 × {@code flushReadings}. */
+        /**
+         * The log in {@code <store.dir>/log}, in 16 MB segments (a segment goes once the tables hold all of it, so the
+         * log keeps little more than one); the writer waits at 4 × {@code flushReadings}.
+         */
         public static Settings of(HubConfig.Store config) {
             return new Settings(config.dir().resolve("log"),
                     ReadingLog.Sync.valueOf(config.sync().toUpperCase(Locale.ROOT)), SEGMENT_BYTES,
