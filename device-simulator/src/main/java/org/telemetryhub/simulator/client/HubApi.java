@@ -30,6 +30,9 @@ import org.telemetryhub.simulator.SimulatorException;
 public final class HubApi {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
+    /** A login refused because another for its username was waiting is tried again, at most this many times. */
+    private static final int LOGIN_TURNS = 20;
+    private static final long LOGIN_RETRY_MS = 250;
 
     /** What {@code POST /api/tickets} answers; {@code expiresAt} is on the hub's clock. */
     public record Ticket(String ticket, long expiresAt, long lastSeq) {}
@@ -132,6 +135,11 @@ public final class HubApi {
         body.put("password", password);
         body.put("issueToken", true);
         Answer answer = call("POST", "/api/login", body, false, "log in as operator '" + cut(username) + "'");
+        // logins for one username take turns: another from this address (a second simulator, say) may be waiting
+        for (int attempt = 1; answer.status() == 429 && attempt < LOGIN_TURNS; attempt++) {
+            pause(Math.max(LOGIN_RETRY_MS, retryAfterMs(answer)));
+            answer = call("POST", "/api/login", body, false, "log in as operator '" + cut(username) + "'");
+        }
         if (answer.status() == 401) {
             throw new SimulatorException("log in as operator '" + cut(username) + "' failed: the hub at " + base
                     + " answered 401 bad_credentials (wrong username or password); check --user and "
@@ -353,6 +361,20 @@ public final class HubApi {
             }
         }
         return false;
+    }
+
+    private static long retryAfterMs(Answer answer) {
+        JsonNode json = answer.json();
+        return json == null ? answer.retryAfterMs() : json.path("retryAfterMs").asLong(answer.retryAfterMs());
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SimulatorException("interrupted while waiting for a turn to log in");
+        }
     }
 
     private void expect(Answer answer, int status, String what) {
