@@ -149,7 +149,10 @@ public final class Hub implements AutoCloseable {
         CommandStore commandStore = new JdbcCommandStore(database);
         AlertStore alertStore = new AlertStore(database);
         feed = feed(config.store(), database, readings, devices, commandStore, alertStore);
-        alerts = new Alerts(alertStore, readings, devices, feed, clock, config.alerts().checkpointMs());
+        alerts = new Alerts(alertStore, readings, devices, feed, clock, config.alerts().checkpointMs(),
+                metrics::alertTransition);
+        metrics.gauge("hub.alerts.active", "Alerts open or acknowledged and not cleared yet",
+                alertStore::activeCount);
         WebhookStore webhookStore = new WebhookStore(database);
         // retries wait for a receiver to recover, so they run on the wall clock; redirects are not followed, since
         // they could lead past the address check
@@ -160,6 +163,11 @@ public final class Hub implements AutoCloseable {
         PresenceTracker presence = new PresenceTracker(devices, feed, clock, timers);
         connections = new DeviceConnections(config.limits(), presence);
         metrics.gauge("hub.connections.devices", "Open device connections", connections::open);
+        for (String transport : DeviceConnections.TRANSPORTS) {
+            metrics.gauge("hub.connections.transport", "transport", transport,
+                    "Devices' open connections by transport (MQTT ones through the external broker included)",
+                    () -> connections.open(transport));
+        }
         // an ended session closes its live streams on every node: the feed carries the notice
         LiveSessions liveSessions = new LiveSessions();
         feed.listenSessionEnds(liveSessions::end);

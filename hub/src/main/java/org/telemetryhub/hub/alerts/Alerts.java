@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.telemetryhub.hub.core.Alert;
 import org.telemetryhub.hub.core.AlertRule;
 import org.telemetryhub.hub.core.DeviceRef;
@@ -23,11 +24,11 @@ public final class Alerts implements AutoCloseable {
     private final Clock clock;
 
     public Alerts(AlertStore store, ReadingStore readings, DeviceStore devices, Feed feed, Clock clock,
-                  long checkpointMs) {
+                  long checkpointMs, Consumer<String> transitionCounted) {
         this.store = store;
         this.devices = devices;
         this.clock = clock;
-        this.transitions = new Transitions(store, feed);
+        this.transitions = new Transitions(store, feed, transitionCounted);
         this.evaluator = new Evaluator(store, readings, devices, feed, transitions, clock, checkpointMs);
     }
 

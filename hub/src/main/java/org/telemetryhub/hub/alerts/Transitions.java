@@ -1,6 +1,7 @@
 package org.telemetryhub.hub.alerts;
 
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.core.Alert;
@@ -19,10 +20,12 @@ final class Transitions {
 
     private final AlertStore store;
     private final Feed feed;
+    private final Consumer<String> counted;
 
-    Transitions(AlertStore store, Feed feed) {
+    Transitions(AlertStore store, Feed feed, Consumer<String> counted) {
         this.store = store;
         this.feed = feed;
+        this.counted = counted;
     }
 
     /** Raises the alert, or returns the one that already stands for it. */
@@ -42,6 +45,7 @@ final class Transitions {
     void announce(DeviceRef device, Alert alert, String event) {
         log.info("event=alert_{} alert={} rule={} device={} severity={}", event, alert.alertId(), alert.ruleId(),
                 alert.deviceId(), alert.severity());
+        counted.accept(event);
         if (device != null) {
             feed.publish(new FeedEvent.AlertChanged(device, alert));
         }

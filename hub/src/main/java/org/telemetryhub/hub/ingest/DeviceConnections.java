@@ -24,8 +24,14 @@ public final class DeviceConnections implements DeviceRegistry.Disconnector {
     public interface Link {
         DeviceRef device();
 
+        /** The transport the connection came over, as {@code /metrics} names it: one of {@link #TRANSPORTS}. */
+        String transport();
+
         void close(String reason);
     }
+
+    /** The transports that hold connections (HTTP devices hold none between requests). */
+    public static final List<String> TRANSPORTS = List.of("ws", "mqtt");
 
     /** Hears of a device's connections opening and closing (presence). */
     public interface Listener {
@@ -71,6 +77,9 @@ public final class DeviceConnections implements DeviceRegistry.Disconnector {
     private final Map<Long, LinkedHashMap<Link, Boolean>> byDevice = new ConcurrentHashMap<>();
     /** When each device's connections were last cut (revoke, re-key). */
     private final Map<Long, Long> cutAt = new ConcurrentHashMap<>();
+
+    /** Open links by transport: those registered and not yet closed, whether or not they hold a slot. */
+    private final Map<String, AtomicInteger> openByTransport = new ConcurrentHashMap<>();
 
     private final Listener listener;
 
@@ -118,6 +127,7 @@ public final class DeviceConnections implements DeviceRegistry.Disconnector {
             }
             return kept;
         });
+        openByTransport.computeIfAbsent(link.transport(), t -> new AtomicInteger()).incrementAndGet();
         listener.opened(link.device());
         if (replaced[0] != null) {
             replaced[0].close(REPLACED);
@@ -135,12 +145,19 @@ public final class DeviceConnections implements DeviceRegistry.Disconnector {
             return links.isEmpty() ? null : links;
         });
         if (removed[0]) {
+            openByTransport.get(link.transport()).decrementAndGet();
             listener.closed(link.device());
         }
     }
 
     public int open() {
         return total.get();
+    }
+
+    /** Devices' open connections over this transport. */
+    public int open(String transport) {
+        AtomicInteger count = openByTransport.get(transport);
+        return count == null ? 0 : count.get();
     }
 
     @Override

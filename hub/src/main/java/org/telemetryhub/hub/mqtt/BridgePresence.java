@@ -34,6 +34,11 @@ final class BridgePresence {
         }
 
         @Override
+        public String transport() {
+            return "mqtt";
+        }
+
+        @Override
         public void close(String reason) {
             if (online.remove(device.id(), this)) {
                 connections.closed(this);

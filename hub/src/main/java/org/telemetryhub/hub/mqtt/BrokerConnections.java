@@ -30,6 +30,11 @@ final class BrokerConnections implements ClientLifecycleEventListener {
     private record BrokerLink(DeviceRef device, String clientId, DeviceConnections.Slot slot)
             implements DeviceConnections.Link {
         @Override
+        public String transport() {
+            return "mqtt";
+        }
+
+        @Override
         public void close(String reason) {
             Services.clientService().disconnectClient(clientId, false, DisconnectReasonCode.ADMINISTRATIVE_ACTION,
                     reason);

@@ -35,8 +35,17 @@ public final class HubMetrics {
     private final Timer flushDuration = Timer.builder("hub.store.flush.duration")
             .description("Time one table flush takes").publishPercentiles(0.5, 0.99).register(registry);
 
+    private final Map<String, Counter> alertTransitions = new ConcurrentHashMap<>();
+
     private final Counter dashboardLag = Counter.builder("hub.dashboard.lag")
             .description("Times a dashboard fell behind and caught up from the store").register(registry);
+
+    public HubMetrics() {
+        // the events exist from the start, so that a rate over them is 0 rather than absent
+        for (String event : new String[] {"opened", "acknowledged", "cleared"}) {
+            alertTransitions.computeIfAbsent(event, this::alertTransitionCounter);
+        }
+    }
 
     public void dashboardLag() {
         dashboardLag.increment();
@@ -44,6 +53,21 @@ public final class HubMetrics {
 
     public void gauge(String name, String description, Supplier<Number> value) {
         Gauge.builder(name, value).description(description).register(registry);
+    }
+
+    /** One series of a gauge whose series differ by one tag. */
+    public void gauge(String name, String tag, String tagValue, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).tag(tag, tagValue).description(description).register(registry);
+    }
+
+    /** An alert opened, was acknowledged or cleared (counted on the node that made the change). */
+    public void alertTransition(String event) {
+        alertTransitions.computeIfAbsent(event, this::alertTransitionCounter).increment();
+    }
+
+    private Counter alertTransitionCounter(String event) {
+        return Counter.builder("hub.alerts.transitions").tag("event", event)
+                .description("Alerts' changes of status, by event: opened, acknowledged, cleared").register(registry);
     }
 
     public void accepted(int count) {

@@ -60,6 +60,7 @@ public final class AlertStore {
     private static final String SQL_ALERT_ACTIVE = "SELECT " + ALERT_COLUMNS + " FROM alerts WHERE active_key = ?";
     private static final String SQL_DEVICE_ACTIVE = "SELECT " + ALERT_COLUMNS + " FROM alerts "
             + "WHERE device_key = ? AND active_key IS NOT NULL ORDER BY alert_id";
+    private static final String SQL_ACTIVE_COUNT = "SELECT COUNT(*) FROM alerts WHERE active_key IS NOT NULL";
     private static final String SQL_RULE_ACTIVE = "SELECT " + ALERT_COLUMNS + " FROM alerts "
             + "WHERE rule_id = ? AND active_key IS NOT NULL ORDER BY alert_id";
     private static final String SQL_CLEAR = "UPDATE alerts SET status = 'cleared', cleared_at = ?, "
@@ -210,6 +211,11 @@ public final class AlertStore {
     /** The open and acknowledged alerts of a device, oldest first. */
     public List<Alert> active(long deviceKey) {
         return jdbc.query(SQL_DEVICE_ACTIVE, AlertStore::alert, deviceKey);
+    }
+
+    /** Alerts not cleared yet, open or acknowledged, across the fleet. */
+    public long activeCount() {
+        return jdbc.one(SQL_ACTIVE_COUNT, rs -> rs.getLong(1)).orElseThrow();
     }
 
     /** A page of alerts, newest first. Only constant fragments make up the SQL; every value is bound. */

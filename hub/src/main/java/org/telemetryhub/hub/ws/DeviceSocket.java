@@ -69,6 +69,11 @@ public final class DeviceSocket implements Session.Listener, DeviceConnections.L
     }
 
     @Override
+    public String transport() {
+        return "ws";
+    }
+
+    @Override
     public void onWebSocketOpen(Session session) {
         this.session = session;
         slot.opened();
