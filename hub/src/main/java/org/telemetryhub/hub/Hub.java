@@ -133,6 +133,8 @@ public final class Hub implements AutoCloseable {
         metrics.gauge("hub.store.disk.bytes", "Bytes of the store's files under store.dir", disk::storeBytes);
         metrics.gauge("hub.store.disk.free.bytes", "Bytes free for the store on the disk of store.dir",
                 disk::freeBytes);
+        metrics.gauge("hub.store.disk.min.free.bytes", "store.minFreeBytes: below it the hub refuses new readings",
+                () -> config.store().minFreeBytes());
         Secrets secrets = new Secrets();
         readings = readingStore(config.store(), database, clock, metrics);
         devices = new DeviceStore(database, readings instanceof LoggedReadingStore logged ? logged

@@ -4,12 +4,18 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.telemetryhub.protocol.ErrorCode;
 
 /** The hub's meters, served at {@code /metrics} in Prometheus text format. */
 public final class HubMetrics {
@@ -41,9 +47,19 @@ public final class HubMetrics {
             .description("Times a dashboard fell behind and caught up from the store").register(registry);
 
     public HubMetrics() {
-        // the events exist from the start, so that a rate over them is 0 rather than absent
+        // the heap against its cap, threads, CPU and open files: what the soak watches, for an operator too
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        // these series exist from the start, so that a rate over them is 0 rather than absent and an alert on their
+        // increase sees the first one
         for (String event : new String[] {"opened", "acknowledged", "cleared"}) {
             alertTransitions.computeIfAbsent(event, this::alertTransitionCounter);
+        }
+        for (ErrorCode code : new ErrorCode[] {ErrorCode.STORE_UNAVAILABLE, ErrorCode.RATE_LIMITED}) {
+            refusedFrames.computeIfAbsent(code.wire(), this::refusedFrameCounter);
         }
     }
 
@@ -84,8 +100,12 @@ public final class HubMetrics {
     }
 
     public void refusedFrame(String code) {
-        refusedFrames.computeIfAbsent(code, c -> Counter.builder("hub.frames.refused").tag("code", c)
-                .description("Frames refused whole, by error code").register(registry)).increment();
+        refusedFrames.computeIfAbsent(code, this::refusedFrameCounter).increment();
+    }
+
+    private Counter refusedFrameCounter(String code) {
+        return Counter.builder("hub.frames.refused").tag("code", code)
+                .description("Frames refused whole, by error code").register(registry);
     }
 
     public void ackLatency(long nanos) {
