@@ -39,7 +39,8 @@ class OperatorKitTest {
         queries.putAll(OperatorKit.alertExpressions());
         Map<String, Set<String>> named = new LinkedHashMap<>();
         queries.forEach((where, expression) -> named.put(where, MetricNames.in(expression)));
-        OperatorKit.grafanaVariableQueries().forEach((where, query) -> named.put(where, MetricNames.inVariableQuery(query)));
+        OperatorKit.grafanaVariableQueries()
+                .forEach((where, query) -> named.put(where, MetricNames.inVariableQuery(query)));
 
         Set<String> exported;
         try (TestHub hub = TestHub.start()) {
