@@ -137,6 +137,9 @@ class OperatorKitTest {
 
         HubConfig inContainer = ConfigLoader.load(OperatorKit.HUB_YAML, container);
         assertEquals("0.0.0.0", inContainer.http().host());
+        Map<String, String> behindProxy = new LinkedHashMap<>(container);
+        behindProxy.put("HUB_HTTP_PUBLICORIGIN", "https://hub.example.com");
+        ConfigLoader.load(OperatorKit.HUB_YAML, behindProxy);
         assertEquals("/var/lib/telemetry-hub", inContainer.store().dir().toString());
         assertTrue(container.get("JDK_JAVA_OPTIONS").startsWith("-Xmx256m "), container.get("JDK_JAVA_OPTIONS"));
         String recipe = OperatorKit.text(OperatorKit.CONTAINERFILE);
