@@ -130,7 +130,24 @@ public final class DashboardPage {
                 : ((List<?>) series.get("gaps")).stream().map(gap -> (String) ((Map<?, ?>) gap).get("kind")).toList();
     }
 
-    /** Whether the view marks its presence and figures as no longer live. */
+    /**
+     * The alerts marked on a metric's chart, oldest first: each with "alertId", "rule", "severity", "status", "from",
+     * "to" (when it cleared, or now while active) and "threshold"; null while the metric has no chart.
+     */
+    @SuppressWarnings("unchecked")
+    public List<Map<String, Object>> alertMarks(String metric) {
+        Map<String, Object> series = series(metric);
+        return series == null ? null : (List<Map<String, Object>>) series.get("alerts");
+    }
+
+    /** The sentences listed under a metric's chart for the alerts marked on it. */
+    @SuppressWarnings("unchecked")
+    public List<String> alertMarkSentences(String metric) {
+        return (List<String>) browser.js("return [...document.querySelectorAll("
+                + "`article.chart[data-metric='${arguments[0]}'] .chart-alerts li`)].map(li => li.textContent.trim());",
+                metric);
+    }
+
     /** Whether the view (not the alerts list above it) is marked as no longer live. */
     public boolean markedStale() {
         return "true".equals(browser.js(
