@@ -121,7 +121,7 @@ class AlertsDashboardTest {
     }
 
     @Test
-    void a_cleared_alert_stays_marked_on_a_device_room_opened_after_it_cleared() {
+    void a_cleared_alert_stays_marked_on_a_device_room_opened_after_it_cleared_live_and_in_history() {
         Api.Device device = admin.provision("boiler-10", "plant-y");
         admin.post("/api/alert-rules", Map.of("name", "too cold", "deviceId", "boiler-10", "metric", "temperature",
                 "op", "<", "threshold", 5, "severity", "critical"));
@@ -141,6 +141,11 @@ class AlertsDashboardTest {
         Map<String, Object> mark = page.alertMarks("temperature").get(0);
         assertEquals(List.of("too cold", "critical", "cleared", start, start + 1000), List.of(mark.get("rule"),
                 mark.get("severity"), mark.get("status"), mark.get("from"), mark.get("to")));
+
+        page.chooseWindow("15m");
+
+        browser.await(d -> "15m".equals(page.shownWindow("temperature")));
+        assertEquals(List.of(mark), page.alertMarks("temperature"), "history windows mark it too");
         assertEquals(List.of(), browser.problems());
     }
 }

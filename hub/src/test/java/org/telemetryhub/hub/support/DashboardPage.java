@@ -80,7 +80,10 @@ public final class DashboardPage {
         browser.driver.findElement(By.cssSelector(".windows button[data-window='" + key + "']")).click();
     }
 
-    /** What a metric's chart holds: its "window", "times", "values" (null where data is missing) and "gaps". */
+    /**
+     * What a metric's chart holds: its "window", "times", "values" (null where data is missing), "gaps" and the
+     * "alerts" marked on it.
+     */
     @SuppressWarnings("unchecked")
     public Map<String, Object> series(String metric) {
         return (Map<String, Object>) browser.js("return window.hubDashboard.series(arguments[0]);", metric);
