@@ -1,5 +1,6 @@
 // A device's room: a live chart per metric (or bucketed history for a chosen window, a typed range or a span dragged
-// across a chart), the latest readings, the recent rejections and commands, kept current over the page's connection.
+// across a chart) with the device's alerts marked on their metric's chart, the latest readings, the recent rejections
+// and commands, kept current over the page's connection.
 // The header's figures follow the live stream, and the hub's word on the device corrects them within a second.
 
 import { AlertMarks } from "./alert-marks.js";
