@@ -10,6 +10,8 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.config.HubConfig;
+import org.telemetryhub.hub.core.Command;
+import org.telemetryhub.hub.core.CommandStore;
 import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.protocol.ErrorCode;
 import org.telemetryhub.protocol.HubMessage;

@@ -26,7 +26,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.telemetryhub.hub.commands.CommandStore;
+import org.telemetryhub.hub.core.CommandStore;
 import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.core.DeviceState;
 import org.telemetryhub.hub.core.ReadingStore;

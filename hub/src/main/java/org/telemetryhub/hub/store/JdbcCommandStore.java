@@ -8,8 +8,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.telemetryhub.hub.commands.Command;
-import org.telemetryhub.hub.commands.CommandStore;
+import org.telemetryhub.hub.core.Command;
+import org.telemetryhub.hub.core.CommandStore;
 import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.protocol.Wire;
 
