@@ -1,6 +1,8 @@
 // One uPlot chart per metric. Nulls in the data are gaps (spanGaps: false); lone readings between gaps get a dot.
 // Spans without data are shaded, lost seqs get a dashed line and rejected seqs a dotted one in their own colour, so
 // a gap cannot be mistaken for a flat line nor a refusal for a loss. Dragging across a chart zooms to that span.
+// Alerts on the chart's metric are a band from their opening to their clearing (or to now while active) in their
+// severity's colour, with the rule's threshold across it when known, and are listed under the chart in words.
 // The header reads out the latest value, or the value under the cursor while hovering. Colours come from the
 // page's theme (light or dark).
 
@@ -8,6 +10,7 @@ import uPlot from "./uplot.js";
 import { h, setText } from "./dom.js";
 import { formatTime, formatValue, timeLabels, withUnit } from "./format.js";
 import { isolatedPoints } from "./gaps.js";
+import { renderAlertMarks } from "./chart-alerts.js";
 
 const HEIGHT = 200;
 const X_LABEL_SPACE = 90; // px between time labels: wider than the widest label, so that they never overlap
@@ -26,6 +29,8 @@ function themeColours() {
     rejected: read("--chart-rejected"),
     axis: read("--muted"),
     grid: read("--chart-grid"),
+    alert: Object.fromEntries(["info", "warning", "critical"].map((severity) => [severity,
+      { line: read(`--chart-alert-${severity}`), band: read(`--chart-alert-${severity}-band`) }])),
   };
 }
 
@@ -43,9 +48,12 @@ function yAxisSize(u, values) {
 
 export class MetricChart {
   /** The last data shown, for the read-only debug hook. */
-  shown = { times: [], values: [], gaps: [] };
+  shown = { times: [], values: [], gaps: [], alerts: [] };
   element;
+  #metric;
   #unit;
+  #plotBox;
+  #alertList;
   #range = null;
   #plot;
   #when;
@@ -59,15 +67,17 @@ export class MetricChart {
    * span the operator dragged across.
    */
   constructor(metric, unit, banded, onZoom) {
+    this.#metric = metric;
     this.#unit = unit;
     this.#when = h("span", { class: "readout-when" });
     this.#value = h("span", { class: "readout-value" });
-    const plot = h("div", { class: "plot", role: "img",
-      "aria-label": `Chart of ${withUnit(metric, unit)} over time; drag across it to zoom in` });
+    const plot = h("div", { class: "plot", role: "img", "aria-label": this.#plotLabel(0) });
+    this.#plotBox = plot;
+    this.#alertList = h("ul", { class: "chart-alerts", "aria-label": `Alerts on ${metric}`, hidden: true });
     this.element = h("article", { class: "chart card", dataset: { metric } },
       h("header", {},
         h("span", { class: "metric" }, metric, unit ? h("span", { class: "unit muted", text: unit }) : null),
-        this.#when, this.#value), plot);
+        this.#when, this.#value), plot, this.#alertList);
     const empty = banded ? [[], [], [], []] : [[], []];
     this.#plot = new uPlot(this.#options(banded, onZoom), empty, plot);
     this.#resize = new ResizeObserver(() => {
@@ -78,10 +88,16 @@ export class MetricChart {
     this.#resize.observe(plot);
   }
 
-  /** series: { times, values[, min, max], gaps } (nulls mark missing data); range: [from, to] of the x axis. */
-  show(series, range) {
-    this.shown = { times: series.times, values: series.values, gaps: series.gaps };
+  /**
+   * series: { times, values[, min, max], gaps } (nulls mark missing data); range: [from, to] of the x axis; alerts:
+   * the marks of the alerts on this metric (see AlertMarks.marks).
+   */
+  show(series, range, alerts = []) {
+    this.shown = { times: series.times, values: series.values, gaps: series.gaps, alerts };
     this.#range = range;
+    if (renderAlertMarks(this.#alertList, alerts)) {
+      this.#plotBox.setAttribute("aria-label", this.#plotLabel(alerts.length));
+    }
     this.#plot.setData(series.min ? [series.times, series.values, series.min, series.max]
       : [series.times, series.values]);
     this.#readout(this.#plot.cursor.idx);
@@ -106,6 +122,11 @@ export class MetricChart {
   destroy() {
     this.#resize.disconnect();
     this.#plot.destroy();
+  }
+
+  #plotLabel(alerts) {
+    const marked = alerts === 0 ? "" : `, with ${alerts === 1 ? "an alert" : `${alerts} alerts`} marked (listed below)`;
+    return `Chart of ${withUnit(this.#metric, this.#unit)} over time${marked}; drag across it to zoom in`;
   }
 
   /** The value under the cursor, or without one the latest value that is not missing. */
@@ -152,6 +173,47 @@ export class MetricChart {
     ctx.restore();
   }
 
+  /**
+   * Under the grid and the lines: a band from each alert's opening to its clearing (or now), edged on the side it
+   * opened (and cleared), with the rule's threshold as a dashed line across it when known.
+   */
+  #drawAlerts(u) {
+    const { ctx } = u;
+    const { left, top, width, height } = u.bbox;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(left, top, width, height);
+    ctx.clip();
+    for (const mark of this.shown.alerts) {
+      const colour = this.#colours.alert[mark.severity] ?? this.#colours.alert.warning;
+      const from = Math.round(u.valToPos(mark.from, "x", true));
+      const to = Math.round(u.valToPos(mark.to, "x", true));
+      ctx.fillStyle = colour.band;
+      ctx.fillRect(from, top, Math.max(2, to - from), height);
+      ctx.strokeStyle = colour.line;
+      ctx.lineWidth = 2 * devicePixelRatio;
+      ctx.setLineDash([]);
+      ctx.beginPath();
+      ctx.moveTo(from, top);
+      ctx.lineTo(from, top + height);
+      if (mark.status === "cleared") {
+        ctx.moveTo(to, top);
+        ctx.lineTo(to, top + height);
+      }
+      ctx.stroke();
+      if (mark.threshold !== null && u.scales.y.min !== null) {
+        const y = Math.round(u.valToPos(mark.threshold, "y", true)) + 0.5;
+        ctx.lineWidth = 1.5 * devicePixelRatio;
+        ctx.setLineDash([6 * devicePixelRatio, 4 * devicePixelRatio]);
+        ctx.beginPath();
+        ctx.moveTo(from, y);
+        ctx.lineTo(Math.max(from + 2, to), y);
+        ctx.stroke();
+      }
+    }
+    ctx.restore();
+  }
+
   /** The time labels, kept to measure them (see xAxisLabels). */
   #timeLabels(u, splits, incr) {
     const labels = timeLabels(splits, incr, u.scales.x.max - u.scales.x.min);
@@ -190,7 +252,7 @@ export class MetricChart {
         { ...axis, size: (u, values) => yAxisSize(u, values) },
       ],
       hooks: {
-        drawClear: [(u) => this.#drawGaps(u)],
+        drawClear: [(u) => this.#drawAlerts(u), (u) => this.#drawGaps(u)],
         setCursor: [(u) => this.#readout(u.cursor.idx)],
         setSelect: [(u) => {
           if (u.select.width > 2) {

@@ -1,7 +1,9 @@
 // A device's room: a live chart per metric (or bucketed history for a chosen window, a typed range or a span dragged
-// across a chart), the latest readings, the recent rejections and commands, kept current over the page's connection.
+// across a chart) with the device's alerts marked on their metric's chart, the latest readings, the recent rejections
+// and commands, kept current over the page's connection.
 // The header's figures follow the live stream, and the hub's word on the device corrects them within a second.
 
+import { AlertMarks } from "./alert-marks.js";
 import { api, devicePath } from "./api.js";
 import { fromTemplate, part, setText } from "./dom.js";
 import { formatAgo, formatTime } from "./format.js";
@@ -32,6 +34,7 @@ export class DeviceView {
   #rejections;
   #commands;
   #rejected;
+  #alerts;
   #stale;
   #charts = new Map();
   #chartsKind = null;
@@ -60,6 +63,7 @@ export class DeviceView {
     this.#rejections = new RejectionsPanel(this.#root);
     this.#commands = new CommandsPanel(this.#root, deviceId);
     this.#rejected = new RejectedSeqs(deviceId);
+    this.#alerts = new AlertMarks(deviceId);
     this.#stale = new StaleMark(this.#root, part(this.#root, "stale"));
     this.#windows = new WindowPicker(this.#root, {
       choose: (window) => this.#selectWindow(window),
@@ -105,6 +109,14 @@ export class DeviceView {
   }
 
   #onMessage(message) {
+    if (message.type === "alert") {
+      const { type, ...alert } = message;
+      if (this.#alerts.keep(alert)) {
+        this.#alerts.loadRules().then((loaded) => loaded && this.#scheduleDraw());
+        this.#scheduleDraw();
+      }
+      return;
+    }
     if (message.device !== this.#id) {
       return;
     }
@@ -113,6 +125,7 @@ export class DeviceView {
         // what changed between the first load and this subscription would otherwise never show
         this.#commands.load().catch(() => {});
         message.readings.forEach((reading) => this.#accept(reading));
+        (message.alerts ?? []).forEach((alert) => this.#alerts.keep(alert));
         this.#coverRejected();
         this.#scheduleDraw();
         break;
@@ -169,6 +182,7 @@ export class DeviceView {
     const connected = this.#stale.follow(state);
     if (connected && !this.#connected) {
       this.#rejected.forget();
+      this.#alerts.forget();
       this.#loadRejections();
       this.#loadFacts();
     }
@@ -224,6 +238,17 @@ export class DeviceView {
       }
     } catch {
       // the next facts load tries again
+    }
+  }
+
+  /** Loads the device's alerts over the span shown from from on, unless loaded; draws again when it found any. */
+  async #coverAlerts(from) {
+    try {
+      if (await this.#alerts.cover(from)) {
+        this.#scheduleDraw();
+      }
+    } catch {
+      // a later draw tries again
     }
   }
 
@@ -340,14 +365,19 @@ export class DeviceView {
       const interval = this.#device?.reportIntervalMs ?? DEFAULT_INTERVAL_MS;
       const range = readings.length ? [readings[0].ts, Math.max(Date.now(), readings.at(-1).ts)] : null;
       this.#syncCharts(metricNames(readings), "live").forEach((chart, metric) => {
-        chart.show(readingSeries(readings, metric, interval, this.#rejected.seqs), range);
+        chart.show(readingSeries(readings, metric, interval, this.#rejected.seqs), range,
+          range ? this.#alerts.marks(metric, range) : []);
       });
+      if (range) {
+        this.#coverAlerts(range[0]);
+      }
     } else if (this.#history) {
       const { from, to, bucketMs, buckets, window } = this.#history;
       this.#shownWindow = window;
       this.#syncCharts(metricNames(buckets), "history").forEach((chart, metric) => {
-        chart.show(bucketSeries(buckets, metric, bucketMs), [from, to]);
+        chart.show(bucketSeries(buckets, metric, bucketMs), [from, to], this.#alerts.marks(metric, [from, to]));
       });
+      this.#coverAlerts(from);
     }
     part(this.#root, "no-data").hidden = this.#charts.size > 0;
     this.#showExport();

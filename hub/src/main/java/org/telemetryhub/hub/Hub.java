@@ -31,14 +31,13 @@ import org.telemetryhub.hub.auth.OperatorAuth;
 import org.telemetryhub.hub.auth.PasswordHasher;
 import org.telemetryhub.hub.auth.Secrets;
 import org.telemetryhub.hub.auth.Tickets;
-import org.telemetryhub.hub.commands.Command;
 import org.telemetryhub.hub.commands.CommandDelivery;
-import org.telemetryhub.hub.commands.CommandStore;
 import org.telemetryhub.hub.commands.Commands;
 import org.telemetryhub.hub.commands.ControlFrames;
 import org.telemetryhub.hub.commands.DeviceStates;
 import org.telemetryhub.hub.config.HubConfig;
-import org.telemetryhub.hub.core.ReadingCursor;
+import org.telemetryhub.hub.core.Command;
+import org.telemetryhub.hub.core.CommandStore;
 import org.telemetryhub.hub.core.ReadingStore;
 import org.telemetryhub.hub.core.TicketStore;
 import org.telemetryhub.hub.http.AlertRoutes;
@@ -137,8 +136,7 @@ public final class Hub implements AutoCloseable {
                 () -> config.store().minFreeBytes());
         Secrets secrets = new Secrets();
         readings = readingStore(config.store(), database, clock, metrics);
-        devices = new DeviceStore(database, readings instanceof LoggedReadingStore logged ? logged
-                : ReadingCursor.Live.NONE);
+        devices = new DeviceStore(database, readings.live());
         OperatorStore operators = new OperatorStore(database);
         // a hub on H2 is its store's only node: its tickets live in memory, so they cost the file nothing
         TicketStore ticketStore = config.store().isH2() ? new MemoryTicketStore(devices)
@@ -287,9 +285,7 @@ public final class Hub implements AutoCloseable {
     public static Hub start(HubConfig config, Clock clock) throws Exception {
         Hub hub = new Hub(config, clock);
         try {
-            if (hub.readings instanceof LoggedReadingStore logged) {
-                logged.start();
-            }
+            hub.readings.start();
             // judges what was committed before a crash and not yet judged, before new readings arrive
             hub.alerts.start();
             hub.webhooks.start();
@@ -352,9 +348,7 @@ public final class Hub implements AutoCloseable {
         if (feed instanceof PostgresFeed shared) {
             shared.close();
         }
-        if (readings instanceof LoggedReadingStore logged) {
-            logged.close(); // the tables take the whole log: a clean stop leaves nothing to replay
-        }
+        readings.close(); // on H2 the tables take the whole log: a clean stop leaves nothing to replay
         database.close();
         log.info("event=hub_stopped");
     }

@@ -11,6 +11,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telemetryhub.hub.core.Command;
 import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.protocol.HubMessage;
 

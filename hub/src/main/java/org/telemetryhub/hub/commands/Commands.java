@@ -10,6 +10,8 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.config.HubConfig;
+import org.telemetryhub.hub.core.Command;
+import org.telemetryhub.hub.core.CommandStore;
 import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.protocol.ErrorCode;
 import org.telemetryhub.protocol.HubMessage;
@@ -83,11 +85,12 @@ public final class Commands {
         long now = clock.millis();
         Command command = new Command(0, device, ids.get(), name.asText(), args, Command.Status.QUEUED, null, null,
                 now, now + ttlMs, null, null);
-        if (!store.insert(command, config.maxQueued(), now)) {
+        Optional<Command> inserted = store.insert(command, config.maxQueued(), now);
+        if (inserted.isEmpty()) {
             return refused(ErrorCode.QUEUE_FULL, "device " + device.id() + " must have at most "
                     + config.maxQueued() + " unfinished commands (commands.maxQueued), but already has as many");
         }
-        Command stored = store.find(command.commandId()).orElseThrow();
+        Command stored = inserted.get();
         log.debug("event=command_queued device={} command={} name={}", device.id(), stored.commandId(),
                 stored.name());
         changes.changed(stored);

@@ -6,6 +6,8 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.telemetryhub.hub.core.DeviceRef;
+import org.telemetryhub.hub.core.DeviceShadow;
+import org.telemetryhub.hub.core.StateStore;
 import org.telemetryhub.protocol.ErrorCode;
 import org.telemetryhub.protocol.HubMessage;
 import org.telemetryhub.protocol.Ids;

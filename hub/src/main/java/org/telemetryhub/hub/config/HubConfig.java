@@ -115,7 +115,7 @@ public record HubConfig(
         Store store = new Store(
                 dir,
                 s.text("store.url", "jdbc:h2:file:" + dir.toAbsolutePath().normalize().resolve("hub")
-                        + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=1024"),
+                        + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=1024;COMPRESS=TRUE"),
                 s.smallInteger("store.poolSize", 8, 2, 200),
                 s.choice("store.sync", Store.SYNC_WRITE, Set.of(Store.SYNC_WRITE, Store.SYNC_FSYNC, Store.SYNC_NONE)),
                 s.integer("store.flushIntervalMs", 5_000, 10, 3_600_000),

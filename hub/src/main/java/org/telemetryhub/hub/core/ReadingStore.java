@@ -72,4 +72,15 @@ public interface ReadingStore {
 
     /** The device was deleted or given a new secret: a store that keeps devices in memory reads its row again. */
     default void recheck(long deviceKey) {}
+
+    /** The cursors this store knows ahead of its tables ({@link ReadingCursor.Live#NONE} where the tables know all). */
+    default ReadingCursor.Live live() {
+        return ReadingCursor.Live.NONE;
+    }
+
+    /** Starts the store's own background work, before the first write; a store without any has nothing to do. */
+    default void start() {}
+
+    /** Ends that work; what was acked stays stored and is found again at the next start. */
+    default void close() {}
 }

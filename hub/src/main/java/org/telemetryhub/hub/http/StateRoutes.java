@@ -4,9 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
-import org.telemetryhub.hub.commands.DeviceShadow;
 import org.telemetryhub.hub.commands.DeviceStates;
 import org.telemetryhub.hub.core.DeviceRef;
+import org.telemetryhub.hub.core.DeviceShadow;
 import org.telemetryhub.protocol.Ids;
 
 /**

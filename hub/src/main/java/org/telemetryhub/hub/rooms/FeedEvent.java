@@ -1,7 +1,7 @@
 package org.telemetryhub.hub.rooms;
 
-import org.telemetryhub.hub.commands.Command;
 import org.telemetryhub.hub.core.Alert;
+import org.telemetryhub.hub.core.Command;
 import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.core.ReadingStore;
 

@@ -11,13 +11,13 @@ import org.telemetryhub.hub.core.ReadingStore;
 import org.telemetryhub.hub.core.SessionEnd;
 
 /**
- * One feed notification: the sending node and its events. A reading travels as its device and offset only, a command
+ * One feed notification: the store it belongs to, the sending node and its events. A reading travels as its device and offset only, a command
  * change as its device and command id, an alert as its id (the receiver reads them from the store, where they are
  * committed, an alert in its latest state), so a notification stays small; rejections and presence changes are not
  * read back cheaply, so they travel whole. Names are one or two letters because PostgreSQL caps a payload at 8000
  * bytes.
  */
-record FeedNotice(String n, List<Entry> e) {
+record FeedNotice(String s, String n, List<Entry> e) {
 
     private static final String READING = "r";
     private static final String REJECTED = "j";
@@ -34,14 +34,14 @@ record FeedNotice(String n, List<Entry> e) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Entries as notices of fewer than 8000 bytes each, in order. */
-    static List<String> payloads(String node, List<Entry> entries) {
+    static List<String> payloads(String store, String node, List<Entry> entries) {
         List<String> payloads = new ArrayList<>();
         List<Entry> notice = new ArrayList<>();
         int bytes = 0;
         for (Entry entry : entries) {
             int size = json(entry).getBytes(StandardCharsets.UTF_8).length + 1;
             if (!notice.isEmpty() && bytes + size > PAYLOAD_BYTES) {
-                payloads.add(json(new FeedNotice(node, notice)));
+                payloads.add(json(new FeedNotice(store, node, notice)));
                 notice = new ArrayList<>();
                 bytes = 0;
             }
@@ -49,7 +49,7 @@ record FeedNotice(String n, List<Entry> e) {
             bytes += size;
         }
         if (!notice.isEmpty()) {
-            payloads.add(json(new FeedNotice(node, notice)));
+            payloads.add(json(new FeedNotice(store, node, notice)));
         }
         return payloads;
     }

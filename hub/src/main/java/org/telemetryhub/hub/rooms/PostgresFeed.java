@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -25,7 +26,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.telemetryhub.hub.commands.CommandStore;
+import org.telemetryhub.hub.core.CommandStore;
 import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.core.DeviceState;
 import org.telemetryhub.hub.core.ReadingStore;
@@ -41,9 +42,10 @@ import org.telemetryhub.hub.store.DeviceStore;
  * dashboards see it live and close the streams of sessions that ended. A notification is a hint like any event: one
  * lost while a connection is down only delays a dashboard, which reads what it missed from the store.
  *
- * <p>Notifications reach every session of the database, and a store is a schema: stores that share a database (as
- * test classes do) must not hear each other, whose device keys mean other devices. So the channel is
- * {@code hub_feed_} and a digest of the store's schema, which keeps it within PostgreSQL's 63-byte names.
+ * <p>Notifications on the one channel {@code hub_feed} reach every session of the database, and a store is a schema:
+ * stores that share a database (as test classes do) must not hear each other, whose device keys mean other devices.
+ * So each notice names its store by a digest of the store's schema, and a node drops the notices of other stores.
+ * The listening connection carries that digest in its application name, where an operator can see it.
  */
 public final class PostgresFeed implements Feed, AutoCloseable {
 
@@ -51,11 +53,13 @@ public final class PostgresFeed implements Feed, AutoCloseable {
 
     private static final int QUEUE = 65_536;
     private static final long RECONNECT_MS = 1_000;
+    private static final String CHANNEL = "hub_feed";
+    private static final String LISTENER = "hub feed ";
 
     private final LocalFeed local = new LocalFeed();
     private final String node = UUID.randomUUID().toString();
     private final String storeUrl;
-    private final String channel;
+    private final String store;
     private final Database database;
     private final ReadingStore readings;
     private final DeviceStore devices;
@@ -77,7 +81,7 @@ public final class PostgresFeed implements Feed, AutoCloseable {
         this.devices = devices;
         this.commands = commands;
         this.alerts = alerts;
-        this.channel = storeChannel(database);
+        this.store = storeTag(database);
         this.listening = listen();
         sender = new Thread(this::sendLoop, "feed-notify");
         listener = new Thread(this::listenLoop, "feed-listen");
@@ -85,7 +89,7 @@ public final class PostgresFeed implements Feed, AutoCloseable {
         listener.setDaemon(true);
         sender.start();
         listener.start();
-        log.info("event=feed_started kind=postgres channel={} node={}", channel, node);
+        log.info("event=feed_started kind=postgres store={} node={}", store, node);
     }
 
     @Override
@@ -163,8 +167,8 @@ public final class PostgresFeed implements Feed, AutoCloseable {
         }
         try (Connection connection = database.connection();
              PreparedStatement notify = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
-            for (String payload : FeedNotice.payloads(node, batch)) {
-                notify.setString(1, channel);
+            for (String payload : FeedNotice.payloads(store, node, batch)) {
+                notify.setString(1, CHANNEL);
                 notify.setString(2, payload);
                 notify.execute();
             }
@@ -175,31 +179,36 @@ public final class PostgresFeed implements Feed, AutoCloseable {
 
     // --- listening
 
-    /** The channel of the store in this schema. */
-    public static String channel(String schema) {
+    /** The name of the store in this schema that its notices carry. */
+    public static String tag(String schema) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(schema.getBytes(StandardCharsets.UTF_8));
-            return "hub_feed_" + HexFormat.of().formatHex(digest, 0, 8);
+            return HexFormat.of().formatHex(digest, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
     }
 
-    private static String storeChannel(Database database) throws SQLException {
+    /** The application name of the connection that listens for the store in this schema. */
+    public static String listenerName(String schema) {
+        return LISTENER + tag(schema);
+    }
+
+    private static String storeTag(Database database) throws SQLException {
         try (Connection connection = database.connection();
              Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT current_schema()")) {
             rs.next();
-            return channel(rs.getString(1));
+            return tag(rs.getString(1));
         }
     }
 
     private Connection listen() throws SQLException {
-        Connection connection = DriverManager.getConnection(storeUrl);
+        Properties properties = new Properties();
+        properties.setProperty("ApplicationName", LISTENER + store);
+        Connection connection = DriverManager.getConnection(storeUrl, properties);
         try (Statement statement = connection.createStatement()) {
-            // LISTEN takes a name, which no statement can bind: the driver quotes it as an identifier instead (the
-            // channel is "hub_feed_" and hex digits, made by channel(), so quoting never changes it)
-            statement.execute("LISTEN " + statement.enquoteIdentifier(channel, false));
+            statement.execute("LISTEN " + CHANNEL);
         } catch (SQLException e) {
             connection.close();
             throw e;
@@ -253,7 +262,7 @@ public final class PostgresFeed implements Feed, AutoCloseable {
     private void receive(String payload) {
         try {
             FeedNotice notice = FeedNotice.parse(payload);
-            if (!notice.n().equals(node)) {
+            if (notice.s().equals(store) && !notice.n().equals(node)) {
                 deliver(notice.e());
             }
         } catch (RuntimeException e) {

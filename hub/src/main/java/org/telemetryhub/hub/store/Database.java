@@ -19,6 +19,7 @@ public final class Database implements AutoCloseable {
 
     private final HikariDataSource pool;
     private final boolean h2;
+    private final GroupCommit group = new GroupCommit(this);
 
     private Database(HikariDataSource pool, boolean h2) {
         this.pool = pool;
@@ -60,6 +61,11 @@ public final class Database implements AutoCloseable {
         return pool.getConnection();
     }
 
+    /** The transactions that commit together: see {@link GroupCommit}. */
+    GroupCommit group() {
+        return group;
+    }
+
     /** True when a round trip to the database answers within a second. */
     public boolean isReady() {
         if (pool.isClosed()) {
@@ -80,6 +86,7 @@ public final class Database implements AutoCloseable {
      */
     @Override
     public void close() {
+        group.close();
         if (h2 && !pool.isClosed()) {
             try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
                 long started = System.nanoTime();

@@ -62,6 +62,15 @@ final class Jdbc {
         return rows.isEmpty() ? Optional.empty() : Optional.ofNullable(rows.get(0));
     }
 
+    /** The first row a query on this connection (inside its transaction) answers. */
+    static <T> Optional<T> one(Connection connection, String sql, Row<T> row, Object... parameters)
+            throws SQLException {
+        try (PreparedStatement statement = prepare(connection, sql, parameters);
+             ResultSet rs = statement.executeQuery()) {
+            return rs.next() ? Optional.ofNullable(row.map(rs)) : Optional.empty();
+        }
+    }
+
     /** The one number a query on this connection (inside its transaction) answers, such as a COUNT. */
     static long number(Connection connection, String sql, Object... parameters) {
         try (PreparedStatement statement = prepare(connection, sql, parameters);
@@ -87,6 +96,14 @@ final class Jdbc {
         } catch (SQLException e) {
             throw new StoreException(what, e);
         }
+    }
+
+    /**
+     * Runs {@code work} in a transaction that may be shared with other small ones (see {@link GroupCommit}): for
+     * short writes that many callers make at once. Returns once it is committed.
+     */
+    <T> T grouped(String what, Work<T> work) {
+        return database.group().run(what, work);
     }
 
     /** Locks a device's row for the rest of the transaction: its writers, on any node, take turns. */

@@ -8,12 +8,16 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.telemetryhub.hub.commands.Command;
-import org.telemetryhub.hub.commands.CommandStore;
+import org.telemetryhub.hub.core.Command;
+import org.telemetryhub.hub.core.CommandStore;
 import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.protocol.Wire;
 
-/** Commands in the {@code commands} table, on H2 or PostgreSQL; each statement commits on its own. */
+/**
+ * Commands in the {@code commands} table, on H2 or PostgreSQL. Each change is a small transaction that commits
+ * together with the others made at the same moment (a thousand devices answering a second cost a few commits, not a
+ * thousand) and reads the changed command back before the commit.
+ */
 public final class JdbcCommandStore implements CommandStore {
 
     private static final String COLUMNS = "SELECT d.device_key, d.device_id, d.fleet, d.report_interval_ms, "
@@ -50,11 +54,11 @@ public final class JdbcCommandStore implements CommandStore {
     }
 
     @Override
-    public boolean insert(Command command, int maxUnfinished, long now) {
-        return jdbc.transaction("insert command", connection -> insert(connection, command, maxUnfinished, now));
+    public Optional<Command> insert(Command command, int maxUnfinished, long now) {
+        return jdbc.grouped("insert command", connection -> insert(connection, command, maxUnfinished, now));
     }
 
-    private static boolean insert(Connection connection, Command command, int maxUnfinished, long now)
+    private static Optional<Command> insert(Connection connection, Command command, int maxUnfinished, long now)
             throws SQLException {
         long deviceKey = command.device().key();
         Jdbc.lockDevice(connection, deviceKey);
@@ -62,14 +66,15 @@ public final class JdbcCommandStore implements CommandStore {
              ResultSet rs = count.executeQuery()) {
             rs.next();
             if (rs.getLong(1) >= maxUnfinished) {
-                return false;
+                return Optional.empty();
             }
         }
         try (PreparedStatement insert = Jdbc.prepare(connection, SQL_INSERT, command.commandId(), deviceKey,
                 command.name(), Wire.encode(command.args()), command.createdAt(), command.expiresAt())) {
             insert.executeUpdate();
         }
-        return true;
+        return Optional.of(Jdbc.one(connection, SQL_FIND, JdbcCommandStore::command, command.commandId())
+                .orElseThrow(() -> new SQLException("command " + command.commandId() + " is gone after its insert")));
     }
 
     @Override
@@ -92,32 +97,42 @@ public final class JdbcCommandStore implements CommandStore {
 
     @Override
     public Optional<Command> delivered(String commandId, long now) {
-        return moved(jdbc.update(SQL_DELIVERED, now, commandId), commandId);
+        return moved("mark command delivered", commandId, SQL_DELIVERED, now, commandId);
     }
 
     @Override
     public Optional<Command> finish(long deviceKey, String commandId, boolean ok, JsonNode result, long now) {
         String status = (ok ? Command.Status.SUCCEEDED : Command.Status.FAILED).wire();
         String stored = result == null ? null : Wire.encode(result);
-        return moved(jdbc.update(SQL_FINISH, status, ok, stored, now, now, commandId, deviceKey, now), commandId);
+        return moved("finish command", commandId, SQL_FINISH, status, ok, stored, now, now, commandId, deviceKey,
+                now);
     }
 
     @Override
     public Optional<Command> cancel(long deviceKey, String commandId, long now) {
-        return moved(jdbc.update(SQL_CANCEL, now, commandId, deviceKey), commandId);
+        return moved("cancel command", commandId, SQL_CANCEL, now, commandId, deviceKey);
     }
 
     @Override
     public List<Command> expire(long now, int limit) {
         List<Command> expired = new ArrayList<>();
         for (Command due : jdbc.query(SQL_DUE, JdbcCommandStore::command, now, limit)) {
-            moved(jdbc.update(SQL_EXPIRE, due.expiresAt(), due.commandId()), due.commandId()).ifPresent(expired::add);
+            moved("expire command", due.commandId(), SQL_EXPIRE, due.expiresAt(), due.commandId())
+                    .ifPresent(expired::add);
         }
         return expired;
     }
 
-    private Optional<Command> moved(int updated, String commandId) {
-        return updated == 1 ? find(commandId) : Optional.empty();
+    /** Runs one conditional update; the command as it then is when it moved, empty when it had moved on. */
+    private Optional<Command> moved(String what, String commandId, String sql, Object... parameters) {
+        return jdbc.grouped(what, connection -> {
+            try (PreparedStatement update = Jdbc.prepare(connection, sql, parameters)) {
+                if (update.executeUpdate() != 1) {
+                    return Optional.empty();
+                }
+            }
+            return Jdbc.one(connection, SQL_FIND, JdbcCommandStore::command, commandId);
+        });
     }
 
     private static Command command(ResultSet rs) throws SQLException {

@@ -7,8 +7,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.OptionalLong;
-import org.telemetryhub.hub.commands.DeviceShadow;
-import org.telemetryhub.hub.commands.StateStore;
+import org.telemetryhub.hub.core.DeviceShadow;
+import org.telemetryhub.hub.core.StateStore;
 import org.telemetryhub.protocol.Wire;
 
 /**

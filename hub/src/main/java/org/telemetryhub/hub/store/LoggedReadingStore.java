@@ -98,6 +98,12 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
         return opened;
     }
 
+    @Override
+    public ReadingCursor.Live live() {
+        return this;
+    }
+
+    @Override
     public void start() {
         flusher.start();
     }

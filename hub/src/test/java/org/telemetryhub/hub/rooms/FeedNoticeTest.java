@@ -15,6 +15,7 @@ import org.telemetryhub.protocol.Reading;
 class FeedNoticeTest {
 
     static final DeviceRef DEVICE = new DeviceRef(7, "thermo-7", "plant", 1_000);
+    static final String STORE = "0123456789abcdef";
     static final String NODE = "b1c2d3e4-0000-4000-8000-000000000001";
 
     @Test
@@ -29,7 +30,7 @@ class FeedNoticeTest {
             }
         }
 
-        List<String> payloads = FeedNotice.payloads(NODE, entries);
+        List<String> payloads = FeedNotice.payloads(STORE, NODE, entries);
 
         assertTrue(payloads.size() > 1, "split into " + payloads.size());
         List<FeedNotice.Entry> received = new ArrayList<>();
@@ -47,7 +48,7 @@ class FeedNoticeTest {
         FeedEvent rejected = new FeedEvent.Rejected(DEVICE, new ReadingStore.Rejection(null, "bad_frame", "no seq", 5));
         FeedEvent presence = new FeedEvent.PresenceChanged(DEVICE, "online", 9, 3);
 
-        FeedNotice notice = FeedNotice.parse(FeedNotice.payloads(NODE,
+        FeedNotice notice = FeedNotice.parse(FeedNotice.payloads(STORE, NODE,
                 List.of(FeedNotice.Entry.of(rejected), FeedNotice.Entry.of(presence))).get(0));
 
         assertEquals(List.of(rejected, presence), notice.e().stream().map(entry -> entry.event(DEVICE)).toList());

@@ -273,8 +273,8 @@ class TwoHubsOnOneStoreTest {
     static List<Integer> listening() throws SQLException {
         try (Connection connection = DriverManager.getConnection(schema.storeUrl());
              PreparedStatement query = connection.prepareStatement(
-                     "SELECT pid FROM pg_stat_activity WHERE query = ?")) {
-            query.setString(1, "LISTEN " + PostgresFeed.channel(schema.name()));
+                     "SELECT pid FROM pg_stat_activity WHERE application_name = ?")) {
+            query.setString(1, PostgresFeed.listenerName(schema.name()));
             List<Integer> pids = new ArrayList<>();
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {

@@ -80,7 +80,10 @@ public final class DashboardPage {
         browser.driver.findElement(By.cssSelector(".windows button[data-window='" + key + "']")).click();
     }
 
-    /** What a metric's chart holds: its "window", "times", "values" (null where data is missing) and "gaps". */
+    /**
+     * What a metric's chart holds: its "window", "times", "values" (null where data is missing), "gaps" and the
+     * "alerts" marked on it.
+     */
     @SuppressWarnings("unchecked")
     public Map<String, Object> series(String metric) {
         return (Map<String, Object>) browser.js("return window.hubDashboard.series(arguments[0]);", metric);
@@ -130,7 +133,24 @@ public final class DashboardPage {
                 : ((List<?>) series.get("gaps")).stream().map(gap -> (String) ((Map<?, ?>) gap).get("kind")).toList();
     }
 
-    /** Whether the view marks its presence and figures as no longer live. */
+    /**
+     * The alerts marked on a metric's chart, oldest first: each with "alertId", "rule", "severity", "status", "from",
+     * "to" (when it cleared, or now while active) and "threshold"; null while the metric has no chart.
+     */
+    @SuppressWarnings("unchecked")
+    public List<Map<String, Object>> alertMarks(String metric) {
+        Map<String, Object> series = series(metric);
+        return series == null ? null : (List<Map<String, Object>>) series.get("alerts");
+    }
+
+    /** The sentences listed under a metric's chart for the alerts marked on it. */
+    @SuppressWarnings("unchecked")
+    public List<String> alertMarkSentences(String metric) {
+        return (List<String>) browser.js("return [...document.querySelectorAll("
+                + "`article.chart[data-metric='${arguments[0]}'] .chart-alerts li`)].map(li => li.textContent.trim());",
+                metric);
+    }
+
     /** Whether the view (not the alerts list above it) is marked as no longer live. */
     public boolean markedStale() {
         return "true".equals(browser.js(

@@ -1,11 +1,10 @@
-package org.telemetryhub.hub.commands;
+package org.telemetryhub.hub.core;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
-import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.protocol.HubMessage;
 
 /**

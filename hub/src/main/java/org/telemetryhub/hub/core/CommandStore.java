@@ -1,4 +1,4 @@
-package org.telemetryhub.hub.commands;
+package org.telemetryhub.hub.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
@@ -12,9 +12,10 @@ public interface CommandStore {
 
     /**
      * Stores a new queued command unless its device already has {@code maxUnfinished} unfinished ones (decided under
-     * the device's lock, so nodes cannot overfill a queue together); false when it is full.
+     * the device's lock, so nodes cannot overfill a queue together): the command as stored, empty when the queue is
+     * full.
      */
-    boolean insert(Command command, int maxUnfinished, long now);
+    Optional<Command> insert(Command command, int maxUnfinished, long now);
 
     Optional<Command> find(String commandId);
 

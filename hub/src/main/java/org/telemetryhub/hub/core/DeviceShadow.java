@@ -1,4 +1,4 @@
-package org.telemetryhub.hub.commands;
+package org.telemetryhub.hub.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
