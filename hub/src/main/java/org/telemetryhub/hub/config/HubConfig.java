@@ -118,7 +118,7 @@ public record HubConfig(
                         + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=1024;COMPRESS=TRUE"),
                 s.smallInteger("store.poolSize", 8, 2, 200),
                 s.choice("store.sync", Store.SYNC_WRITE, Set.of(Store.SYNC_WRITE, Store.SYNC_FSYNC, Store.SYNC_NONE)),
-                s.integer("store.flushIntervalMs", 5_000, 10, 3_600_000),
+                s.integer("store.flushIntervalMs", 30_000, 10, 3_600_000),
                 s.smallInteger("store.flushReadings", 50_000, 100, 1_000_000),
                 s.integer("store.minFreeBytes", 512L * 1024 * 1024, 0, 1L << 62),
                 s.integer("store.purgeIntervalMs", 60_000, 100, 3_600_000));
