@@ -1,0 +1,401 @@
+package org.telemetryhub.hub.docs;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.telemetryhub.hub.support.TestHub;
+
+/**
+ * Sends every example of the OpenAPI document to one real hub, in the order its {@code x-examples-run} states, and
+ * checks each answer: the documented status, the documented headers, and a body that the schema documented for that
+ * status accepts (validated by a JSON Schema 2020-12 validator, as OpenAPI 3.1 schemas are).
+ */
+class OpenApiExamplesTest {
+
+    static final String BROKER_SECRET = "broker-secret-0123456789";
+    /** An external broker (for the broker routes; none answers there) and webhooks that may name loopback. */
+    static final Map<String, String> SETTINGS = Map.of("mqtt.mode", "external",
+            "mqtt.brokerUrl", "mqtt://127.0.0.1:1", "mqtt.brokerSecret", BROKER_SECRET,
+            "alerts.webhooks.allowPrivate", "true");
+    private static final String DOCUMENT_IRI = "https://telemetryhub.invalid/openapi.json";
+    private static final Pattern PLACEHOLDER = Pattern.compile("<([A-Za-z][A-Za-z0-9]*)([+-][0-9]+)?>");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static TestHub hub;
+    static final OpenApiDocument document = new OpenApiDocument();
+    static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static SchemaRegistry schemas;
+
+    /** What the examples' placeholders stand for: the hub's settings and clock, and what answers handed out. */
+    final Map<String, JsonNode> values = new HashMap<>();
+
+    record Request(String method, String target, Map<String, String> headers, String body) {}
+
+    record Answer(int status, Map<String, String> headers, String body) {
+        String contentType() {
+            return headers.getOrDefault("content-type", "");
+        }
+    }
+
+    @BeforeAll
+    static void start() throws IOException {
+        hub = TestHub.start(SETTINGS);
+        String text = JSON.writeValueAsString(document.root);
+        schemas = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
+                builder -> builder.schemas(Map.of(DOCUMENT_IRI, text)));
+    }
+
+    @AfterAll
+    static void stop() {
+        hub.close();
+    }
+
+    @Test
+    void every_documented_example_is_run_once_with_the_status_its_answer_is_documented_under() {
+        List<String> problems = new ArrayList<>();
+        Set<String> run = new LinkedHashSet<>();
+        for (OpenApiDocument.Run entry : document.runs()) {
+            OpenApiDocument.Operation operation = document.operations.get(entry.operation());
+            if (operation == null) {
+                problems.add(entry.name() + " names no operation");
+                continue;
+            }
+            if (!run.add(entry.name())) {
+                problems.add(entry.name() + " is run twice");
+            }
+            if (!operation.exampleNames().contains(entry.example())) {
+                problems.add(entry.name() + " is not an example of " + operation.route());
+            }
+            Set<String> statuses = operation.statusesOf(entry.example());
+            if (!statuses.isEmpty() && !statuses.equals(Set.of(String.valueOf(entry.status())))) {
+                problems.add(entry.name() + " runs for " + entry.status() + " but its answer is documented under "
+                        + statuses);
+            }
+            if (operation.node().path("responses").path(String.valueOf(entry.status())).isMissingNode()) {
+                problems.add(entry.name() + " expects " + entry.status() + ", which " + operation.route()
+                        + " does not document");
+            }
+        }
+        Set<String> documented = new TreeSet<>();
+        document.operations.values().forEach(operation -> {
+            if (operation.exampleNames().isEmpty()) {
+                problems.add(operation.route() + " has no example");
+            }
+            operation.exampleNames().forEach(name -> documented.add(operation.id() + "/" + name));
+        });
+        documented.removeAll(run);
+        assertEquals(Set.of(), documented, "examples the run leaves out");
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void every_example_in_the_stated_order_gets_its_documented_status_and_a_body_its_schema_accepts()
+            throws Exception {
+        values.put("now", LongNode.valueOf(hub.clock.millis()));
+        values.put("adminPassword", TextNode.valueOf(TestHub.ADMIN_PASSWORD));
+        values.put("brokerSecret", TextNode.valueOf(BROKER_SECRET));
+        List<String> problems = new ArrayList<>();
+        for (OpenApiDocument.Run run : document.runs()) {
+            OpenApiDocument.Operation operation = document.operations.get(run.operation());
+            Request request = request(operation, run);
+            Answer answer = run.until() == null ? send(operation, run, request) : sendUntil(operation, run, request);
+            List<String> wrong = check(operation, run, answer);
+            if (!wrong.isEmpty()) {
+                problems.add(run.name() + " (" + request.method() + " " + request.target() + "): " + wrong);
+                continue;
+            }
+            run.keep().forEach((name, pointer) -> {
+                JsonNode kept = parse(answer.body()).at(pointer);
+                if (kept.isMissingNode()) {
+                    problems.add(run.name() + ": the answer holds no " + pointer + " to keep as <" + name + ">");
+                } else {
+                    values.put(name, kept);
+                }
+            });
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    /** The example's request: its parameters and body from the document, placeholders filled in. */
+    private Request request(OpenApiDocument.Operation operation, OpenApiDocument.Run run) throws IOException {
+        String path = operation.path();
+        List<String> query = new ArrayList<>();
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (JsonNode parameter : operation.parameters()) {
+            JsonNode value = parameter.path("examples").path(run.example()).get("value");
+            if (value == null && parameter.path("required").asBoolean()) {
+                // a path parameter's usual value: its example, or else the first of its schema's examples
+                value = parameter.has("example") ? parameter.get("example")
+                        : parameter.path("schema").path("examples").get(0);
+            }
+            if (value == null) {
+                continue;
+            }
+            String text = fill(value).asText();
+            String name = parameter.path("name").asText();
+            switch (parameter.path("in").asText()) {
+                case "path" -> path = path.replace("{" + name + "}", encode(text));
+                case "query" -> query.add(encode(name) + "=" + encode(text));
+                case "header" -> headers.put(name, text);
+                default -> throw new IllegalStateException("parameter in " + parameter.path("in"));
+            }
+        }
+        String body = null;
+        JsonNode content = operation.node().path("requestBody").path("content");
+        if (content.size() > 0) {
+            String media = content.fieldNames().next();
+            JsonNode example = content.path(media).path("examples").path(run.example()).get("value");
+            if (example != null) {
+                body = JSON.writeValueAsString(fill(example));
+                headers.put("Content-Type", media);
+            }
+        }
+        run.headers().forEach((name, value) -> headers.put(name, fill(TextNode.valueOf(value)).asText()));
+        return new Request(operation.method().toUpperCase(Locale.ROOT),
+                path + (query.isEmpty() ? "" : "?" + String.join("&", query)), headers, body);
+    }
+
+    private Answer sendUntil(OpenApiDocument.Operation operation, OpenApiDocument.Run run, Request request) {
+        Answer[] last = new Answer[1];
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            last[0] = send(operation, run, request);
+            return last[0].status() == run.status() && !parse(last[0].body()).at(run.until()).isMissingNode();
+        });
+        return last[0];
+    }
+
+    private Answer send(OpenApiDocument.Operation operation, OpenApiDocument.Run run, Request request)
+            throws Exception {
+        if (operation.path().startsWith("/ws/")) {
+            return upgrade(request);
+        }
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(hub.url() + request.target()))
+                .timeout(Duration.ofSeconds(30))
+                .method(request.method(), request.body() == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(request.body()));
+        request.headers().forEach(builder::header);
+        HttpResponse<InputStream> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+        Map<String, String> headers = new HashMap<>();
+        response.headers().map().forEach((name, list) -> headers.put(name.toLowerCase(Locale.ROOT), list.get(0)));
+        try (InputStream in = response.body()) {
+            String body = headers.getOrDefault("content-type", "").startsWith("text/event-stream")
+                    ? firstReadingEvent(in) : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return new Answer(response.statusCode(), headers, body);
+        }
+    }
+
+    /** The {@code data:} of a stream's first {@code reading} event; the stream itself never ends. */
+    private static String firstReadingEvent(InputStream in) throws Exception {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+                String event = "";
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    if (line.startsWith("event: ")) {
+                        event = line.substring(7);
+                    } else if (line.startsWith("data: ") && event.equals("reading")) {
+                        return line.substring(6);
+                    } else if (line.isEmpty()) {
+                        event = "";
+                    }
+                }
+                return "";
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).get(10, TimeUnit.SECONDS);
+    }
+
+    /** A WebSocket upgrade by hand (HTTP clients will not send these headers): the answer's head, and its body. */
+    private Answer upgrade(Request request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", hub.hub.port())) {
+            socket.setSoTimeout(10_000);
+            StringBuilder head = new StringBuilder("GET " + request.target() + " HTTP/1.1\r\n")
+                    .append("Host: 127.0.0.1:").append(hub.hub.port()).append("\r\n")
+                    .append("Upgrade: websocket\r\nConnection: Upgrade\r\n")
+                    .append("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n");
+            request.headers().forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+            OutputStream out = socket.getOutputStream();
+            out.write(head.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String status = line(in);
+            Map<String, String> headers = new HashMap<>();
+            for (String line = line(in); !line.isEmpty(); line = line(in)) {
+                int colon = line.indexOf(':');
+                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+            }
+            int code = Integer.parseInt(status.split(" ")[1]);
+            String body = "";
+            if (code != 101 && headers.containsKey("content-length")) {
+                body = new String(in.readNBytes(Integer.parseInt(headers.get("content-length"))),
+                        StandardCharsets.UTF_8);
+            }
+            return new Answer(code, headers, body);
+        }
+    }
+
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0) {
+                throw new IOException("the hub closed the connection in the answer's head");
+            }
+            if (b != '\r') {
+                bytes.write(b);
+            }
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /** What is wrong with an answer: its status, a documented header it lacks, or a body its schema refuses. */
+    private List<String> check(OpenApiDocument.Operation operation, OpenApiDocument.Run run, Answer answer) {
+        List<String> wrong = new ArrayList<>();
+        if (answer.status() != run.status()) {
+            wrong.add("status " + answer.status() + ", not " + run.status() + ", with " + answer.body());
+            return wrong;
+        }
+        String status = String.valueOf(answer.status());
+        JsonNode raw = operation.node().path("responses").path(status);
+        String pointer = raw.has("$ref") ? raw.get("$ref").asText().substring(1)
+                : operation.pointer() + "/responses/" + status;
+        JsonNode response = document.resolve(raw);
+        response.path("headers").fieldNames().forEachRemaining(header -> {
+            if (!answer.headers().containsKey(header.toLowerCase(Locale.ROOT))) {
+                wrong.add("no " + header + " header");
+            }
+        });
+        JsonNode content = response.path("content");
+        if (content.isEmpty()) {
+            if (!answer.body().isEmpty()) {
+                wrong.add("a body where none is documented: " + answer.body());
+            }
+            return wrong;
+        }
+        String media = answer.contentType().split(";")[0].trim();
+        JsonNode documented = content.get(media);
+        if (documented == null) {
+            wrong.add("Content-Type " + answer.contentType() + " is not documented");
+            return wrong;
+        }
+        String schema = pointer + "/content/" + OpenApiDocument.escape(media) + "/schema";
+        switch (media) {
+            case "application/json" -> wrong.addAll(validate(schema, answer.body()));
+            case "text/event-stream" -> wrong.addAll(validate(documented.path("x-event-data").asText().substring(1),
+                    answer.body()));
+            case "application/x-ndjson" -> answer.body().lines().forEach(line ->
+                    wrong.addAll(validate(documented.path("x-line").asText().substring(1), line)));
+            default -> {
+                if (answer.body().isBlank()) {
+                    wrong.add("an empty " + media + " body");
+                }
+            }
+        }
+        return wrong;
+    }
+
+    /** Validates JSON against the schema at this pointer of the document; its references resolve in the document. */
+    private static List<String> validate(String pointer, String json) {
+        if (json.isBlank()) {
+            return List.of("no body to validate against " + pointer);
+        }
+        String schema;
+        try {
+            schema = JSON.writeValueAsString(document.root.at(pointer))
+                    .replace("\"$ref\":\"#/", "\"$ref\":\"" + DOCUMENT_IRI + "#/");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return schemas.getSchema(schema, InputFormat.JSON).validate(json, InputFormat.JSON).stream()
+                .map(error -> error.toString() + " in " + json).toList();
+    }
+
+    /** A copy of an example value with its placeholders filled in; a whole-value placeholder keeps its JSON type. */
+    private JsonNode fill(JsonNode node) {
+        if (node.isTextual()) {
+            Matcher whole = PLACEHOLDER.matcher(node.asText());
+            if (whole.matches()) {
+                return value(whole);
+            }
+            Matcher part = PLACEHOLDER.matcher(node.asText());
+            StringBuilder filled = new StringBuilder();
+            while (part.find()) {
+                part.appendReplacement(filled, Matcher.quoteReplacement(value(part).asText()));
+            }
+            part.appendTail(filled);
+            return TextNode.valueOf(filled.toString());
+        }
+        if (node.isObject()) {
+            ObjectNode copy = JsonNodeFactory.instance.objectNode();
+            node.fields().forEachRemaining(field -> copy.set(field.getKey(), fill(field.getValue())));
+            return copy;
+        }
+        if (node.isArray()) {
+            ArrayNode copy = JsonNodeFactory.instance.arrayNode();
+            node.forEach(item -> copy.add(fill(item)));
+            return copy;
+        }
+        return node;
+    }
+
+    private JsonNode value(Matcher placeholder) {
+        JsonNode value = values.get(placeholder.group(1));
+        if (value == null) {
+            throw new AssertionError("no earlier answer kept a value for <" + placeholder.group(1) + ">");
+        }
+        return placeholder.group(2) == null ? value : LongNode.valueOf(value.asLong()
+                + Long.parseLong(placeholder.group(2)));
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            return JsonNodeFactory.instance.missingNode();
+        }
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}
