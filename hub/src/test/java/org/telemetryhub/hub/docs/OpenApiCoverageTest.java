@@ -148,8 +148,14 @@ class OpenApiCoverageTest {
         assertEquals(3, loaded.size(), "the stylesheet, Swagger UI and the page's own script: " + loaded);
     }
 
+    /** Every {@code $ref} leads somewhere; and no key holds a space, as a comma inside a YAML flow mapping makes one. */
     private static void collectRefs(JsonNode node, List<String> problems) {
         if (node.isObject()) {
+            node.fieldNames().forEachRemaining(name -> {
+                if (name.contains(" ")) {
+                    problems.add("a key with a space, \"" + name + "\": quote the value before it");
+                }
+            });
             JsonNode ref = node.get("$ref");
             if (ref != null && (!ref.asText().startsWith("#/") || document.root.at(ref.asText().substring(1))
                     .isMissingNode())) {
