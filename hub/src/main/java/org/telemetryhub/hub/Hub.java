@@ -4,6 +4,7 @@ import java.net.http.HttpClient;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -317,13 +318,13 @@ public final class Hub implements AutoCloseable {
     }
 
     /** Every {@code METHOD /pattern} the hub's router serves, in the order they were added. */
-    public java.util.List<Router.Pattern> routes() {
+    public List<Router.Pattern> routes() {
         return router.routes();
     }
 
     /** The paths the hub upgrades to WebSockets, besides its router's routes. */
-    public static java.util.List<String> socketPaths() {
-        return java.util.List.of(DeviceEndpoint.PATH, DashboardEndpoint.PATH);
+    public static List<String> socketPaths() {
+        return List.of(DeviceEndpoint.PATH, DashboardEndpoint.PATH);
     }
 
     public ReadingStore readings() {

@@ -13,18 +13,17 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.networknt.schema.InputFormat;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
-import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
+
+
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.net.URI;
+
+
+
+
+
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,13 +35,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+
+
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.telemetryhub.hub.docs.ExampleClient.Answer;
+import org.telemetryhub.hub.docs.ExampleClient.Request;
 import org.telemetryhub.hub.support.TestHub;
 
 /**
@@ -63,23 +64,16 @@ class OpenApiExamplesTest {
 
     static TestHub hub;
     static final OpenApiDocument document = new OpenApiDocument();
-    static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static SchemaRegistry schemas;
+    static ExampleClient client;
 
     /** What the examples' placeholders stand for: the hub's settings and clock, and what answers handed out. */
     final Map<String, JsonNode> values = new HashMap<>();
 
-    record Request(String method, String target, Map<String, String> headers, String body) {}
-
-    record Answer(int status, Map<String, String> headers, String body) {
-        String contentType() {
-            return headers.getOrDefault("content-type", "");
-        }
-    }
-
     @BeforeAll
     static void start() throws IOException {
         hub = TestHub.start(SETTINGS);
+        client = new ExampleClient(hub);
         String text = JSON.writeValueAsString(document.root);
         schemas = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
                 builder -> builder.schemas(Map.of(DOCUMENT_IRI, text)));
@@ -138,7 +132,7 @@ class OpenApiExamplesTest {
         for (OpenApiDocument.Run run : document.runs()) {
             OpenApiDocument.Operation operation = document.operations.get(run.operation());
             Request request = request(operation, run);
-            Answer answer = run.until() == null ? send(operation, run, request) : sendUntil(operation, run, request);
+            Answer answer = run.until() == null ? client.send(operation, request) : sendUntil(operation, run, request);
             List<String> wrong = check(operation, run, answer);
             if (!wrong.isEmpty()) {
                 problems.add(run.name() + " (" + request.method() + " " + request.target() + "): " + wrong);
@@ -213,94 +207,10 @@ class OpenApiExamplesTest {
     private Answer sendUntil(OpenApiDocument.Operation operation, OpenApiDocument.Run run, Request request) {
         Answer[] last = new Answer[1];
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            last[0] = send(operation, run, request);
+            last[0] = client.send(operation, request);
             return last[0].status() == run.status() && !parse(last[0].body()).at(run.until()).isMissingNode();
         });
         return last[0];
-    }
-
-    private Answer send(OpenApiDocument.Operation operation, OpenApiDocument.Run run, Request request)
-            throws Exception {
-        if (operation.path().startsWith("/ws/")) {
-            return upgrade(request);
-        }
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(hub.url() + request.target()))
-                .timeout(Duration.ofSeconds(30))
-                .method(request.method(), request.body() == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(request.body()));
-        request.headers().forEach(builder::header);
-        HttpResponse<InputStream> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
-        Map<String, String> headers = new HashMap<>();
-        response.headers().map().forEach((name, list) -> headers.put(name.toLowerCase(Locale.ROOT), list.get(0)));
-        try (InputStream in = response.body()) {
-            String body = headers.getOrDefault("content-type", "").startsWith("text/event-stream")
-                    ? firstReadingEvent(in) : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return new Answer(response.statusCode(), headers, body);
-        }
-    }
-
-    /** The {@code data:} of a stream's first {@code reading} event; the stream itself never ends. */
-    private static String firstReadingEvent(InputStream in) throws Exception {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-                String event = "";
-                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                    if (line.startsWith("event: ")) {
-                        event = line.substring(7);
-                    } else if (line.startsWith("data: ") && event.equals("reading")) {
-                        return line.substring(6);
-                    } else if (line.isEmpty()) {
-                        event = "";
-                    }
-                }
-                return "";
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }).get(10, TimeUnit.SECONDS);
-    }
-
-    /** A WebSocket upgrade by hand (HTTP clients will not send these headers): the answer's head, and its body. */
-    private Answer upgrade(Request request) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", hub.hub.port())) {
-            socket.setSoTimeout(10_000);
-            StringBuilder head = new StringBuilder("GET " + request.target() + " HTTP/1.1\r\n")
-                    .append("Host: 127.0.0.1:").append(hub.hub.port()).append("\r\n")
-                    .append("Upgrade: websocket\r\nConnection: Upgrade\r\n")
-                    .append("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n");
-            request.headers().forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-            OutputStream out = socket.getOutputStream();
-            out.write(head.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            String status = line(in);
-            Map<String, String> headers = new HashMap<>();
-            for (String line = line(in); !line.isEmpty(); line = line(in)) {
-                int colon = line.indexOf(':');
-                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
-            }
-            int code = Integer.parseInt(status.split(" ")[1]);
-            String body = "";
-            if (code != 101 && headers.containsKey("content-length")) {
-                body = new String(in.readNBytes(Integer.parseInt(headers.get("content-length"))),
-                        StandardCharsets.UTF_8);
-            }
-            return new Answer(code, headers, body);
-        }
-    }
-
-    private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        for (int b = in.read(); b != '\n'; b = in.read()) {
-            if (b < 0) {
-                throw new IOException("the hub closed the connection in the answer's head");
-            }
-            if (b != '\r') {
-                bytes.write(b);
-            }
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
     }
 
     /** What is wrong with an answer: its status, a documented header it lacks, or a body its schema refuses. */
