@@ -19,7 +19,7 @@ public final class ApiDocsRoutes {
 
     /** The document on the classpath, in YAML. */
     public static final String DOCUMENT = "openapi.yaml";
-    private static final String PAGE = "apidocs/page.html";
+    private static final String PAGE = "openapi-page.html";
 
     private final byte[] document;
     private final byte[] page;
