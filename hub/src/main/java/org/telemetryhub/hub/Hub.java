@@ -4,6 +4,7 @@ import java.net.http.HttpClient;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,6 +42,7 @@ import org.telemetryhub.hub.core.CommandStore;
 import org.telemetryhub.hub.core.ReadingStore;
 import org.telemetryhub.hub.core.TicketStore;
 import org.telemetryhub.hub.http.AlertRoutes;
+import org.telemetryhub.hub.http.ApiDocsRoutes;
 import org.telemetryhub.hub.http.AuthRoutes;
 import org.telemetryhub.hub.http.CommandRoutes;
 import org.telemetryhub.hub.http.DeviceAccess;
@@ -123,6 +125,7 @@ public final class Hub implements AutoCloseable {
     private final ExecutorService commandWork;
     private final Alerts alerts;
     private final WebhookSender webhooks;
+    private final Router router;
 
     private Hub(HubConfig config, Clock clock) throws Exception {
         this.config = config;
@@ -243,7 +246,9 @@ public final class Hub implements AutoCloseable {
             new MqttBrokerRoutes(tickets, devices::find, config.mqtt()).register(router);
         }
         new OpsRoutes(database::isReady, disk::low, mqtt::state, metrics).register(router);
+        new ApiDocsRoutes().register(router);
         router.setHandler(dashboard());
+        this.router = router;
 
         DashboardEndpoint dashboardEndpoint = new DashboardEndpoint(gate, rooms, liveSessions,
                 config.dashboards().framesPerSecond(), clock);
@@ -316,6 +321,16 @@ public final class Hub implements AutoCloseable {
     /** The embedded MQTT broker's port, when the hub runs one. */
     public OptionalInt mqttPort() {
         return mqtt.port();
+    }
+
+    /** Every {@code METHOD /pattern} the hub's router serves, in the order they were added. */
+    public List<Router.Pattern> routes() {
+        return router.routes();
+    }
+
+    /** The paths the hub upgrades to WebSockets, besides its router's routes. */
+    public static List<String> socketPaths() {
+        return List.of(DeviceEndpoint.PATH, DashboardEndpoint.PATH);
     }
 
     public ReadingStore readings() {
@@ -445,12 +460,14 @@ public final class Hub implements AutoCloseable {
     }
 
     /**
-     * The web dashboard at {@code /} and the webjars it uses (uPlot) at {@code /webjars/}: both come from the
-     * classpath, so every asset is built by Maven and served by the hub itself, never by a CDN.
+     * The web dashboard at {@code /}, the webjars it and the API docs use (uPlot, Swagger UI) at {@code /webjars/}
+     * and the API docs page's own script at {@code /apidocs/}: all come from the classpath, so every asset is built
+     * by Maven and served by the hub itself, never by a CDN.
      */
     private static Handler dashboard() {
         return new StaticFiles()
                 .add("META-INF/resources/webjars", "/webjars/", "public, max-age=31536000, immutable")
+                .add("apidocs", "/apidocs/", "no-cache")
                 .add("static", "/", "no-cache");
     }
 }

@@ -26,6 +26,9 @@ public final class Router extends Handler.Wrapper {
         void handle(Exchange exchange) throws Exception;
     }
 
+    /** A route as registered: its method and its path pattern, such as {@code GET /api/devices/{id}}. */
+    public record Pattern(String method, String path) {}
+
     private record Entry(String method, String pattern, String[] segments, Route route) {}
 
     private final List<Entry> entries = new ArrayList<>();
@@ -38,6 +41,11 @@ public final class Router extends Handler.Wrapper {
     public Router add(String method, String pattern, Route route) {
         entries.add(new Entry(method, pattern, pattern.substring(1).split("/"), route));
         return this;
+    }
+
+    /** Every route, in the order they were added (the first match wins). */
+    public List<Pattern> routes() {
+        return entries.stream().map(entry -> new Pattern(entry.method(), entry.pattern())).toList();
     }
 
     @Override
