@@ -2,7 +2,6 @@ package org.telemetryhub.hub.alerts;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -15,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.telemetryhub.hub.support.Api;
 import org.telemetryhub.hub.support.DashboardClient;
 import org.telemetryhub.hub.support.DeviceClient;
-import org.telemetryhub.hub.support.PostgresSchema;
 import org.telemetryhub.hub.support.TestHub;
+import org.telemetryhub.hub.support.TwoNodes;
 import org.telemetryhub.hub.support.WebhookReceiver;
 import org.telemetryhub.protocol.Reading;
 import org.telemetryhub.protocol.Wire;
@@ -28,29 +27,21 @@ import org.telemetryhub.protocol.Wire;
  */
 class AlertsOnTwoNodesTest {
 
-    static PostgresSchema schema;
+    static TwoNodes nodes;
     static TestHub first;
     static TestHub second;
 
     @BeforeAll
     static void start() {
-        schema = PostgresSchema.create().orElse(null);
-        assumeTrue(schema != null, "no PostgreSQL server: set " + PostgresSchema.URL_VARIABLE);
-        Map<String, String> settings = Map.of("store.url", schema.storeUrl(), "alerts.webhooks.allowPrivate", "true");
-        first = TestHub.start(settings);
-        second = TestHub.start(settings);
+        nodes = TwoNodes.start(Map.of("alerts.webhooks.allowPrivate", "true"));
+        first = nodes.first;
+        second = nodes.second;
     }
 
     @AfterAll
     static void stop() {
-        if (second != null) {
-            second.close();
-        }
-        if (first != null) {
-            first.close();
-        }
-        if (schema != null) {
-            schema.close();
+        if (nodes != null) {
+            nodes.close();
         }
     }
 

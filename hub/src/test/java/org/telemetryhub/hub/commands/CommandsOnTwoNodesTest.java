@@ -2,7 +2,6 @@ package org.telemetryhub.hub.commands;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -15,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.telemetryhub.hub.support.Api;
 import org.telemetryhub.hub.support.DashboardClient;
 import org.telemetryhub.hub.support.DeviceClient;
-import org.telemetryhub.hub.support.PostgresSchema;
 import org.telemetryhub.hub.support.TestHub;
+import org.telemetryhub.hub.support.TwoNodes;
 
 /**
  * Commands and desired state on two hub nodes sharing one PostgreSQL store: an operator on one node reaches a device
@@ -24,29 +23,21 @@ import org.telemetryhub.hub.support.TestHub;
  */
 class CommandsOnTwoNodesTest {
 
-    static PostgresSchema schema;
+    static TwoNodes nodes;
     static TestHub first;
     static TestHub second;
 
     @BeforeAll
     static void start() {
-        schema = PostgresSchema.create().orElse(null);
-        assumeTrue(schema != null, "no PostgreSQL server: set " + PostgresSchema.URL_VARIABLE);
-        Map<String, String> settings = Map.of("store.url", schema.storeUrl());
-        first = TestHub.start(settings);
-        second = TestHub.start(settings);
+        nodes = TwoNodes.start(Map.of());
+        first = nodes.first;
+        second = nodes.second;
     }
 
     @AfterAll
     static void stop() {
-        if (second != null) {
-            second.close();
-        }
-        if (first != null) {
-            first.close();
-        }
-        if (schema != null) {
-            schema.close();
+        if (nodes != null) {
+            nodes.close();
         }
     }
 

@@ -2,7 +2,6 @@ package org.telemetryhub.hub.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,6 +26,7 @@ import org.telemetryhub.hub.support.DeviceClient;
 import org.telemetryhub.hub.support.PostgresSchema;
 import org.telemetryhub.hub.support.Readings;
 import org.telemetryhub.hub.support.TestHub;
+import org.telemetryhub.hub.support.TwoNodes;
 import org.telemetryhub.protocol.Reading;
 import org.telemetryhub.protocol.Wire;
 
@@ -41,30 +41,23 @@ import org.telemetryhub.protocol.Wire;
  */
 class TwoHubsOnOneStoreTest {
 
+    static TwoNodes nodes;
     static PostgresSchema schema;
     static TestHub first;
     static TestHub second;
 
     @BeforeAll
     static void start() {
-        schema = PostgresSchema.create().orElse(null);
-        assumeTrue(schema != null, "no PostgreSQL server: set " + PostgresSchema.URL_VARIABLE);
-        Map<String, String> settings = Map.of("store.url", schema.storeUrl(),
-                "limits.deviceReadingsPerSecond", "100000", "limits.deviceBurst", "100000");
-        first = TestHub.start(settings);
-        second = TestHub.start(settings);
+        nodes = TwoNodes.start(Map.of("limits.deviceReadingsPerSecond", "100000", "limits.deviceBurst", "100000"));
+        schema = nodes.schema;
+        first = nodes.first;
+        second = nodes.second;
     }
 
     @AfterAll
     static void stop() {
-        if (second != null) {
-            second.close();
-        }
-        if (first != null) {
-            first.close();
-        }
-        if (schema != null) {
-            schema.close();
+        if (nodes != null) {
+            nodes.close();
         }
     }
 
