@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -155,20 +156,22 @@ public final class CommandDelivery {
                 return;
             }
             if (link.deliversOnOffer()) {
-                taken(fresh);
+                taken(fresh).join(); // recorded before the answer leaves, so the answer never overtakes the record
             }
-            if (link.offer(fresh, () -> executor.execute(() -> taken(fresh)))) {
+            if (link.offer(fresh, () -> taken(fresh))) {
                 fresh.forEach(command -> given.add(command.commandId()));
             }
         }
 
-        private void taken(List<Command> delivered) {
-            try {
-                delivered.stream().filter(c -> c.status() == Command.Status.QUEUED).forEach(commands::delivered);
-            } catch (RuntimeException e) {
+        /** Marks what the device took as delivered, without waiting for the commit; a failure is logged. */
+        private CompletableFuture<Void> taken(List<Command> delivered) {
+            CompletableFuture<?>[] marks = delivered.stream().filter(c -> c.status() == Command.Status.QUEUED)
+                    .map(commands::delivered).toArray(CompletableFuture[]::new);
+            return CompletableFuture.allOf(marks).exceptionally(failure -> {
                 log.warn("event=command_delivered_not_recorded device={} error={}", link.device().id(),
-                        e.toString());
-            }
+                        failure.toString());
+                return null;
+            });
         }
     }
 }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,9 +123,13 @@ public final class Commands {
                 .orElseGet(() -> unknown(device, commandId));
     }
 
-    /** Marks a command the device's connection has taken as delivered (it may have been answered meanwhile). */
-    public void delivered(Command command) {
-        store.delivered(command.commandId(), clock.millis()).ifPresent(changes::changed);
+    /**
+     * Marks a command the device's connection has taken as delivered (it may have been answered meanwhile); the
+     * answer completes once the mark is committed, or failed.
+     */
+    public CompletableFuture<Void> delivered(Command command) {
+        return store.delivered(command.commandId(), clock.millis())
+                .thenAccept(moved -> moved.ifPresent(changes::changed));
     }
 
     /**

@@ -3,6 +3,7 @@ package org.telemetryhub.hub.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Where commands live, shared by every hub node of one store. Each transition is one conditional update, so two
@@ -25,8 +26,11 @@ public interface CommandStore {
     /** The device's first unfinished, unexpired commands in creation order: the ones it may hold at once. */
     List<Command> window(long deviceKey, long now, int limit);
 
-    /** {@code queued → delivered}; empty when the command had moved on meanwhile. */
-    Optional<Command> delivered(String commandId, long now);
+    /**
+     * {@code queued → delivered}, without waiting for the commit (a delivery mark may lag its delivery; a result
+     * fills it in); completes with the command, or empty when it had moved on meanwhile.
+     */
+    CompletableFuture<Optional<Command>> delivered(String commandId, long now);
 
     /**
      * Records the device's result: {@code succeeded} or {@code failed}, once, while the command is unfinished and

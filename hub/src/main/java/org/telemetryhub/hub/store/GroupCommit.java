@@ -38,20 +38,30 @@ final class GroupCommit implements AutoCloseable {
 
     /** Runs {@code work} in a transaction shared with others; returns once that transaction is committed. */
     <T> T run(String what, Jdbc.Work<T> work) {
-        if (closed) {
-            throw new StoreException(what, new SQLException("the store is closed"));
-        }
-        Piece<T> piece = new Piece<>(what, work);
-        start();
-        queue.add(piece);
         try {
-            return piece.done.join();
+            return submit(what, work).join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof StoreException stored) {
                 throw stored;
             }
             throw new StoreException(what, e.getCause() instanceof Exception cause ? cause : e);
         }
+    }
+
+    /**
+     * Queues {@code work} for a transaction shared with others; the answer completes once that transaction is
+     * committed (with a {@link StoreException} when the work failed), on the committing thread, so what follows it
+     * must be quick.
+     */
+    <T> CompletableFuture<T> submit(String what, Jdbc.Work<T> work) {
+        Piece<T> piece = new Piece<>(what, work);
+        if (closed) {
+            piece.done.completeExceptionally(new StoreException(what, new SQLException("the store is closed")));
+            return piece.done;
+        }
+        start();
+        queue.add(piece);
+        return piece.done;
     }
 
     private synchronized void start() {

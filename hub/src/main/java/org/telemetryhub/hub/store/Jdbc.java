@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.telemetryhub.hub.core.StoreException;
 import org.telemetryhub.protocol.Wire;
 
@@ -104,6 +105,11 @@ final class Jdbc {
      */
     <T> T grouped(String what, Work<T> work) {
         return database.group().run(what, work);
+    }
+
+    /** As {@link #grouped}, without waiting: the answer completes once the work is committed. */
+    <T> CompletableFuture<T> groupedLater(String what, Work<T> work) {
+        return database.group().submit(what, work);
     }
 
     /** Locks a device's row for the rest of the transaction: its writers, on any node, take turns. */

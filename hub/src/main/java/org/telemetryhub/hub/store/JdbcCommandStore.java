@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.telemetryhub.hub.core.Command;
 import org.telemetryhub.hub.core.CommandStore;
 import org.telemetryhub.hub.core.DeviceRef;
@@ -96,8 +97,8 @@ public final class JdbcCommandStore implements CommandStore {
     }
 
     @Override
-    public Optional<Command> delivered(String commandId, long now) {
-        return moved("mark command delivered", commandId, SQL_DELIVERED, now, commandId);
+    public CompletableFuture<Optional<Command>> delivered(String commandId, long now) {
+        return jdbc.groupedLater("mark command delivered", move(commandId, SQL_DELIVERED, now, commandId));
     }
 
     @Override
@@ -125,14 +126,18 @@ public final class JdbcCommandStore implements CommandStore {
 
     /** Runs one conditional update; the command as it then is when it moved, empty when it had moved on. */
     private Optional<Command> moved(String what, String commandId, String sql, Object... parameters) {
-        return jdbc.grouped(what, connection -> {
+        return jdbc.grouped(what, move(commandId, sql, parameters));
+    }
+
+    private static Jdbc.Work<Optional<Command>> move(String commandId, String sql, Object... parameters) {
+        return connection -> {
             try (PreparedStatement update = Jdbc.prepare(connection, sql, parameters)) {
                 if (update.executeUpdate() != 1) {
                     return Optional.empty();
                 }
             }
             return Jdbc.one(connection, SQL_FIND, JdbcCommandStore::command, commandId);
-        });
+        };
     }
 
     private static Command command(ResultSet rs) throws SQLException {
