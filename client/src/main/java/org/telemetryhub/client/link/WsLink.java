@@ -1,4 +1,4 @@
-package org.telemetryhub.simulator.transport;
+package org.telemetryhub.client.link;
 
 import java.io.IOException;
 import java.net.http.WebSocket;
@@ -140,7 +140,7 @@ final class WsLink implements Link, WebSocket.Listener {
                 // sent in place of the ack of the oldest frame waiting for its commit
                 inFlight.refused(List.of(), error.error(), retryAfterMs);
             } else {
-                // bad_message or batch_too_large: a frame this simulator should never send
+                // bad_message or batch_too_large: a frame a well-behaved device never sends
                 cut("the hub answered " + error.error() + ": " + error.message());
             }
         }

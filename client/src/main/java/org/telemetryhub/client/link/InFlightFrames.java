@@ -1,4 +1,4 @@
-package org.telemetryhub.simulator.transport;
+package org.telemetryhub.client.link;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import org.telemetryhub.simulator.transport.FrameVerdict.Rejection;
+import org.telemetryhub.client.link.FrameVerdict.Rejection;
 
 /**
  * The frames sent on one link that wait for the hub's answer. An MQTT PUBACK answers its very frame. The device
@@ -17,7 +17,7 @@ import org.telemetryhub.simulator.transport.FrameVerdict.Rejection;
  * not rejected; a frame whose every reading is rejected gets no ack. So each answer belongs to the oldest frame it
  * fits, even when a frame was sent twice or holds seqs out of order.
  */
-public final class InFlightFrames {
+final class InFlightFrames {
 
     private static final class Pending {
         final Frame frame;

@@ -1,4 +1,4 @@
-package org.telemetryhub.simulator.transport;
+package org.telemetryhub.client.link;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -102,7 +102,7 @@ final class HttpLink implements Link {
             }
             return new FrameVerdict.Refused(error.isEmpty() ? "http_" + status : error, retryAfterMs);
         }
-        // 401: the ticket expired or was used up; anything else is a frame this simulator should never send
+        // 401: the ticket expired or was used up; anything else is a frame a well-behaved device never sends
         String why = "the hub answered HTTP " + status + (error.isEmpty() ? "" : " " + error);
         end(why);
         return new FrameVerdict.Lost(why);

@@ -1,4 +1,4 @@
-package org.telemetryhub.simulator.transport;
+package org.telemetryhub.client.link;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
@@ -6,8 +6,8 @@ import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.telemetryhub.simulator.SimulatorException;
-import org.telemetryhub.simulator.client.HubApi;
+import org.telemetryhub.client.HubException;
+import org.telemetryhub.client.Ticket;
 
 /**
  * Devices over MQTT 5: one session per ticket (client id = username = device id, the ticket as password, clean start,
@@ -17,7 +17,8 @@ import org.telemetryhub.simulator.client.HubApi;
  */
 public final class MqttTransport implements Transport {
 
-    static final int DEFAULT_PORT = 1883;
+    /** The port the hub's MQTT listener uses unless configured otherwise. */
+    public static final int DEFAULT_PORT = 1883;
 
     private final String host;
     private final int port;
@@ -29,22 +30,9 @@ public final class MqttTransport implements Transport {
         this.tls = tls;
     }
 
-    /** The transport for {@code --mqtt HOST:PORT}, or, when that is null or empty, the hub's host and port 1883. */
-    public static MqttTransport of(String address, URI hub) {
-        boolean tls = hub.getScheme().equalsIgnoreCase("https");
-        if (address == null || address.isBlank()) {
-            return new MqttTransport(hub.getHost(), DEFAULT_PORT, tls);
-        }
-        int colon = address.lastIndexOf(':');
-        try {
-            int port = Integer.parseInt(address.substring(colon + 1));
-            if (colon > 0 && port > 0 && port < 65536) {
-                return new MqttTransport(address.substring(0, colon), port, tls);
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new SimulatorException("--mqtt must be HOST:PORT such as 127.0.0.1:1883, but was '" + address + "'");
+    /** The transport for the hub at {@code hub}: its host, port 1883, TLS when the hub's URL is https. */
+    public static MqttTransport forHub(URI hub) {
+        return new MqttTransport(hub.getHost(), DEFAULT_PORT, hub.getScheme().equalsIgnoreCase("https"));
     }
 
     @Override
@@ -53,7 +41,7 @@ public final class MqttTransport implements Transport {
     }
 
     @Override
-    public CompletableFuture<Link> open(String deviceId, HubApi.Ticket ticket, LinkListener listener) {
+    public CompletableFuture<Link> open(String deviceId, Ticket ticket, LinkListener listener) {
         Mqtt5ClientBuilder builder = MqttClient.builder().useMqttVersion5().serverHost(host).serverPort(port)
                 .transportConfig().mqttConnectTimeout(10, TimeUnit.SECONDS).applyTransportConfig();
         if (tls) {
@@ -63,12 +51,12 @@ public final class MqttTransport implements Transport {
                 cause -> refused(deviceId, cause));
     }
 
-    private SimulatorException refused(String deviceId, Throwable cause) {
+    private HubException refused(String deviceId, Throwable cause) {
         if (cause instanceof Mqtt5ConnAckException refused) {
-            return new SimulatorException("the hub refused the MQTT session of device " + deviceId + " with "
+            return new HubException("the hub refused the MQTT session of device " + deviceId + " with "
                     + refused.getMqttMessage().getReasonCode());
         }
-        return new SimulatorException("connecting device " + deviceId + " to mqtt://" + host + ":" + port
+        return new HubException("connecting device " + deviceId + " to mqtt://" + host + ":" + port
                 + " failed: " + OpenFailure.describe(cause));
     }
 

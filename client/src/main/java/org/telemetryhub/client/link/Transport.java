@@ -1,7 +1,7 @@
-package org.telemetryhub.simulator.transport;
+package org.telemetryhub.client.link;
 
 import java.util.concurrent.CompletableFuture;
-import org.telemetryhub.simulator.client.HubApi;
+import org.telemetryhub.client.Ticket;
 
 /**
  * One way devices reach the hub. A transport turns a fresh ticket into a {@link Link} and the hub's answers into
@@ -17,7 +17,7 @@ public interface Transport extends AutoCloseable {
      * Opens a link for the device with a ticket it has just been given. Fails when the hub refuses or cannot be
      * reached; the device then retries with a new ticket after a backoff.
      */
-    CompletableFuture<Link> open(String deviceId, HubApi.Ticket ticket, LinkListener listener);
+    CompletableFuture<Link> open(String deviceId, Ticket ticket, LinkListener listener);
 
     /** The most readings one frame may carry on this transport, whatever {@code --batch} asks. */
     default int maxBatch() {

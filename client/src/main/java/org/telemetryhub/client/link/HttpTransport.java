@@ -1,9 +1,9 @@
-package org.telemetryhub.simulator.transport;
+package org.telemetryhub.client.link;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.util.concurrent.CompletableFuture;
-import org.telemetryhub.simulator.client.HubApi;
+import org.telemetryhub.client.Ticket;
 
 /**
  * Devices that post their frames to {@code POST /api/devices/{id}/readings} with a ticket as bearer. A ticket used
@@ -25,7 +25,7 @@ public final class HttpTransport implements Transport {
     }
 
     @Override
-    public CompletableFuture<Link> open(String deviceId, HubApi.Ticket ticket, LinkListener listener) {
+    public CompletableFuture<Link> open(String deviceId, Ticket ticket, LinkListener listener) {
         return CompletableFuture.completedFuture(new HttpLink(http, base.resolve("/api/devices/" + deviceId
                 + "/readings"), ticket.ticket(), listener));
     }

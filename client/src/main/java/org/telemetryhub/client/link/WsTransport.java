@@ -1,12 +1,12 @@
-package org.telemetryhub.simulator.transport;
+package org.telemetryhub.client.link;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import org.telemetryhub.simulator.SimulatorException;
-import org.telemetryhub.simulator.client.HubApi;
+import org.telemetryhub.client.HubException;
+import org.telemetryhub.client.Ticket;
 
 /** Devices on {@code /ws/device}: one WebSocket per ticket, the ticket as a bearer header, sub-protocol hub.v1. */
 public final class WsTransport implements Transport {
@@ -27,7 +27,7 @@ public final class WsTransport implements Transport {
     }
 
     @Override
-    public CompletableFuture<Link> open(String deviceId, HubApi.Ticket ticket, LinkListener listener) {
+    public CompletableFuture<Link> open(String deviceId, Ticket ticket, LinkListener listener) {
         WsLink link = new WsLink(listener);
         CompletableFuture<WsLink> opening = http.newWebSocketBuilder()
                 .header("Authorization", "Bearer " + ticket.ticket())
@@ -38,14 +38,14 @@ public final class WsTransport implements Transport {
         return OpenFailure.explained(opening, cause -> refused(deviceId, cause));
     }
 
-    private SimulatorException refused(String deviceId, Throwable cause) {
+    private HubException refused(String deviceId, Throwable cause) {
         if (cause instanceof WebSocketHandshakeException handshake) {
             Object body = handshake.getResponse().body();
-            return new SimulatorException("the hub refused the WebSocket of device " + deviceId + " with HTTP "
+            return new HubException("the hub refused the WebSocket of device " + deviceId + " with HTTP "
                     + handshake.getResponse().statusCode()
                     + (body instanceof String s && !s.isBlank() ? ": " + s.strip() : ""));
         }
-        return new SimulatorException("connecting device " + deviceId + " to " + socket + " failed: "
+        return new HubException("connecting device " + deviceId + " to " + socket + " failed: "
                 + OpenFailure.describe(cause));
     }
 

@@ -1,4 +1,4 @@
-package org.telemetryhub.simulator.transport;
+package org.telemetryhub.client.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
-import org.telemetryhub.simulator.transport.FrameVerdict.Rejection;
+import org.telemetryhub.client.link.FrameVerdict.Rejection;
 
 class InFlightFramesTest {
 

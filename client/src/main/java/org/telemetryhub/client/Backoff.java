@@ -1,4 +1,4 @@
-package org.telemetryhub.simulator.device;
+package org.telemetryhub.client;
 
 import java.util.Random;
 

@@ -1,4 +1,4 @@
-package org.telemetryhub.simulator.device;
+package org.telemetryhub.client;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

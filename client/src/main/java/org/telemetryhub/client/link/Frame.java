@@ -1,6 +1,8 @@
-package org.telemetryhub.simulator.transport;
+package org.telemetryhub.client.link;
 
 import java.util.List;
+import org.telemetryhub.protocol.Reading;
+import org.telemetryhub.protocol.Wire;
 
 /**
  * One frame as it goes on the wire: the seqs of its readings, in the order they appear, and its JSON text (a
@@ -13,6 +15,12 @@ public record Frame(List<Long> seqs, String json) {
         if (seqs.isEmpty()) {
             throw new IllegalArgumentException("frame.seqs must not be empty");
         }
+    }
+
+    /** The frame for these readings, in this order: a {@code reading} frame for one, a {@code batch} for more. */
+    public static Frame ofReadings(List<Reading> readings) {
+        List<Long> seqs = readings.stream().map(Reading::seq).toList();
+        return new Frame(seqs, readings.size() == 1 ? Wire.readingFrame(readings.get(0)) : Wire.batchFrame(readings));
     }
 
     /** The frame for readings already encoded as JSON objects (without {@code type}), in this order. */

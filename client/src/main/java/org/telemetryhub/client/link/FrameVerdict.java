@@ -1,4 +1,4 @@
-package org.telemetryhub.simulator.transport;
+package org.telemetryhub.client.link;
 
 import java.util.List;
 

@@ -1,0 +1,17 @@
+package org.telemetryhub.client;
+
+/**
+ * A failure a device (or a tool) can act on: the hub could not be reached, refused a call or a link, or answered
+ * something that is no hub answer. The message says what was attempted and what came back; it never holds a secret,
+ * a ticket or a token.
+ */
+public class HubException extends RuntimeException {
+
+    public HubException(String message) {
+        super(message);
+    }
+
+    public HubException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
