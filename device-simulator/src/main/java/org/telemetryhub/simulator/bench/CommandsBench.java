@@ -1,5 +1,7 @@
 package org.telemetryhub.simulator.bench;
 
+import org.telemetryhub.client.HubException;
+import org.telemetryhub.client.link.WsTransport;
 import static org.telemetryhub.simulator.bench.BenchFigures.line;
 import static org.telemetryhub.simulator.bench.BenchFigures.ms;
 import static org.telemetryhub.simulator.bench.BenchFigures.round;
@@ -132,6 +134,7 @@ public final class CommandsBench implements Callable<Integer> {
             throws InterruptedException {
         FreshDeviceIds ids = FreshDeviceIds.forRun("cmd");
         URI socket = api.deviceSocket();
+        WsTransport transport = new WsTransport(http, socket);
         List<Future<CommandDevice>> pending = new ArrayList<>();
         for (int i = 1; i <= devices; i++) {
             String id = ids.id(i);
@@ -139,9 +142,10 @@ public final class CommandsBench implements Callable<Integer> {
                 String secret = api.provision(id, namespace, 60_000);
                 CommandDevice device = new CommandDevice(id, this::roundTrip);
                 try {
-                    device.connect(http, socket, api.ticket(id, secret).ticket()).get(20, TimeUnit.SECONDS);
+                    device.connect(transport, api.ticket(id, secret)).get(20, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
-                    throw SocketRefusals.describe(id, socket, e.getCause());
+                    throw e.getCause() instanceof HubException refused ? refused
+                            : SocketRefusals.describe(id, socket, e.getCause());
                 } catch (TimeoutException e) {
                     throw new SimulatorException("connecting device " + id + " to " + socket + " timed out");
                 }
@@ -155,7 +159,7 @@ public final class CommandsBench implements Callable<Integer> {
             }
         } catch (ExecutionException e) {
             fleet.forEach(CommandDevice::close);
-            throw e.getCause() instanceof SimulatorException s ? s
+            throw e.getCause() instanceof HubException s ? s
                     : new SimulatorException("setting up the devices failed: " + e.getCause(), e.getCause());
         }
         return fleet;

@@ -1,5 +1,7 @@
 package org.telemetryhub.simulator.bench;
 
+import org.telemetryhub.client.HubRefusedException;
+import org.telemetryhub.client.HubException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -44,10 +46,10 @@ final class SocketRefusals {
             return "upgrade: HTTP " + handshake.getResponse().statusCode()
                     + errorCode(handshake.getResponse().body());
         }
-        if (cause instanceof HubApi.Refused refused) {
+        if (cause instanceof HubRefusedException refused) {
             return "ticket: HTTP " + refused.status() + (refused.error().isEmpty() ? "" : " " + refused.error());
         }
-        if (cause instanceof SimulatorException && cause.getCause() != null) {
+        if (cause instanceof HubException && cause.getCause() != null) {
             // the API client's "not reachable" line names the device; count by what happened underneath
             return "ticket: " + network(unwrap(cause.getCause()));
         }

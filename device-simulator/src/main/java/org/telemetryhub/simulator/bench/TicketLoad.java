@@ -1,5 +1,7 @@
 package org.telemetryhub.simulator.bench;
 
+import org.telemetryhub.client.HubRefusedException;
+import org.telemetryhub.client.Ticket;
 import java.io.PrintWriter;
 import java.net.http.HttpClient;
 import java.util.List;
@@ -128,6 +130,6 @@ public final class TicketLoad implements Callable<Integer> {
     private static int status(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
-        return cause instanceof HubApi.Refused refused ? refused.status() : 0;
+        return cause instanceof HubRefusedException refused ? refused.status() : 0;
     }
 }

@@ -12,7 +12,7 @@ import org.telemetryhub.simulator.client.HubApi;
 import org.telemetryhub.simulator.device.DeviceSettings;
 import org.telemetryhub.simulator.device.SimDevice;
 import org.telemetryhub.simulator.device.TransportStats;
-import org.telemetryhub.simulator.transport.Transport;
+import org.telemetryhub.client.link.Transport;
 
 /**
  * The devices of one run: assigns each to a transport in turn, connects them a few at a time, paces their readings

@@ -15,7 +15,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.telemetryhub.protocol.Wire;
-import org.telemetryhub.simulator.device.Backoff;
+import org.telemetryhub.client.Backoff;
 
 /**
  * One operator dashboard on {@code /ws/dashboard} subscribed to a few devices from offset 0, recording every reading
