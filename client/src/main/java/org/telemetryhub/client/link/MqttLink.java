@@ -3,7 +3,6 @@ package org.telemetryhub.client.link;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
-import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAck;
@@ -75,18 +74,14 @@ final class MqttLink implements Link {
     }
 
     private void pubAck(Frame frame, Mqtt5PublishResult result, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-        if (cause == null) {
-            cause = result.getError().orElse(null);
-        }
-        Mqtt5PubAck ack = cause instanceof Mqtt5PubAckException refused ? refused.getMqttMessage()
-                : cause == null ? ((Mqtt5PublishResult.Mqtt5Qos1Result) result).getPubAck() : null;
+        PublishOutcome outcome = PublishOutcome.of(result, failure);
+        Mqtt5PubAck ack = outcome.pubAck();
         if (ack == null) {
-            end("publish failed: " + describe(cause));
+            end("publish failed: " + describe(outcome.failure()));
         } else if (!ack.getReasonCode().isError()) {
             inFlight.acked(frame);
         } else {
-            String code = ack.getReasonString().map(Object::toString).orElse(ack.getReasonCode().name());
+            String code = outcome.code();
             if (code.equals(ErrorCode.STORE_UNAVAILABLE.wire()) || code.equals(ErrorCode.RATE_LIMITED.wire())) {
                 inFlight.refused(frame, code, RETRY_AFTER_MS);
             } else {

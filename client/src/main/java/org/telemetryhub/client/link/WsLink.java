@@ -2,7 +2,6 @@ package org.telemetryhub.client.link;
 
 import java.io.IOException;
 import java.net.http.WebSocket;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -11,9 +10,8 @@ import org.telemetryhub.protocol.HubMessage;
 import org.telemetryhub.protocol.Wire;
 
 /**
- * One device WebSocket. Sends frames one after the other (the JDK allows one send outstanding at a time; later frames
- * wait in order) and turns the hub's {@code ack}, {@code rejected} and {@code error} frames into verdicts through
- * {@link InFlightFrames}; its {@code command}, {@code command_ack} and {@code state_delta} frames go to the
+ * One device WebSocket. Sends frames one after the other through a {@link TextSender} and turns the hub's
+ * {@code ack}, {@code rejected} and {@code error} frames into verdicts through {@link InFlightFrames}; its {@code command}, {@code command_ack} and {@code state_delta} frames go to the
  * listener.
  */
 final class WsLink implements Link, WebSocket.Listener {
@@ -22,10 +20,9 @@ final class WsLink implements Link, WebSocket.Listener {
 
     private final LinkListener listener;
     private final InFlightFrames inFlight = new InFlightFrames();
-    private final ArrayDeque<String> queued = new ArrayDeque<>();
-    private final StringBuilder partial = new StringBuilder();
+    private final TextSender sender = new TextSender(failure -> end("send failed: " + failure));
+    private final TextMessages texts = new TextMessages();
     private volatile WebSocket socket;
-    private boolean sending;
     private boolean ended;
 
     WsLink(LinkListener listener) {
@@ -35,13 +32,14 @@ final class WsLink implements Link, WebSocket.Listener {
     @Override
     public void onOpen(WebSocket webSocket) {
         socket = webSocket;
+        sender.open(webSocket);
         webSocket.request(1);
     }
 
     @Override
     public CompletableFuture<FrameVerdict> send(Frame frame) {
         CompletableFuture<FrameVerdict> verdict = inFlight.add(frame);
-        if (!enqueue(frame.json())) {
+        if (!sender.send(frame.json())) {
             inFlight.lostAll("the link was closed");
         }
         return verdict;
@@ -49,72 +47,12 @@ final class WsLink implements Link, WebSocket.Listener {
 
     @Override
     public void control(String frame) {
-        enqueue(frame);
-    }
-
-    /** Sends now, or after the frames before it; false when the link has ended. */
-    private boolean enqueue(String text) {
-        synchronized (this) {
-            if (ended) {
-                return false;
-            }
-            if (sending) {
-                queued.addLast(text);
-                return true;
-            }
-            sending = true;
-        }
-        transmit(text);
-        return true;
-    }
-
-    /** Sends text frames in order; a send that does not finish at once continues from its completion. */
-    private void transmit(String first) {
-        String text = first;
-        while (text != null) {
-            CompletableFuture<WebSocket> sent;
-            try {
-                sent = socket.sendText(text, true);
-            } catch (RuntimeException e) {
-                end("send failed: " + e);
-                return;
-            }
-            if (!sent.isDone()) {
-                sent.whenComplete((ws, failure) -> {
-                    if (failure != null) {
-                        end("send failed: " + failure);
-                    } else {
-                        transmit(nextQueued());
-                    }
-                });
-                return;
-            }
-            if (sent.isCompletedExceptionally()) {
-                end("send failed");
-                return;
-            }
-            text = nextQueued();
-        }
-    }
-
-    private synchronized String nextQueued() {
-        String next = ended ? null : queued.pollFirst();
-        if (next == null) {
-            sending = false;
-        }
-        return next;
+        sender.send(frame);
     }
 
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-            String text = partial.toString();
-            partial.setLength(0);
-            answer(text);
-        }
-        webSocket.request(1);
-        return null;
+        return texts.onText(webSocket, data, last, this::answer);
     }
 
     private void answer(String text) {
@@ -165,8 +103,8 @@ final class WsLink implements Link, WebSocket.Listener {
             if (ended) {
                 return;
             }
-            queued.clear();
         }
+        sender.end();
         // Answers to frames in flight may still come until the hub's close frame; then onClose ends the link.
         ws.sendClose(WebSocket.NORMAL_CLOSURE, "device reconnects")
                 .orTimeout(CLOSE_GRACE_MS, TimeUnit.MILLISECONDS)
@@ -194,8 +132,8 @@ final class WsLink implements Link, WebSocket.Listener {
                 return;
             }
             ended = true;
-            queued.clear();
         }
+        sender.end();
         inFlight.lostAll(why);
         WebSocket ws = socket;
         if (ws != null && !ws.isOutputClosed()) {

@@ -5,11 +5,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.telemetryhub.client.link.TextMessages;
+import org.telemetryhub.client.link.TextSender;
 import org.telemetryhub.protocol.HubMessage;
 import org.telemetryhub.protocol.Wire;
 
@@ -48,13 +49,12 @@ final class BenchDevice implements WebSocket.Listener {
         void done(BenchDevice device, long delayMs);
     }
     private final TreeMap<Long, Frame> inFlight = new TreeMap<>();
-    private final ArrayDeque<String> queued = new ArrayDeque<>();
+    private final TextSender sender = new TextSender(this::sendFailed);
+    private final TextMessages texts = new TextMessages();
     private long nextSeq;
-    private boolean sending;
     private boolean closed;
     private volatile boolean closing;
     private volatile WebSocket socket;
-    private StringBuilder partial;
 
     BenchDevice(String id, long firstSeq, int batch, int maxInFlight, BenchStats stats,
                 FrameDone onFrameDone) {
@@ -94,7 +94,6 @@ final class BenchDevice implements WebSocket.Listener {
      * socket is closed or {@code maxInFlight} frames already wait for their acks (then the frame is skipped).
      */
     boolean send(long sentNanos) {
-        String text;
         synchronized (this) {
             if (closed || closing) {
                 return false;
@@ -107,46 +106,9 @@ final class BenchDevice implements WebSocket.Listener {
             nextSeq += batch;
             inFlight.put(first + batch - 1, new Frame(first, batch, sentNanos));
             stats.sent(batch, sentNanos);
-            text = BatchFrames.frame(first, batch, System.currentTimeMillis());
-            if (sending) {
-                queued.addLast(text);
-                return true;
-            }
-            sending = true;
+            sender.send(BatchFrames.frame(first, batch, System.currentTimeMillis()));
         }
-        transmit(text);
         return true;
-    }
-
-    /** Sends frames one after the other; a send that does not finish at once continues from its completion. */
-    private void transmit(String first) {
-        String text = first;
-        while (text != null) {
-            CompletableFuture<WebSocket> sent = socket.sendText(text, true);
-            if (!sent.isDone()) {
-                sent.whenComplete((ws, failure) -> {
-                    if (failure != null) {
-                        sendFailed(failure);
-                    } else {
-                        transmit(nextQueued());
-                    }
-                });
-                return;
-            }
-            if (sent.isCompletedExceptionally()) {
-                sent.whenComplete((ws, failure) -> sendFailed(failure));
-                return;
-            }
-            text = nextQueued();
-        }
-    }
-
-    private synchronized String nextQueued() {
-        String next = queued.pollFirst();
-        if (next == null) {
-            sending = false;
-        }
-        return next;
     }
 
     private void sendFailed(Throwable failure) {
@@ -158,25 +120,14 @@ final class BenchDevice implements WebSocket.Listener {
     @Override
     public void onOpen(WebSocket webSocket) {
         socket = webSocket;
+        sender.open(webSocket);
         webSocket.request(1);
     }
 
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        if (!last) {
-            if (partial == null) {
-                partial = new StringBuilder();
-            }
-            partial.append(data);
-            webSocket.request(1);
-            return null;
-        }
         long now = System.nanoTime();
-        String message = partial == null ? data.toString() : partial.append(data).toString();
-        partial = null;
-        handle(message, now);
-        webSocket.request(1);
-        return null;
+        return texts.onText(webSocket, data, last, message -> handle(message, now));
     }
 
     void handle(String message, long now) {
@@ -270,8 +221,8 @@ final class BenchDevice implements WebSocket.Listener {
             closed = true;
             frames = inFlight.size();
             inFlight.clear();
-            queued.clear();
         }
+        sender.end();
         stats.closed(why);
         for (int i = 0; i < frames; i++) {
             stats.endedWithoutAck();

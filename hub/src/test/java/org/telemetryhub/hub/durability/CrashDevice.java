@@ -21,6 +21,7 @@ import java.util.concurrent.TimeoutException;
 import org.telemetryhub.hub.support.Api;
 import org.telemetryhub.protocol.Reading;
 import org.telemetryhub.protocol.Wire;
+import org.telemetryhub.client.link.TextMessages;
 
 /**
  * A device that streams small batches over the device WebSocket the way a careful device does: it numbers its readings
@@ -73,21 +74,14 @@ final class CrashDevice implements Runnable {
     /** One WebSocket connection and the frames sent on it that still wait for their ack. */
     private final class Link implements WebSocket.Listener {
         final Map<Long, Frame> bySeq = new HashMap<>();
-        final StringBuilder partial = new StringBuilder();
+        final TextMessages texts = new TextMessages();
         WebSocket socket;
         boolean open = true;
         int outstanding;
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                String text = partial.toString();
-                partial.setLength(0);
-                answer(this, text);
-            }
-            webSocket.request(1);
-            return null;
+            return texts.onText(webSocket, data, last, text -> answer(this, text));
         }
 
         @Override
