@@ -21,9 +21,9 @@ import org.telemetryhub.protocol.Wire;
  * The hub's HTTP API as JSON calls: a method, a path, a body and an optional bearer in; the status, the JSON body and
  * the asked-for wait out. A call the network fails becomes a {@link HubException} that says what was attempted and
  * why in words; {@link #expect} turns an unexpected status into a {@link HubRefusedException}. Bearers never appear
- * in messages.
+ * in messages. {@code urlName} is what failures call the hub's URL, such as {@code --hub} in a command-line tool.
  */
-public final class HubCalls {
+public record HubCalls(HttpClient http, URI base, String urlName) {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
@@ -36,20 +36,7 @@ public final class HubCalls {
         }
     }
 
-    private final HttpClient http;
-    private final URI base;
-    private final String urlName;
-
-    /**
-     * Calls on the hub at {@code base}; {@code urlName} is what failures call the hub's URL, such as {@code --hub}
-     * in a command-line tool.
-     */
-    public HubCalls(HttpClient http, URI base, String urlName) {
-        this.http = http;
-        this.base = base;
-        this.urlName = urlName;
-    }
-
+    /** Calls on the hub at {@code base}, whose URL failures call "the hub URL". */
     public HubCalls(HttpClient http, URI base) {
         this(http, base, "the hub URL");
     }
@@ -60,14 +47,6 @@ public final class HubCalls {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10))
                 .build();
-    }
-
-    public URI base() {
-        return base;
-    }
-
-    public HttpClient http() {
-        return http;
     }
 
     /**

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -216,8 +215,7 @@ public final class HubDevice implements AutoCloseable {
             return;
         }
         if (failure != null) {
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
+            Throwable cause = HubException.unwrap(failure);
             if (!firstLink.isDone()) {
                 firstLink.completeExceptionally(cause);
                 return;

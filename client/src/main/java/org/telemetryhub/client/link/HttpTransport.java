@@ -9,15 +9,7 @@ import org.telemetryhub.client.Ticket;
  * Devices that post their frames to {@code POST /api/devices/{id}/readings} with a ticket as bearer. A ticket used
  * this way serves any number of requests until it expires, so a link is one ticket's lifetime: nothing to open.
  */
-public final class HttpTransport implements Transport {
-
-    private final HttpClient http;
-    private final URI base;
-
-    public HttpTransport(HttpClient http, URI base) {
-        this.http = http;
-        this.base = base;
-    }
+public record HttpTransport(HttpClient http, URI base) implements Transport {
 
     @Override
     public String name() {

@@ -15,20 +15,10 @@ import org.telemetryhub.client.Ticket;
  * that reading's verdict. (A batch's PUBACK cannot name which of its readings were rejected, and the hub's messages on
  * the verdict topic are not ordered with it.) TLS (mqtts) when the hub's base URL is https.
  */
-public final class MqttTransport implements Transport {
+public record MqttTransport(String host, int port, boolean tls) implements Transport {
 
     /** The port the hub's MQTT listener uses unless configured otherwise. */
     public static final int DEFAULT_PORT = 1883;
-
-    private final String host;
-    private final int port;
-    private final boolean tls;
-
-    public MqttTransport(String host, int port, boolean tls) {
-        this.host = host;
-        this.port = port;
-        this.tls = tls;
-    }
 
     /** The transport for the hub at {@code hub}: its host, port 1883, TLS when the hub's URL is https. */
     public static MqttTransport forHub(URI hub) {

@@ -27,6 +27,11 @@ public final class TextSender {
         this.socket = webSocket;
     }
 
+    /** The socket given to {@link #open}, or null before. */
+    public WebSocket socket() {
+        return socket;
+    }
+
     /** Sends now, or after the frames before it; false once the sender has ended. */
     public boolean send(String text) {
         synchronized (this) {

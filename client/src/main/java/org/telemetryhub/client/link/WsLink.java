@@ -22,7 +22,6 @@ final class WsLink implements Link, WebSocket.Listener {
     private final InFlightFrames inFlight = new InFlightFrames();
     private final TextSender sender = new TextSender(failure -> end("send failed: " + failure));
     private final TextMessages texts = new TextMessages();
-    private volatile WebSocket socket;
     private boolean ended;
 
     WsLink(LinkListener listener) {
@@ -31,7 +30,6 @@ final class WsLink implements Link, WebSocket.Listener {
 
     @Override
     public void onOpen(WebSocket webSocket) {
-        socket = webSocket;
         sender.open(webSocket);
         webSocket.request(1);
     }
@@ -53,6 +51,64 @@ final class WsLink implements Link, WebSocket.Listener {
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
         return texts.onText(webSocket, data, last, this::answer);
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        end("closed by the hub: " + statusCode + (reason == null || reason.isEmpty() ? "" : " " + reason));
+        return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+        end("socket error: " + error.getClass().getSimpleName()
+                + (error.getMessage() == null ? "" : " " + error.getMessage()));
+    }
+
+    @Override
+    public void close() {
+        WebSocket ws = sender.socket();
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+        }
+        sender.end();
+        // Answers to frames in flight may still come until the hub's close frame; then onClose ends the link.
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "device reconnects")
+                .orTimeout(CLOSE_GRACE_MS, TimeUnit.MILLISECONDS)
+                .whenComplete((w, failure) -> CompletableFuture.delayedExecutor(CLOSE_GRACE_MS, TimeUnit.MILLISECONDS)
+                        .execute(() -> cut("no close frame from the hub")));
+    }
+
+    @Override
+    public void cut() {
+        cut("cut by the device");
+    }
+
+    private void cut(String why) {
+        WebSocket ws = sender.socket();
+        if (ws != null) {
+            ws.abort();
+        }
+        end(why);
+    }
+
+    /** The link is over: unanswered frames end Lost and the listener hears it once. */
+    private void end(String why) {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+        }
+        sender.end();
+        inFlight.lostAll(why);
+        WebSocket ws = sender.socket();
+        if (ws != null && !ws.isOutputClosed()) {
+            ws.abort();
+        }
+        listener.down(why);
     }
 
     private void answer(String text) {
@@ -82,63 +138,5 @@ final class WsLink implements Link, WebSocket.Listener {
                 cut("the hub answered " + error.error() + ": " + error.message());
             }
         }
-    }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-        end("closed by the hub: " + statusCode + (reason == null || reason.isEmpty() ? "" : " " + reason));
-        return null;
-    }
-
-    @Override
-    public void onError(WebSocket webSocket, Throwable error) {
-        end("socket error: " + error.getClass().getSimpleName()
-                + (error.getMessage() == null ? "" : " " + error.getMessage()));
-    }
-
-    @Override
-    public void close() {
-        WebSocket ws = socket;
-        synchronized (this) {
-            if (ended) {
-                return;
-            }
-        }
-        sender.end();
-        // Answers to frames in flight may still come until the hub's close frame; then onClose ends the link.
-        ws.sendClose(WebSocket.NORMAL_CLOSURE, "device reconnects")
-                .orTimeout(CLOSE_GRACE_MS, TimeUnit.MILLISECONDS)
-                .whenComplete((w, failure) -> CompletableFuture.delayedExecutor(CLOSE_GRACE_MS, TimeUnit.MILLISECONDS)
-                        .execute(() -> cut("no close frame from the hub")));
-    }
-
-    @Override
-    public void cut() {
-        cut("cut by the device");
-    }
-
-    private void cut(String why) {
-        WebSocket ws = socket;
-        if (ws != null) {
-            ws.abort();
-        }
-        end(why);
-    }
-
-    /** The link is over: unanswered frames end Lost and the listener hears it once. */
-    private void end(String why) {
-        synchronized (this) {
-            if (ended) {
-                return;
-            }
-            ended = true;
-        }
-        sender.end();
-        inFlight.lostAll(why);
-        WebSocket ws = socket;
-        if (ws != null && !ws.isOutputClosed()) {
-            ws.abort();
-        }
-        listener.down(why);
     }
 }

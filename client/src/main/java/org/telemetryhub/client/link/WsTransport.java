@@ -9,17 +9,10 @@ import org.telemetryhub.client.HubException;
 import org.telemetryhub.client.Ticket;
 
 /** Devices on {@code /ws/device}: one WebSocket per ticket, the ticket as a bearer header, sub-protocol hub.v1. */
-public final class WsTransport implements Transport {
+public record WsTransport(HttpClient http, URI socket) implements Transport {
 
-    static final String SUBPROTOCOL = "hub.v1";
-
-    private final HttpClient http;
-    private final URI socket;
-
-    public WsTransport(HttpClient http, URI socket) {
-        this.http = http;
-        this.socket = socket;
-    }
+    /** The sub-protocol a device WebSocket speaks. */
+    public static final String SUBPROTOCOL = "hub.v1";
 
     @Override
     public String name() {

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.telemetryhub.client.link.TextMessages;
 import org.telemetryhub.client.link.TextSender;
+import org.telemetryhub.client.link.WsTransport;
 import org.telemetryhub.protocol.HubMessage;
 import org.telemetryhub.protocol.Wire;
 
@@ -21,8 +22,6 @@ import org.telemetryhub.protocol.Wire;
  * frame, so the frame is the one whose seq range holds it.
  */
 final class BenchDevice implements WebSocket.Listener {
-
-    static final String SUBPROTOCOL = "hub.v1";
 
     private static final class Frame {
         final long lowSeq;
@@ -54,7 +53,6 @@ final class BenchDevice implements WebSocket.Listener {
     private long nextSeq;
     private boolean closed;
     private volatile boolean closing;
-    private volatile WebSocket socket;
 
     BenchDevice(String id, long firstSeq, int batch, int maxInFlight, BenchStats stats,
                 FrameDone onFrameDone) {
@@ -72,7 +70,7 @@ final class BenchDevice implements WebSocket.Listener {
 
     /** True from the open until the hub closes the socket, it fails, or the benchmark closes it. */
     boolean isOpen() {
-        WebSocket ws = socket;
+        WebSocket ws = sender.socket();
         synchronized (this) {
             if (closed || closing) {
                 return false;
@@ -84,7 +82,7 @@ final class BenchDevice implements WebSocket.Listener {
     CompletableFuture<WebSocket> connect(HttpClient http, URI uri, String ticket) {
         return http.newWebSocketBuilder()
                 .header("Authorization", "Bearer " + ticket)
-                .subprotocols(SUBPROTOCOL)
+                .subprotocols(WsTransport.SUBPROTOCOL)
                 .connectTimeout(Duration.ofSeconds(10))
                 .buildAsync(uri, this);
     }
@@ -119,7 +117,6 @@ final class BenchDevice implements WebSocket.Listener {
 
     @Override
     public void onOpen(WebSocket webSocket) {
-        socket = webSocket;
         sender.open(webSocket);
         webSocket.request(1);
     }
@@ -233,7 +230,7 @@ final class BenchDevice implements WebSocket.Listener {
     /** Stops sending and closes the socket normally; completes when the close frame went out (or failed). */
     CompletableFuture<Void> close() {
         closing = true;
-        WebSocket ws = socket;
+        WebSocket ws = sender.socket();
         if (ws == null || ws.isOutputClosed()) {
             return CompletableFuture.completedFuture(null);
         }
@@ -248,7 +245,7 @@ final class BenchDevice implements WebSocket.Listener {
 
     void abort() {
         closing = true;
-        WebSocket ws = socket;
+        WebSocket ws = sender.socket();
         if (ws != null) {
             ws.abort();
         }

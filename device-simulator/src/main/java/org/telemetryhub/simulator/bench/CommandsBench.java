@@ -1,7 +1,5 @@
 package org.telemetryhub.simulator.bench;
 
-import org.telemetryhub.client.HubException;
-import org.telemetryhub.client.link.WsTransport;
 import static org.telemetryhub.simulator.bench.BenchFigures.line;
 import static org.telemetryhub.simulator.bench.BenchFigures.ms;
 import static org.telemetryhub.simulator.bench.BenchFigures.round;
@@ -24,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
+import org.telemetryhub.client.HubException;
+import org.telemetryhub.client.link.WsTransport;
 import org.telemetryhub.simulator.DaemonThreads;
 import org.telemetryhub.simulator.SimulatorException;
 import org.telemetryhub.simulator.client.FreshDeviceIds;

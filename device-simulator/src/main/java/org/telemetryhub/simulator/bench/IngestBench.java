@@ -1,7 +1,5 @@
 package org.telemetryhub.simulator.bench;
 
-import org.telemetryhub.client.Ticket;
-import org.telemetryhub.client.HubException;
 import static org.telemetryhub.simulator.bench.BenchFigures.line;
 import static org.telemetryhub.simulator.bench.BenchFigures.ms;
 import static org.telemetryhub.simulator.bench.BenchFigures.round;
@@ -23,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
+import org.telemetryhub.client.HubException;
+import org.telemetryhub.client.Ticket;
 import org.telemetryhub.protocol.Wire;
 import org.telemetryhub.simulator.DaemonThreads;
 import org.telemetryhub.simulator.SimulatorException;

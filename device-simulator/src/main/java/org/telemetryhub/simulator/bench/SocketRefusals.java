@@ -1,7 +1,5 @@
 package org.telemetryhub.simulator.bench;
 
-import org.telemetryhub.client.HubRefusedException;
-import org.telemetryhub.client.HubException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -11,9 +9,10 @@ import java.net.http.WebSocketHandshakeException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import org.telemetryhub.client.HubException;
+import org.telemetryhub.client.HubRefusedException;
 import org.telemetryhub.protocol.Wire;
 import org.telemetryhub.simulator.SimulatorException;
-import org.telemetryhub.simulator.client.HubApi;
 
 /**
  * Why a benchmark device's socket did not open: as the line that stops a benchmark that needs every device, and as a

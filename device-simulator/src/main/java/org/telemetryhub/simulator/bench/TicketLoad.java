@@ -1,7 +1,5 @@
 package org.telemetryhub.simulator.bench;
 
-import org.telemetryhub.client.HubRefusedException;
-import org.telemetryhub.client.Ticket;
 import java.io.PrintWriter;
 import java.net.http.HttpClient;
 import java.util.List;
@@ -15,6 +13,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import org.telemetryhub.client.HubRefusedException;
+import org.telemetryhub.client.Ticket;
 import org.telemetryhub.simulator.client.FreshDeviceIds;
 import org.telemetryhub.simulator.client.HubApi;
 import org.telemetryhub.simulator.client.HubOptions;

@@ -1,6 +1,5 @@
 package org.telemetryhub.simulator.fleet;
 
-import org.telemetryhub.client.HubException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -22,6 +21,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.telemetryhub.client.Backoff;
+import org.telemetryhub.client.HubException;
+import org.telemetryhub.client.link.Transport;
 import org.telemetryhub.protocol.Ids;
 import org.telemetryhub.protocol.Wire;
 import org.telemetryhub.simulator.DaemonThreads;
@@ -29,10 +31,8 @@ import org.telemetryhub.simulator.SimulatorException;
 import org.telemetryhub.simulator.client.FreshDeviceIds;
 import org.telemetryhub.simulator.client.HubApi;
 import org.telemetryhub.simulator.client.HubOptions;
-import org.telemetryhub.client.Backoff;
 import org.telemetryhub.simulator.device.DeviceSettings;
 import org.telemetryhub.simulator.faults.Faults;
-import org.telemetryhub.client.link.Transport;
 import org.telemetryhub.simulator.transport.Transports;
 import org.telemetryhub.simulator.verify.Checker;
 import org.telemetryhub.simulator.verify.Observers;

@@ -14,9 +14,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.telemetryhub.protocol.Wire;
 import org.telemetryhub.client.Backoff;
 import org.telemetryhub.client.link.TextMessages;
+import org.telemetryhub.protocol.Wire;
 
 /**
  * One operator dashboard on {@code /ws/dashboard} subscribed to a few devices from offset 0, recording every reading

@@ -18,10 +18,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.telemetryhub.client.link.TextMessages;
+import org.telemetryhub.client.link.WsTransport;
 import org.telemetryhub.hub.support.Api;
 import org.telemetryhub.protocol.Reading;
 import org.telemetryhub.protocol.Wire;
-import org.telemetryhub.client.link.TextMessages;
 
 /**
  * A device that streams small batches over the device WebSocket the way a careful device does: it numbers its readings
@@ -104,7 +105,7 @@ final class CrashDevice implements Runnable {
         Link next = new Link();
         WebSocket socket = http.newWebSocketBuilder()
                 .header("Authorization", "Bearer " + ticket)
-                .subprotocols("hub.v1")
+                .subprotocols(WsTransport.SUBPROTOCOL)
                 .connectTimeout(Duration.ofSeconds(5))
                 .buildAsync(deviceSocket, next)
                 .get(10, TimeUnit.SECONDS);

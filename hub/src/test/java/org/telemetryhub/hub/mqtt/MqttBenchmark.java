@@ -23,11 +23,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.telemetryhub.client.link.TextMessages;
 import org.telemetryhub.hub.support.Api;
 import org.telemetryhub.hub.support.MqttDevice;
 import org.telemetryhub.hub.support.Readings;
 import org.telemetryhub.hub.support.TestHub;
-import org.telemetryhub.client.link.TextMessages;
 
 /**
  * Figures, not assertions: durable readings/s through the embedded broker (every PUBACK after the group commit) for
