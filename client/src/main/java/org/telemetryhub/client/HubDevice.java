@@ -140,7 +140,7 @@ public final class HubDevice implements AutoCloseable {
 
     /** Reports state ({@code {"type":"state","reported":…}}) on the open WebSocket; dropped when none is open. */
     public void reportState(Map<String, Object> reported) {
-        String frame = Wire.encode(Map.of("type", "state", "reported", reported));
+        String frame = stateFrame(reported);
         run(() -> {
             if (link != null) {
                 link.control(frame);
@@ -305,7 +305,7 @@ public final class HubDevice implements AutoCloseable {
                 reported = Map.of();
             }
             if (reported != null && !reported.isEmpty()) {
-                link.control(Wire.encode(Map.of("type", "state", "reported", reported)));
+                link.control(stateFrame(reported));
             }
         }
     }
@@ -320,6 +320,13 @@ public final class HubDevice implements AutoCloseable {
         } catch (RuntimeException e) {
             return CommandResult.failed(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
+    }
+
+    private static String stateFrame(Map<String, Object> reported) {
+        Map<String, Object> frame = new LinkedHashMap<>();
+        frame.put("type", "state");
+        frame.put("reported", reported);
+        return Wire.encode(frame);
     }
 
     private static String commandResult(HubMessage.Command command, CommandResult result) {
