@@ -68,6 +68,7 @@ public final class HubDevice implements AutoCloseable {
     private boolean closed;
     private volatile long lastStoredSeq = -1;
     private volatile boolean up;
+    private volatile Thread deviceThread;
 
     private HubDevice(Builder builder) {
         this.credentials = builder.credentials;
@@ -80,6 +81,7 @@ public final class HubDevice implements AutoCloseable {
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
             Thread t = new Thread(task, "hub-device-" + credentials.deviceId());
             t.setDaemon(true);
+            deviceThread = t;
             return t;
         });
         executor.setRemoveOnCancelPolicy(true);
@@ -254,17 +256,29 @@ public final class HubDevice implements AutoCloseable {
         }
     }
 
+    /**
+     * A frame's verdict. Acks and rejections count whichever link they came on; a refusal or a loss on a link that is
+     * gone changes nothing, since every reading still waiting was sent again when the next link opened.
+     */
     private void answered(int gen, Frame frame, FrameVerdict verdict) {
         if (verdict instanceof FrameVerdict.Answered answered) {
             answered.acked().forEach(seq -> unacked.settle(new Verdict.Accepted(seq)));
             answered.rejected().forEach(r -> unacked.settle(new Verdict.Rejected(r.seq(), r.error(), r.message())));
-            unacked.offTheWire(frame.seqs());
+        }
+        if (gen != generation) {
+            return;
+        }
+        unacked.offTheWire(frame.seqs());
+        if (verdict instanceof FrameVerdict.Answered) {
             transmit(frame.seqs());
         } else if (verdict instanceof FrameVerdict.Refused refused) {
-            unacked.offTheWire(frame.seqs());
-            thread.schedule(() -> transmit(frame.seqs()), refused.retryAfterMs(), TimeUnit.MILLISECONDS);
+            int sameLink = generation;
+            thread.schedule(() -> {
+                if (generation == sameLink) {
+                    transmit(frame.seqs());
+                }
+            }, refused.retryAfterMs(), TimeUnit.MILLISECONDS);
         } else {
-            unacked.offTheWire(frame.seqs());
             linkDown(gen);
         }
     }
@@ -349,6 +363,13 @@ public final class HubDevice implements AutoCloseable {
     }
 
     private <T> T call(java.util.concurrent.Callable<T> task) {
+        if (Thread.currentThread() == deviceThread) {
+            try {
+                return task.call();
+            } catch (Exception e) {
+                throw new HubException("device " + deviceId() + " failed: " + e, e);
+            }
+        }
         try {
             return thread.submit(task).get(10, TimeUnit.SECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {

@@ -25,11 +25,18 @@ public final class SocketHub implements AutoCloseable {
     /** One device WebSocket as the hub side sees it. */
     public static final class DeviceSocket implements Session.Listener.AutoDemanding {
         final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+        private final BlockingQueue<DeviceSocket> opened;
         private volatile Session session;
 
+        DeviceSocket(BlockingQueue<DeviceSocket> opened) {
+            this.opened = opened;
+        }
+
+        /** Handed to the test only once open, so that it can send at once. */
         @Override
-        public void onWebSocketOpen(Session opened) {
-            session = opened;
+        public void onWebSocketOpen(Session session) {
+            this.session = session;
+            opened.add(this);
         }
 
         @Override
@@ -68,9 +75,7 @@ public final class SocketHub implements AutoCloseable {
         WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, container ->
                 container.addMapping("/ws/device", (request, response, callback) -> {
                     response.setAcceptedSubProtocol("hub.v1");
-                    DeviceSocket socket = new DeviceSocket();
-                    sockets.add(socket);
-                    return socket;
+                    return new DeviceSocket(sockets);
                 }));
         upgrades.setHandler(new Handler.Abstract() {
             @Override
