@@ -28,7 +28,8 @@ import org.telemetryhub.hub.mqtt.Topics;
 /**
  * A device over MQTT as a test drives it, with the HiveMQ client: MQTT 5 or 3.1.1, client id = username = device id
  * unless told otherwise, the ticket as password. Verdicts land in a queue; a disconnect by the broker completes
- * {@link #disconnected}.
+ * {@link #disconnected}. A raw client for publishing anything to any topic (MQTT 3.1.1 too); a device that behaves
+ * is the device SDK's {@code HubDevice}, which also decodes PUBACKs for this class.
  */
 public final class MqttDevice implements AutoCloseable {
 
