@@ -26,8 +26,10 @@ final class MqttLink implements Link {
     private final String deviceId;
     private final LinkListener listener;
     private final InFlightFrames inFlight = new InFlightFrames();
-    private boolean up;
-    private boolean ended;
+    /** Where the session is: connecting, up, or ended (for good). */
+    private enum State { CONNECTING, UP, ENDED }
+
+    private State state = State.CONNECTING;
 
     MqttLink(Mqtt5ClientBuilder builder, String deviceId, LinkListener listener) {
         this.client = builder.identifier(deviceId)
@@ -44,10 +46,10 @@ final class MqttLink implements Link {
                 .send()
                 .thenApply(connAck -> {
                     synchronized (this) {
-                        if (ended) {
+                        if (state == State.ENDED) {
                             throw new CompletionException(new IOException("the session closed as it opened"));
                         }
-                        up = true;
+                        state = State.UP;
                     }
                     return (Link) this;
                 })
@@ -62,7 +64,7 @@ final class MqttLink implements Link {
     public CompletableFuture<FrameVerdict> send(Frame frame) {
         CompletableFuture<FrameVerdict> verdict = inFlight.add(frame);
         synchronized (this) {
-            if (ended) {
+            if (state == State.ENDED) {
                 inFlight.lostAll("the link was closed");
                 return verdict;
             }
@@ -111,16 +113,15 @@ final class MqttLink implements Link {
 
     /** The link is over: unanswered frames end Lost, and the listener hears it once if the link was ever up. */
     private void end(String why) {
-        boolean tell;
+        State before;
         synchronized (this) {
-            if (ended) {
-                return;
-            }
-            ended = true;
-            tell = up;
+            before = state;
+            state = State.ENDED;
         }
-        inFlight.lostAll(why);
-        if (tell) {
+        if (before != State.ENDED) {
+            inFlight.lostAll(why);
+        }
+        if (before == State.UP) {
             listener.down(why);
         }
     }
