@@ -142,7 +142,7 @@ public record HubCalls(HttpClient http, URI base, String urlName) {
     }
 
     /** A failure saying the answer lacks {@code field}, so {@code base} is probably not the hub. */
-    public HubException notTheHub(String what, String field) {
+    private HubException notTheHub(String what, String field) {
         return new HubException(what + ": the answer has no '" + field + "'; is " + urlName
                 + " the telemetry hub?");
     }

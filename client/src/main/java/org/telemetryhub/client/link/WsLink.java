@@ -11,8 +11,8 @@ import org.telemetryhub.protocol.Wire;
 
 /**
  * One device WebSocket. Sends frames one after the other through a {@link TextSender} and turns the hub's
- * {@code ack}, {@code rejected} and {@code error} frames into verdicts through {@link InFlightFrames}; its {@code command}, {@code command_ack} and {@code state_delta} frames go to the
- * listener.
+ * {@code ack}, {@code rejected} and {@code error} frames into verdicts through {@link InFlightFrames}; its
+ * {@code command}, {@code command_ack} and {@code state_delta} frames go to the listener.
  */
 final class WsLink implements Link, WebSocket.Listener {
 

@@ -157,7 +157,7 @@ public final class HubApi {
         calls.expect(answer, 200, what);
         JsonNode readings = answer.json().get("readings");
         if (readings == null || !readings.isArray()) {
-            throw calls.notTheHub(what, "readings");
+            throw new SimulatorException(what + ": the answer has no 'readings' array; is --hub the telemetry hub?");
         }
         List<StoredReading> page = new ArrayList<>(readings.size());
         for (JsonNode r : readings) {
