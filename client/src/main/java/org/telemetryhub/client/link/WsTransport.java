@@ -2,6 +2,7 @@ package org.telemetryhub.client.link;
 
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -22,13 +23,21 @@ public record WsTransport(HttpClient http, URI socket) implements Transport {
     @Override
     public CompletableFuture<Link> open(String deviceId, Ticket ticket, LinkListener listener) {
         WsLink link = new WsLink(listener);
-        CompletableFuture<WsLink> opening = http.newWebSocketBuilder()
-                .header("Authorization", "Bearer " + ticket.ticket())
+        CompletableFuture<WsLink> opening = upgrade(http, socket, ticket.ticket(), link).thenApply(ws -> link);
+        return OpenFailure.explained(opening, cause -> refused(deviceId, cause));
+    }
+
+    /**
+     * Opens a device WebSocket at {@code socket} with {@code ticket} as bearer, offering the sub-protocol, within
+     * 10 s, for a listener of the caller's own: for tools and tests that speak the protocol frame by frame.
+     */
+    public static CompletableFuture<WebSocket> upgrade(HttpClient http, URI socket, String ticket,
+                                                       WebSocket.Listener listener) {
+        return http.newWebSocketBuilder()
+                .header("Authorization", "Bearer " + ticket)
                 .subprotocols(SUBPROTOCOL)
                 .connectTimeout(Duration.ofSeconds(10))
-                .buildAsync(socket, link)
-                .thenApply(ws -> link);
-        return OpenFailure.explained(opening, cause -> refused(deviceId, cause));
+                .buildAsync(socket, listener);
     }
 
     private HubException refused(String deviceId, Throwable cause) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -80,11 +79,7 @@ final class BenchDevice implements WebSocket.Listener {
     }
 
     CompletableFuture<WebSocket> connect(HttpClient http, URI uri, String ticket) {
-        return http.newWebSocketBuilder()
-                .header("Authorization", "Bearer " + ticket)
-                .subprotocols(WsTransport.SUBPROTOCOL)
-                .connectTimeout(Duration.ofSeconds(10))
-                .buildAsync(uri, this);
+        return WsTransport.upgrade(http, uri, ticket, this);
     }
 
     /**

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -103,12 +102,7 @@ final class CrashDevice implements Runnable {
      */
     void connect(HttpClient http, URI deviceSocket, String ticket) throws Exception {
         Link next = new Link();
-        WebSocket socket = http.newWebSocketBuilder()
-                .header("Authorization", "Bearer " + ticket)
-                .subprotocols(WsTransport.SUBPROTOCOL)
-                .connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(deviceSocket, next)
-                .get(10, TimeUnit.SECONDS);
+        WebSocket socket = WsTransport.upgrade(http, deviceSocket, ticket, next).get(10, TimeUnit.SECONDS);
         synchronized (this) {
             if (link != null) {
                 link.open = false;
