@@ -1,5 +1,6 @@
 package org.telemetryhub.simulator;
 
+import org.telemetryhub.client.HubException;
 import org.telemetryhub.simulator.bench.CommandsBench;
 import org.telemetryhub.simulator.bench.ConnectionsBench;
 import org.telemetryhub.simulator.bench.IngestBench;
@@ -47,7 +48,7 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof SimulatorException) {
+            if (e instanceof HubException) {
                 commandLine.getErr().println(commandLine.getCommandName() + ": " + e.getMessage());
                 return EXIT_FAILED;
             }

@@ -1,7 +1,12 @@
 package org.telemetryhub.simulator;
 
-/** A failure the user can act on, reported as one line without a stack trace. */
-public class SimulatorException extends RuntimeException {
+import org.telemetryhub.client.HubException;
+
+/**
+ * A failure the user can act on, reported as one line without a stack trace: the simulator's own, beside the device
+ * SDK's {@link HubException}s, which are reported the same way.
+ */
+public class SimulatorException extends HubException {
 
     public SimulatorException(String message) {
         super(message);

@@ -4,12 +4,13 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.telemetryhub.client.link.TextMessages;
+import org.telemetryhub.client.link.TextSender;
+import org.telemetryhub.client.link.WsTransport;
 import org.telemetryhub.protocol.HubMessage;
 import org.telemetryhub.protocol.Wire;
 
@@ -20,8 +21,6 @@ import org.telemetryhub.protocol.Wire;
  * frame, so the frame is the one whose seq range holds it.
  */
 final class BenchDevice implements WebSocket.Listener {
-
-    static final String SUBPROTOCOL = "hub.v1";
 
     private static final class Frame {
         final long lowSeq;
@@ -48,13 +47,11 @@ final class BenchDevice implements WebSocket.Listener {
         void done(BenchDevice device, long delayMs);
     }
     private final TreeMap<Long, Frame> inFlight = new TreeMap<>();
-    private final ArrayDeque<String> queued = new ArrayDeque<>();
+    private final TextSender sender = new TextSender(this::sendFailed);
+    private final TextMessages texts = new TextMessages();
     private long nextSeq;
-    private boolean sending;
     private boolean closed;
     private volatile boolean closing;
-    private volatile WebSocket socket;
-    private StringBuilder partial;
 
     BenchDevice(String id, long firstSeq, int batch, int maxInFlight, BenchStats stats,
                 FrameDone onFrameDone) {
@@ -72,7 +69,7 @@ final class BenchDevice implements WebSocket.Listener {
 
     /** True from the open until the hub closes the socket, it fails, or the benchmark closes it. */
     boolean isOpen() {
-        WebSocket ws = socket;
+        WebSocket ws = sender.socket();
         synchronized (this) {
             if (closed || closing) {
                 return false;
@@ -82,11 +79,7 @@ final class BenchDevice implements WebSocket.Listener {
     }
 
     CompletableFuture<WebSocket> connect(HttpClient http, URI uri, String ticket) {
-        return http.newWebSocketBuilder()
-                .header("Authorization", "Bearer " + ticket)
-                .subprotocols(SUBPROTOCOL)
-                .connectTimeout(Duration.ofSeconds(10))
-                .buildAsync(uri, this);
+        return WsTransport.upgrade(http, uri, ticket, this);
     }
 
     /**
@@ -94,7 +87,6 @@ final class BenchDevice implements WebSocket.Listener {
      * socket is closed or {@code maxInFlight} frames already wait for their acks (then the frame is skipped).
      */
     boolean send(long sentNanos) {
-        String text;
         synchronized (this) {
             if (closed || closing) {
                 return false;
@@ -107,46 +99,9 @@ final class BenchDevice implements WebSocket.Listener {
             nextSeq += batch;
             inFlight.put(first + batch - 1, new Frame(first, batch, sentNanos));
             stats.sent(batch, sentNanos);
-            text = BatchFrames.frame(first, batch, System.currentTimeMillis());
-            if (sending) {
-                queued.addLast(text);
-                return true;
-            }
-            sending = true;
+            sender.send(BatchFrames.frame(first, batch, System.currentTimeMillis()));
         }
-        transmit(text);
         return true;
-    }
-
-    /** Sends frames one after the other; a send that does not finish at once continues from its completion. */
-    private void transmit(String first) {
-        String text = first;
-        while (text != null) {
-            CompletableFuture<WebSocket> sent = socket.sendText(text, true);
-            if (!sent.isDone()) {
-                sent.whenComplete((ws, failure) -> {
-                    if (failure != null) {
-                        sendFailed(failure);
-                    } else {
-                        transmit(nextQueued());
-                    }
-                });
-                return;
-            }
-            if (sent.isCompletedExceptionally()) {
-                sent.whenComplete((ws, failure) -> sendFailed(failure));
-                return;
-            }
-            text = nextQueued();
-        }
-    }
-
-    private synchronized String nextQueued() {
-        String next = queued.pollFirst();
-        if (next == null) {
-            sending = false;
-        }
-        return next;
     }
 
     private void sendFailed(Throwable failure) {
@@ -157,26 +112,14 @@ final class BenchDevice implements WebSocket.Listener {
 
     @Override
     public void onOpen(WebSocket webSocket) {
-        socket = webSocket;
+        sender.open(webSocket);
         webSocket.request(1);
     }
 
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        if (!last) {
-            if (partial == null) {
-                partial = new StringBuilder();
-            }
-            partial.append(data);
-            webSocket.request(1);
-            return null;
-        }
         long now = System.nanoTime();
-        String message = partial == null ? data.toString() : partial.append(data).toString();
-        partial = null;
-        handle(message, now);
-        webSocket.request(1);
-        return null;
+        return texts.onText(webSocket, data, last, message -> handle(message, now));
     }
 
     void handle(String message, long now) {
@@ -270,8 +213,8 @@ final class BenchDevice implements WebSocket.Listener {
             closed = true;
             frames = inFlight.size();
             inFlight.clear();
-            queued.clear();
         }
+        sender.end();
         stats.closed(why);
         for (int i = 0; i < frames; i++) {
             stats.endedWithoutAck();
@@ -282,7 +225,7 @@ final class BenchDevice implements WebSocket.Listener {
     /** Stops sending and closes the socket normally; completes when the close frame went out (or failed). */
     CompletableFuture<Void> close() {
         closing = true;
-        WebSocket ws = socket;
+        WebSocket ws = sender.socket();
         if (ws == null || ws.isOutputClosed()) {
             return CompletableFuture.completedFuture(null);
         }
@@ -297,7 +240,7 @@ final class BenchDevice implements WebSocket.Listener {
 
     void abort() {
         closing = true;
-        WebSocket ws = socket;
+        WebSocket ws = sender.socket();
         if (ws != null) {
             ws.abort();
         }

@@ -1,23 +1,21 @@
 package org.telemetryhub.simulator.bench;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import org.telemetryhub.client.Ticket;
+import org.telemetryhub.client.link.Link;
+import org.telemetryhub.client.link.LinkListener;
+import org.telemetryhub.client.link.WsTransport;
 import org.telemetryhub.protocol.HubMessage;
-import org.telemetryhub.protocol.Wire;
 
 /**
  * One device of the commands benchmark: answers every {@code command} at once with a successful
  * {@code command_result}, and reports each {@code command_ack} with the time its command was sent, so the round trip
  * (operator's request → delivery → result stored → ack) is measured end to end.
  */
-final class CommandDevice implements WebSocket.Listener {
+final class CommandDevice implements LinkListener {
 
     /** A finished round trip: its command's id and whether the hub acked the result without an error. */
     record RoundTrip(String commandId, boolean acked, long sentNanos, long ackedNanos) {}
@@ -28,9 +26,7 @@ final class CommandDevice implements WebSocket.Listener {
     private record Half(long sentNanos, boolean acked, boolean ok, long ackedNanos) {}
 
     private final Map<String, Half> halves = new ConcurrentHashMap<>();
-    private final StringBuilder partial = new StringBuilder();
-    private volatile WebSocket socket;
-    private CompletableFuture<Void> writes = CompletableFuture.completedFuture(null);
+    private volatile Link link;
 
     CommandDevice(String id, Consumer<RoundTrip> done) {
         this.id = id;
@@ -41,9 +37,8 @@ final class CommandDevice implements WebSocket.Listener {
         return id;
     }
 
-    CompletableFuture<WebSocket> connect(HttpClient http, URI uri, String ticket) {
-        return http.newWebSocketBuilder().header("Authorization", "Bearer " + ticket).buildAsync(uri, this)
-                .thenApply(ws -> socket = ws);
+    CompletableFuture<Link> connect(WsTransport transport, Ticket ticket) {
+        return transport.open(id, ticket, this).thenApply(opened -> link = opened);
     }
 
     /** The hub answered the request for this command, sent at {@code sentNanos} (its ack may have come first). */
@@ -52,36 +47,19 @@ final class CommandDevice implements WebSocket.Listener {
     }
 
     @Override
-    public void onOpen(WebSocket webSocket) {
-        webSocket.request(1);
+    public void down(String why) {
+        // the benchmark counts the round trips that never finish
     }
 
     @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-            String text = partial.toString();
-            partial.setLength(0);
-            answer(text);
-        }
-        webSocket.request(1);
-        return null;
-    }
-
-    private void answer(String text) {
-        HubMessage message;
-        try {
-            message = Wire.decodeHubMessage(text);
-        } catch (IOException e) {
-            return;
-        }
+    public void heard(HubMessage message) {
         if (message instanceof HubMessage.Command command) {
-            send("{\"type\":\"command_result\",\"commandId\":\"" + command.commandId() + "\",\"ok\":true}");
+            link.control("{\"type\":\"command_result\",\"commandId\":\"" + command.commandId()
+                    + "\",\"ok\":true}");
         } else if (message instanceof HubMessage.CommandAck ack) {
             meet(ack.commandId(), new Half(0, true, ack.error() == null, System.nanoTime()));
         }
     }
-
     private void meet(String commandId, Half half) {
         Half[] both = new Half[2];
         halves.compute(commandId, (key, other) -> {
@@ -99,15 +77,10 @@ final class CommandDevice implements WebSocket.Listener {
         }
     }
 
-    /** One text frame at a time, as the WebSocket client requires. */
-    private synchronized void send(String frame) {
-        writes = writes.thenCompose(v -> socket.sendText(frame, true)).thenApply(ws -> null);
-    }
-
     void close() {
-        WebSocket s = socket;
-        if (s != null) {
-            s.sendClose(WebSocket.NORMAL_CLOSURE, "done").exceptionally(e -> null);
+        Link l = link;
+        if (l != null) {
+            l.close();
         }
     }
 }

@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
+import org.telemetryhub.client.HubException;
+import org.telemetryhub.client.link.WsTransport;
 import org.telemetryhub.simulator.DaemonThreads;
 import org.telemetryhub.simulator.SimulatorException;
 import org.telemetryhub.simulator.client.FreshDeviceIds;
@@ -132,6 +134,7 @@ public final class CommandsBench implements Callable<Integer> {
             throws InterruptedException {
         FreshDeviceIds ids = FreshDeviceIds.forRun("cmd");
         URI socket = api.deviceSocket();
+        WsTransport transport = new WsTransport(http, socket);
         List<Future<CommandDevice>> pending = new ArrayList<>();
         for (int i = 1; i <= devices; i++) {
             String id = ids.id(i);
@@ -139,9 +142,10 @@ public final class CommandsBench implements Callable<Integer> {
                 String secret = api.provision(id, namespace, 60_000);
                 CommandDevice device = new CommandDevice(id, this::roundTrip);
                 try {
-                    device.connect(http, socket, api.ticket(id, secret).ticket()).get(20, TimeUnit.SECONDS);
+                    device.connect(transport, api.ticket(id, secret)).get(20, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
-                    throw SocketRefusals.describe(id, socket, e.getCause());
+                    throw e.getCause() instanceof HubException refused ? refused
+                            : SocketRefusals.describe(id, socket, e.getCause());
                 } catch (TimeoutException e) {
                     throw new SimulatorException("connecting device " + id + " to " + socket + " timed out");
                 }
@@ -155,7 +159,7 @@ public final class CommandsBench implements Callable<Integer> {
             }
         } catch (ExecutionException e) {
             fleet.forEach(CommandDevice::close);
-            throw e.getCause() instanceof SimulatorException s ? s
+            throw e.getCause() instanceof HubException s ? s
                     : new SimulatorException("setting up the devices failed: " + e.getCause(), e.getCause());
         }
         return fleet;

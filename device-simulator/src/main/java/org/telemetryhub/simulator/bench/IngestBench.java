@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
+import org.telemetryhub.client.HubException;
+import org.telemetryhub.client.Ticket;
 import org.telemetryhub.protocol.Wire;
 import org.telemetryhub.simulator.DaemonThreads;
 import org.telemetryhub.simulator.SimulatorException;
@@ -184,7 +186,7 @@ public final class IngestBench implements java.util.concurrent.Callable<Integer>
             String id = ids.id(i);
             pending.add(setup.submit(() -> {
                 String deviceSecret = api.provision(id, namespace, 60_000);
-                HubApi.Ticket ticket = api.ticket(id, deviceSecret);
+                Ticket ticket = api.ticket(id, deviceSecret);
                 BenchDevice device = new BenchDevice(id, ticket.lastSeq() + 1, batch, maxInFlight, stats,
                         this::frameDone);
                 try {
@@ -209,7 +211,7 @@ public final class IngestBench implements java.util.concurrent.Callable<Integer>
             pending.forEach(f -> f.cancel(true));
             fleet.forEach(BenchDevice::abort);
             Throwable cause = e.getCause();
-            if (cause instanceof SimulatorException b) {
+            if (cause instanceof HubException b) {
                 throw b;
             }
             throw new SimulatorException("setting up the devices failed: " + cause, cause);

@@ -9,9 +9,10 @@ import java.net.http.WebSocketHandshakeException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import org.telemetryhub.client.HubException;
+import org.telemetryhub.client.HubRefusedException;
 import org.telemetryhub.protocol.Wire;
 import org.telemetryhub.simulator.SimulatorException;
-import org.telemetryhub.simulator.client.HubApi;
 
 /**
  * Why a benchmark device's socket did not open: as the line that stops a benchmark that needs every device, and as a
@@ -44,10 +45,10 @@ final class SocketRefusals {
             return "upgrade: HTTP " + handshake.getResponse().statusCode()
                     + errorCode(handshake.getResponse().body());
         }
-        if (cause instanceof HubApi.Refused refused) {
+        if (cause instanceof HubRefusedException refused) {
             return "ticket: HTTP " + refused.status() + (refused.error().isEmpty() ? "" : " " + refused.error());
         }
-        if (cause instanceof SimulatorException && cause.getCause() != null) {
+        if (cause instanceof HubException && cause.getCause() != null) {
             // the API client's "not reachable" line names the device; count by what happened underneath
             return "ticket: " + network(unwrap(cause.getCause()));
         }

@@ -13,6 +13,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import org.telemetryhub.client.HubRefusedException;
+import org.telemetryhub.client.Ticket;
 import org.telemetryhub.simulator.client.FreshDeviceIds;
 import org.telemetryhub.simulator.client.HubApi;
 import org.telemetryhub.simulator.client.HubOptions;
@@ -128,6 +130,6 @@ public final class TicketLoad implements Callable<Integer> {
     private static int status(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
-        return cause instanceof HubApi.Refused refused ? refused.status() : 0;
+        return cause instanceof HubRefusedException refused ? refused.status() : 0;
     }
 }

@@ -1,5 +1,6 @@
 package org.telemetryhub.simulator.device;
 
+import org.telemetryhub.client.Backoff;
 import org.telemetryhub.simulator.faults.Faults;
 
 /**

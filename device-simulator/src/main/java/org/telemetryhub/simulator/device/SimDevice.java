@@ -7,19 +7,21 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.telemetryhub.client.HubException;
+import org.telemetryhub.client.HubRefusedException;
+import org.telemetryhub.client.Ticket;
+import org.telemetryhub.client.link.Frame;
+import org.telemetryhub.client.link.FrameVerdict;
+import org.telemetryhub.client.link.Link;
+import org.telemetryhub.client.link.LinkListener;
+import org.telemetryhub.client.link.Transport;
 import org.telemetryhub.protocol.HubMessage;
 import org.telemetryhub.protocol.Wire;
 import org.telemetryhub.simulator.client.HubApi;
-import org.telemetryhub.simulator.faults.Faults;
 import org.telemetryhub.simulator.faults.FaultTimer;
-import org.telemetryhub.simulator.transport.Frame;
-import org.telemetryhub.simulator.transport.FrameVerdict;
-import org.telemetryhub.simulator.transport.Link;
-import org.telemetryhub.simulator.transport.LinkListener;
-import org.telemetryhub.simulator.transport.Transport;
+import org.telemetryhub.simulator.faults.Faults;
 
 /**
  * One simulated device with store-and-forward. It numbers its readings on from the seq its first ticket reports,
@@ -324,7 +326,7 @@ public final class SimDevice {
                 .whenCompleteAsync((opened, failure) -> linkOpened(gen, opened, failure), executor);
     }
 
-    private synchronized void numberFrom(HubApi.Ticket ticket) {
+    private synchronized void numberFrom(Ticket ticket) {
         sensor.numberFrom(ticket.lastSeq());
     }
 
@@ -336,15 +338,13 @@ public final class SimDevice {
             return;
         }
         if (error != null) {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null
-                    ? error.getCause() : error;
-            if (cause instanceof HubApi.Refused refused && refused.status() == 401
-                    && "bad_credentials".equals(refused.error())) {
+            Throwable cause = HubException.unwrap(error);
+            if (cause instanceof HubRefusedException refused && refused.badCredentials()) {
                 state = State.FAILED;
                 failure = refused.getMessage();
                 return;
             }
-            long wait = cause instanceof HubApi.Refused refused ? refused.retryAfterMs() : 0;
+            long wait = cause instanceof HubRefusedException refused ? refused.retryAfterMs() : 0;
             failures++;
             state = State.BACKING_OFF;
             executor.schedule(this::retry, Math.max(wait, settings.backoff().delayMs(failures - 1, random)),

@@ -7,12 +7,12 @@ import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.telemetryhub.client.link.Transport;
 import org.telemetryhub.simulator.SimulatorException;
 import org.telemetryhub.simulator.client.HubApi;
 import org.telemetryhub.simulator.device.DeviceSettings;
 import org.telemetryhub.simulator.device.SimDevice;
 import org.telemetryhub.simulator.device.TransportStats;
-import org.telemetryhub.simulator.transport.Transport;
 
 /**
  * The devices of one run: assigns each to a transport in turn, connects them a few at a time, paces their readings

@@ -21,6 +21,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.telemetryhub.client.Backoff;
+import org.telemetryhub.client.HubException;
+import org.telemetryhub.client.link.Transport;
 import org.telemetryhub.protocol.Ids;
 import org.telemetryhub.protocol.Wire;
 import org.telemetryhub.simulator.DaemonThreads;
@@ -28,10 +31,8 @@ import org.telemetryhub.simulator.SimulatorException;
 import org.telemetryhub.simulator.client.FreshDeviceIds;
 import org.telemetryhub.simulator.client.HubApi;
 import org.telemetryhub.simulator.client.HubOptions;
-import org.telemetryhub.simulator.device.Backoff;
 import org.telemetryhub.simulator.device.DeviceSettings;
 import org.telemetryhub.simulator.faults.Faults;
-import org.telemetryhub.simulator.transport.Transport;
 import org.telemetryhub.simulator.transport.Transports;
 import org.telemetryhub.simulator.verify.Checker;
 import org.telemetryhub.simulator.verify.Observers;
@@ -330,7 +331,7 @@ public final class RunCommand implements Callable<Integer> {
                     provisioned.add(future.get());
                 } catch (ExecutionException e) {
                     pending.forEach(f -> f.cancel(true));
-                    throw e.getCause() instanceof SimulatorException s ? s
+                    throw e.getCause() instanceof HubException s ? s
                             : new SimulatorException("provisioning failed: " + e.getCause(), e.getCause());
                 }
             }

@@ -14,8 +14,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.telemetryhub.client.Backoff;
+import org.telemetryhub.client.link.TextMessages;
 import org.telemetryhub.protocol.Wire;
-import org.telemetryhub.simulator.device.Backoff;
 
 /**
  * One operator dashboard on {@code /ws/dashboard} subscribed to a few devices from offset 0, recording every reading
@@ -31,7 +32,7 @@ final class DashboardObserver implements WebSocket.Listener {
     private final ScheduledExecutorService timers;
     private final Backoff backoff = new Backoff(200, 3_000);
     private final Random random = new Random();
-    private final StringBuilder partial = new StringBuilder();
+    private final TextMessages texts = new TextMessages();
     private volatile boolean running = true;
     private volatile WebSocket socket;
     private int failures;
@@ -76,13 +77,7 @@ final class DashboardObserver implements WebSocket.Listener {
 
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-            handle(partial.toString());
-            partial.setLength(0);
-        }
-        webSocket.request(1);
-        return null;
+        return texts.onText(webSocket, data, last, this::handle);
     }
 
     private void handle(String text) {

@@ -10,8 +10,8 @@ import java.util.Random;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.telemetryhub.client.Backoff;
 import org.telemetryhub.protocol.Wire;
-import org.telemetryhub.simulator.device.Backoff;
 
 /**
  * One device's Server-Sent Events stream ({@code GET /api/devices/{id}/stream}) from offset 0, recording every

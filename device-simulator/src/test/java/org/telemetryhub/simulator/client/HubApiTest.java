@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.net.URI;
 import java.net.http.HttpClient;
 import org.junit.jupiter.api.Test;
-import org.telemetryhub.simulator.SimulatorException;
+import org.telemetryhub.client.HubException;
 
 class HubApiTest {
 
@@ -16,7 +16,7 @@ class HubApiTest {
         assertEquals(URI.create("wss://hub.example.com/ws/device"),
                 new HubApi(HttpClient.newHttpClient(), HubApi.hubUrl("https://hub.example.com")).deviceSocket());
         for (String bad : new String[] {"127.0.0.1:8080", "ftp://x", "http://h/api", "http://h?x=1", "http:/"}) {
-            assertThrows(SimulatorException.class, () -> HubApi.hubUrl(bad), bad);
+            assertThrows(HubException.class, () -> HubApi.hubUrl(bad), bad);
         }
     }
 }

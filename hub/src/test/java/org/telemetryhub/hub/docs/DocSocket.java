@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
+import org.telemetryhub.client.link.TextMessages;
 
 /**
  * A device's or a dashboard's WebSocket as the examples drive it: every text frame and the close (with its reason) land in one
@@ -39,7 +40,7 @@ final class DocSocket implements WebSocket.Listener, AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final EventQueue<Event> events = new EventQueue<>("nothing");
-    private final StringBuilder partial = new StringBuilder();
+    private final TextMessages texts = new TextMessages();
     private WebSocket socket;
 
     private DocSocket() {}
@@ -86,13 +87,7 @@ final class DocSocket implements WebSocket.Listener, AutoCloseable {
 
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-            events.add(new Text(partial.toString()));
-            partial.setLength(0);
-        }
-        webSocket.request(1);
-        return null;
+        return texts.onText(webSocket, data, last, text -> events.add(new Text(text)));
     }
 
     /**

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,6 +17,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.telemetryhub.client.link.TextMessages;
+import org.telemetryhub.client.link.WsTransport;
 import org.telemetryhub.hub.support.Api;
 import org.telemetryhub.protocol.Reading;
 import org.telemetryhub.protocol.Wire;
@@ -73,21 +74,14 @@ final class CrashDevice implements Runnable {
     /** One WebSocket connection and the frames sent on it that still wait for their ack. */
     private final class Link implements WebSocket.Listener {
         final Map<Long, Frame> bySeq = new HashMap<>();
-        final StringBuilder partial = new StringBuilder();
+        final TextMessages texts = new TextMessages();
         WebSocket socket;
         boolean open = true;
         int outstanding;
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                String text = partial.toString();
-                partial.setLength(0);
-                answer(this, text);
-            }
-            webSocket.request(1);
-            return null;
+            return texts.onText(webSocket, data, last, text -> answer(this, text));
         }
 
         @Override
@@ -108,12 +102,7 @@ final class CrashDevice implements Runnable {
      */
     void connect(HttpClient http, URI deviceSocket, String ticket) throws Exception {
         Link next = new Link();
-        WebSocket socket = http.newWebSocketBuilder()
-                .header("Authorization", "Bearer " + ticket)
-                .subprotocols("hub.v1")
-                .connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(deviceSocket, next)
-                .get(10, TimeUnit.SECONDS);
+        WebSocket socket = WsTransport.upgrade(http, deviceSocket, ticket, next).get(10, TimeUnit.SECONDS);
         synchronized (this) {
             if (link != null) {
                 link.open = false;

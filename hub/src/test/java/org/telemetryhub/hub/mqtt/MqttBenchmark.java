@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.telemetryhub.client.link.TextMessages;
 import org.telemetryhub.hub.support.Api;
 import org.telemetryhub.hub.support.MqttDevice;
 import org.telemetryhub.hub.support.Readings;
@@ -184,7 +185,7 @@ class MqttBenchmark {
     /** A dashboard on these devices' rooms that notes when each reading arrives; returns once it is subscribed. */
     static WebSocket dashboard(List<MqttDevice> devices, Map<String, Long> sentAt, List<Long> latencies)
             throws Exception {
-        StringBuilder partial = new StringBuilder();
+        TextMessages texts = new TextMessages();
         CountDownLatch subscribed = new CountDownLatch(devices.size());
         WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
                 .header("Authorization", "Bearer " + admin.token())
@@ -192,13 +193,8 @@ class MqttBenchmark {
                     @Override
                     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
                         long now = System.nanoTime();
-                        partial.append(data);
-                        if (last) {
-                            note(partial.toString(), now, sentAt, latencies, subscribed);
-                            partial.setLength(0);
-                        }
-                        webSocket.request(1);
-                        return null;
+                        return texts.onText(webSocket, data, last,
+                                text -> note(text, now, sentAt, latencies, subscribed));
                     }
                 }).join();
         for (MqttDevice device : devices) {

@@ -10,6 +10,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import org.telemetryhub.client.DeviceCredentials;
+import org.telemetryhub.client.HubCalls;
+import org.telemetryhub.client.Tickets;
 
 /** The operator and device HTTP API as a test calls it: JSON in, status and JSON out. */
 public final class Api {
@@ -90,12 +93,14 @@ public final class Api {
         return new Device(deviceId, answer.body().get("secret").asText());
     }
 
+    /** A fresh ticket for the device, as the device SDK asks for it; a refusal is a HubRefusedException. */
     public String ticket(Device device) {
-        Answer answer = post("/api/tickets", Map.of("deviceId", device.id(), "secret", device.secret()));
-        if (answer.status() != 201) {
-            throw new IllegalStateException("ticket refused: " + answer.status() + " " + answer.body());
-        }
-        return answer.body().get("ticket").asText();
+        return new Tickets(new HubCalls(HTTP, URI.create(base))).request(device.id(), device.secret()).ticket();
+    }
+
+    /** The device's credentials for the device SDK. */
+    public DeviceCredentials credentials(Device device) {
+        return DeviceCredentials.of(base, device.id(), device.secret());
     }
 
     /** The device API with a ticket as bearer. */

@@ -8,7 +8,10 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
-/** A device's WebSocket as a test drives it. */
+/**
+ * A device's WebSocket as a test drives it, frame by frame: tests send hand-written (and hostile) frames and read the
+ * hub's answers as JSON. A device that behaves is the device SDK's {@code HubDevice} (see {@code SdkTransportsTest}).
+ */
 public final class DeviceClient implements AutoCloseable {
 
     private final JsonSocket socket;

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.telemetryhub.client.link.TextMessages;
 
 /**
  * A WebSocket whose JSON messages a test awaits: each lands in a queue ({@link #next} takes from it) and in a log
@@ -33,7 +34,7 @@ public final class JsonSocket implements WebSocket.Listener, AutoCloseable {
     /** The reason the peer gave when it closed the socket. */
     public final CompletableFuture<String> closeReason = new CompletableFuture<>();
     private final List<JsonNode> received = new ArrayList<>();
-    private final StringBuilder partial = new StringBuilder();
+    private final TextMessages texts = new TextMessages();
     private volatile boolean paused;
     private WebSocket socket;
 
@@ -121,10 +122,10 @@ public final class JsonSocket implements WebSocket.Listener, AutoCloseable {
 
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
+        String text = texts.add(data, last);
+        if (text != null) {
             try {
-                JsonNode message = Api.JSON.readTree(partial.toString());
+                JsonNode message = Api.JSON.readTree(text);
                 synchronized (received) {
                     received.add(message);
                 }
@@ -132,7 +133,6 @@ public final class JsonSocket implements WebSocket.Listener, AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            partial.setLength(0);
         }
         if (!paused) {
             webSocket.request(1);

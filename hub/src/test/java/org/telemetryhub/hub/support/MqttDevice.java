@@ -7,7 +7,6 @@ import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
-import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
@@ -23,12 +22,14 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
+import org.telemetryhub.client.link.PublishOutcome;
 import org.telemetryhub.hub.mqtt.Topics;
 
 /**
  * A device over MQTT as a test drives it, with the HiveMQ client: MQTT 5 or 3.1.1, client id = username = device id
  * unless told otherwise, the ticket as password. Verdicts land in a queue; a disconnect by the broker completes
- * {@link #disconnected}.
+ * {@link #disconnected}. A raw client for publishing anything to any topic (MQTT 3.1.1 too); a device that behaves
+ * is the device SDK's {@code HubDevice}, which also decodes PUBACKs for this class.
  */
 public final class MqttDevice implements AutoCloseable {
 
@@ -216,17 +217,11 @@ public final class MqttDevice implements AutoCloseable {
     }
 
     private static PubAck pubAck(Mqtt5PublishResult result, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-        if (cause == null) {
-            cause = result.getError().orElse(null);
+        PublishOutcome outcome = PublishOutcome.of(result, failure);
+        if (outcome.pubAck() == null) {
+            throw new CompletionException(outcome.failure());
         }
-        if (cause instanceof Mqtt5PubAckException refused) {
-            return of(refused.getMqttMessage());
-        }
-        if (cause != null) {
-            throw new CompletionException(cause);
-        }
-        return of(((Mqtt5PublishResult.Mqtt5Qos1Result) result).getPubAck());
+        return of(outcome.pubAck());
     }
 
     private static PubAck of(Mqtt5PubAck ack) {

@@ -1,0 +1,133 @@
+package org.telemetryhub.client.link;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
+import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
+import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAck;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.telemetryhub.protocol.ErrorCode;
+
+/**
+ * One MQTT 5 session. Each frame is one publish holding one reading, settled by its own PUBACK: success means
+ * stored, {@code store_unavailable} and {@code rate_limited} refuse it for now (resend after a wait), and any other
+ * reason string is the verdict code that rejects it for good.
+ */
+final class MqttLink implements Link {
+
+    /** A PUBACK refusal names no wait; this is how long the device waits before it resends. */
+    static final long RETRY_AFTER_MS = 1_000;
+
+    private final Mqtt5AsyncClient client;
+    private final String deviceId;
+    private final LinkListener listener;
+    private final InFlightFrames inFlight = new InFlightFrames();
+    /** Where the session is: connecting, up, or ended (for good). */
+    private enum State { CONNECTING, UP, ENDED }
+
+    private State state = State.CONNECTING;
+
+    MqttLink(Mqtt5ClientBuilder builder, String deviceId, LinkListener listener) {
+        this.client = builder.identifier(deviceId)
+                .addDisconnectedListener(context -> end("disconnected: " + describe(context.getCause())))
+                .buildAsync();
+        this.deviceId = deviceId;
+        this.listener = listener;
+    }
+
+    /** Connects with the ticket; the link is up once the hub accepts the session. */
+    CompletableFuture<Link> connect(String ticket) {
+        return client.connectWith().cleanStart(true)
+                .simpleAuth().username(deviceId).password(ticket.getBytes(StandardCharsets.UTF_8)).applySimpleAuth()
+                .send()
+                .thenApply(connAck -> {
+                    synchronized (this) {
+                        if (state == State.ENDED) {
+                            throw new CompletionException(new IOException("the session closed as it opened"));
+                        }
+                        state = State.UP;
+                    }
+                    return (Link) this;
+                })
+                .whenComplete((link, failure) -> {
+                    if (failure != null) {
+                        disconnect(Mqtt5DisconnectReasonCode.NORMAL_DISCONNECTION);
+                    }
+                });
+    }
+
+    @Override
+    public CompletableFuture<FrameVerdict> send(Frame frame) {
+        CompletableFuture<FrameVerdict> verdict = inFlight.add(frame);
+        synchronized (this) {
+            if (state == State.ENDED) {
+                inFlight.lostAll("the link was closed");
+                return verdict;
+            }
+        }
+        client.publishWith().topic("devices/" + deviceId + "/telemetry").qos(MqttQos.AT_LEAST_ONCE)
+                .payload(frame.json().getBytes(StandardCharsets.UTF_8)).send()
+                .whenComplete((result, failure) -> pubAck(frame, result, failure));
+        return verdict;
+    }
+
+    private void pubAck(Frame frame, Mqtt5PublishResult result, Throwable failure) {
+        PublishOutcome outcome = PublishOutcome.of(result, failure);
+        Mqtt5PubAck ack = outcome.pubAck();
+        if (ack == null) {
+            end("publish failed: " + describe(outcome.failure()));
+        } else if (!ack.getReasonCode().isError()) {
+            inFlight.acked(frame);
+        } else {
+            String code = outcome.code();
+            if (code.equals(ErrorCode.STORE_UNAVAILABLE.wire()) || code.equals(ErrorCode.RATE_LIMITED.wire())) {
+                inFlight.refused(frame, code, RETRY_AFTER_MS);
+            } else {
+                inFlight.rejected(frame, code, "PUBACK " + ack.getReasonCode());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        end("closed by the device");
+        disconnect(Mqtt5DisconnectReasonCode.NORMAL_DISCONNECTION);
+    }
+
+    /** The client has no way to drop its socket unannounced; a disconnect with the will is the nearest to a cut. */
+    @Override
+    public void cut() {
+        end("cut by the device");
+        disconnect(Mqtt5DisconnectReasonCode.DISCONNECT_WITH_WILL_MESSAGE);
+    }
+
+    private void disconnect(Mqtt5DisconnectReasonCode reason) {
+        if (client.getState().isConnectedOrReconnect()) {
+            client.disconnectWith().reasonCode(reason).send().exceptionally(failure -> null);
+        }
+    }
+
+    /** The link is over: unanswered frames end Lost, and the listener hears it once if the link was ever up. */
+    private void end(String why) {
+        State before;
+        synchronized (this) {
+            before = state;
+            state = State.ENDED;
+        }
+        if (before != State.ENDED) {
+            inFlight.lostAll(why);
+        }
+        if (before == State.UP) {
+            listener.down(why);
+        }
+    }
+
+    private static String describe(Throwable failure) {
+        return failure == null ? "unknown cause" : failure.getClass().getSimpleName()
+                + (failure.getMessage() == null ? "" : " " + failure.getMessage());
+    }
+}
