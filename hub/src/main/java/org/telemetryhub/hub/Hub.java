@@ -206,7 +206,7 @@ public final class Hub implements AutoCloseable {
             // a command's delivery does not change what its device may hold: every other change may
             if (event instanceof FeedEvent.CommandChanged changed
                     && changed.command().status() != Command.Status.DELIVERED) {
-                delivery.changed(changed.device().key());
+                delivery.changed(changed.command());
             } else if (event instanceof FeedEvent.DesiredChanged desired) {
                 delivery.desiredChanged(desired.device().key());
             }

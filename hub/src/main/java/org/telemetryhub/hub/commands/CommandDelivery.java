@@ -81,8 +81,18 @@ public final class CommandDelivery {
         changed(link.device().key());
     }
 
-    /** Something changed in the device's commands: a new one, a result, a cancel, an expiry. */
-    public void changed(long deviceKey) {
+    /**
+     * Something changed in one of the device's commands: a new one, a result, a cancel, an expiry. A command that
+     * ended frees a place in the device's window, which matters only when the window was full: otherwise the device
+     * already holds every unfinished command, and the store is not asked again.
+     */
+    public void changed(Command command) {
+        active(command.device().key())
+                .filter(route -> !command.isFinished() || route.windowFull)
+                .ifPresent(Route::wake);
+    }
+
+    private void changed(long deviceKey) {
         active(deviceKey).ifPresent(Route::wake);
     }
 
@@ -111,6 +121,8 @@ public final class CommandDelivery {
         private final AtomicBoolean running = new AtomicBoolean();
         private final AtomicBoolean wanted = new AtomicBoolean();
         private final AtomicBoolean deltaWanted = new AtomicBoolean();
+        /** The last read of the window found it full: a command that ends may let the next one in. */
+        private volatile boolean windowFull = true;
 
         Route(Link link) {
             this.link = link;
@@ -143,6 +155,7 @@ public final class CommandDelivery {
 
         private void pass() {
             List<Command> window = commands.window(link.device());
+            windowFull = window.size() >= commands.maxInFlight();
             Set<String> unfinished = new HashSet<>();
             List<Command> fresh = new ArrayList<>();
             for (Command command : window) {

@@ -107,6 +107,11 @@ public final class Commands {
         return store.list(device.key(), status, afterNumber, limit);
     }
 
+    /** How many unanswered commands a device may hold at once ({@code commands.maxInFlight}). */
+    public int maxInFlight() {
+        return config.maxInFlight();
+    }
+
     /** The commands the device may hold now: the first unfinished ones, delivered or not, in creation order. */
     public List<Command> window(DeviceRef device) {
         return store.window(device.key(), clock.millis(), config.maxInFlight());

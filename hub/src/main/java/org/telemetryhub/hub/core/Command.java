@@ -40,6 +40,12 @@ public record Command(@JsonIgnore long number, @JsonIgnore DeviceRef device, Str
         return status.isFinished();
     }
 
+    /** The same command with the number its store gave it. */
+    public Command numbered(long storeNumber) {
+        return new Command(storeNumber, device, commandId, name, args, status, ok, result, createdAt, expiresAt,
+                deliveredAt, finishedAt);
+    }
+
     /** The command as the device receives it. */
     public HubMessage.Command message() {
         return new HubMessage.Command(commandId, name, args, expiresAt);

@@ -61,6 +61,11 @@ public final class Database implements AutoCloseable {
         return pool.getConnection();
     }
 
+    /** True for H2, whose store has one hub; false for PostgreSQL, which several nodes may share. */
+    public boolean isH2() {
+        return h2;
+    }
+
     /** The transactions that commit together: see {@link GroupCommit}. */
     GroupCommit group() {
         return group;

@@ -24,9 +24,9 @@ public final class JdbcCommandStore implements CommandStore {
     private static final String COLUMNS = "SELECT d.device_key, d.device_id, d.fleet, d.report_interval_ms, "
             + "c.command_no, c.command_id, c.name, c.args, c.status, c.ok, c.result, c.created_at, c.expires_at, "
             + "c.delivered_at, c.finished_at FROM commands c JOIN devices d ON d.device_key = c.device_key ";
-    private static final String UNFINISHED = "c.status IN ('queued', 'delivered')";
-    private static final String SQL_COUNT_UNFINISHED = "SELECT COUNT(*) FROM commands c WHERE c.device_key = ? AND "
-            + UNFINISHED + " AND c.expires_at > ?";
+    // finished_at IS NULL exactly while a command is unfinished: with the device it is the unfinished index's prefix
+    private static final String OF_DEVICE_UNFINISHED = "c.device_key = ? AND c.finished_at IS NULL AND c.expires_at > ?";
+    private static final String SQL_COUNT_UNFINISHED = "SELECT COUNT(*) FROM commands c WHERE " + OF_DEVICE_UNFINISHED;
     private static final String SQL_INSERT = "INSERT INTO commands (command_id, device_key, name, args, status, "
             + "created_at, expires_at) VALUES (?, ?, ?, ?, 'queued', ?, ?)";
     private static final String SQL_FIND = COLUMNS + "WHERE c.command_id = ?";
@@ -34,8 +34,8 @@ public final class JdbcCommandStore implements CommandStore {
             + "ORDER BY c.command_no LIMIT ?";
     private static final String SQL_LIST_STATUS = COLUMNS + "WHERE c.device_key = ? AND c.command_no > ? "
             + "AND c.status = ? ORDER BY c.command_no LIMIT ?";
-    private static final String SQL_WINDOW = COLUMNS + "WHERE c.device_key = ? AND " + UNFINISHED
-            + " AND c.expires_at > ? ORDER BY c.command_no LIMIT ?";
+    private static final String SQL_WINDOW = COLUMNS + "WHERE " + OF_DEVICE_UNFINISHED
+            + " ORDER BY c.command_no LIMIT ?";
     private static final String SQL_DELIVERED = "UPDATE commands SET status = 'delivered', delivered_at = ? "
             + "WHERE command_id = ? AND status = 'queued'";
     // a result proves delivery: one that overtook the delivered mark fills in deliveredAt
@@ -43,15 +43,18 @@ public final class JdbcCommandStore implements CommandStore {
             + "delivered_at = COALESCE(delivered_at, ?) WHERE command_id = ? AND device_key = ? AND status IN ('queued', 'delivered') AND expires_at > ?";
     private static final String SQL_CANCEL = "UPDATE commands SET status = 'cancelled', finished_at = ? "
             + "WHERE command_id = ? AND device_key = ? AND status IN ('queued', 'delivered')";
-    private static final String SQL_DUE = COLUMNS + "WHERE " + UNFINISHED + " AND c.expires_at <= ? "
+    private static final String SQL_DUE = COLUMNS + "WHERE c.finished_at IS NULL AND c.expires_at <= ? "
             + "ORDER BY c.expires_at LIMIT ?";
     private static final String SQL_EXPIRE = "UPDATE commands SET status = 'expired', finished_at = ? "
             + "WHERE command_id = ? AND status IN ('queued', 'delivered')";
 
     private final Jdbc jdbc;
+    /** Other nodes may insert too (PostgreSQL): an insert then holds its device's lock while it counts the queue. */
+    private final boolean shared;
 
     public JdbcCommandStore(Database database) {
         this.jdbc = new Jdbc(database);
+        this.shared = !database.isH2();
     }
 
     @Override
@@ -59,10 +62,13 @@ public final class JdbcCommandStore implements CommandStore {
         return jdbc.grouped("insert command", connection -> insert(connection, command, maxUnfinished, now));
     }
 
-    private static Optional<Command> insert(Connection connection, Command command, int maxUnfinished, long now)
+    /** Inserts within the group commit, whose one thread is all that inserts into an H2 store. */
+    private Optional<Command> insert(Connection connection, Command command, int maxUnfinished, long now)
             throws SQLException {
         long deviceKey = command.device().key();
-        Jdbc.lockDevice(connection, deviceKey);
+        if (shared) {
+            Jdbc.lockDevice(connection, deviceKey);
+        }
         try (PreparedStatement count = Jdbc.prepare(connection, SQL_COUNT_UNFINISHED, deviceKey, now);
              ResultSet rs = count.executeQuery()) {
             rs.next();
@@ -70,12 +76,17 @@ public final class JdbcCommandStore implements CommandStore {
                 return Optional.empty();
             }
         }
-        try (PreparedStatement insert = Jdbc.prepare(connection, SQL_INSERT, command.commandId(), deviceKey,
-                command.name(), Wire.encode(command.args()), command.createdAt(), command.expiresAt())) {
+        try (PreparedStatement insert = connection.prepareStatement(SQL_INSERT, new String[] {"command_no"})) {
+            Jdbc.bind(insert, command.commandId(), deviceKey, command.name(), Wire.encode(command.args()),
+                    command.createdAt(), command.expiresAt());
             insert.executeUpdate();
+            try (ResultSet keys = insert.getGeneratedKeys()) {
+                if (!keys.next()) {
+                    throw new SQLException("the insert of command " + command.commandId() + " gave no number");
+                }
+                return Optional.of(command.numbered(keys.getLong(1)));
+            }
         }
-        return Optional.of(Jdbc.one(connection, SQL_FIND, JdbcCommandStore::command, command.commandId())
-                .orElseThrow(() -> new SQLException("command " + command.commandId() + " is gone after its insert")));
     }
 
     @Override
