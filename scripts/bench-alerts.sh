@@ -67,7 +67,7 @@ for run in $(seq 1 "$RUNS"); do
         [[ "$kind" == none ]] || rules "$work"
         echo "[bench-alerts] run $run, $kind" >&2
         NO_SERVER=1 URL="${hub_url/http/ws}" SERVER_PID="$hub_pid" \
-            HUB_BENCH_ADMIN_PASSWORD_FILE="$work/store/admin-password" \
+            BENCH_HUB_ADMIN_PASSWORD_FILE="$work/store/admin-password" \
             "$BENCH/run.sh" hub --label "$kind-$run" "$@" 2>"$work/run.stderr" | tail -n 1 >"$work/result.json"
         hub_stop
     done
