@@ -5,18 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.telemetryhub.hub.support.Api;
 import org.telemetryhub.hub.support.Axe;
-import org.telemetryhub.hub.support.Browser;
 import org.telemetryhub.hub.support.DashboardPage;
 import org.telemetryhub.hub.support.DeviceClient;
-import org.telemetryhub.hub.support.TestHub;
+import org.telemetryhub.hub.support.HubInBrowser;
 import org.telemetryhub.protocol.Reading;
 import org.telemetryhub.protocol.Wire;
 
@@ -24,24 +21,7 @@ import org.telemetryhub.protocol.Wire;
  * Alerts in headless Chromium against a real hub: one appears live in the fleet, and an operator acknowledges it;
  * one is marked on its device's chart of its metric while it lasts, and stays marked, ended, once it cleared.
  */
-class AlertsDashboardTest {
-
-    static TestHub hub;
-    static Api admin;
-    static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        hub = TestHub.start();
-        admin = hub.admin();
-        browser = Browser.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        browser.close();
-        hub.close();
-    }
+class AlertsDashboardTest extends HubInBrowser {
 
     @Test
     void an_alert_appears_live_in_the_fleet_with_a_badge_on_its_device_and_an_operator_acknowledges_it() {

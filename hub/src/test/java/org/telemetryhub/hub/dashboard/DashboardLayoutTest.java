@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,10 +19,9 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.telemetryhub.hub.support.Api;
 import org.telemetryhub.hub.support.Axe;
-import org.telemetryhub.hub.support.Browser;
 import org.telemetryhub.hub.support.DashboardPage;
 import org.telemetryhub.hub.support.DeviceClient;
-import org.telemetryhub.hub.support.TestHub;
+import org.telemetryhub.hub.support.HubInBrowser;
 import org.telemetryhub.protocol.Reading;
 import org.telemetryhub.protocol.Wire;
 
@@ -32,19 +30,15 @@ import org.telemetryhub.protocol.Wire;
  * controls a finger can hit, a focus ring that shows, axis labels that do not overlap, and nothing axe-core counts as
  * a serious or critical accessibility violation.
  */
-class DashboardLayoutTest {
+class DashboardLayoutTest extends HubInBrowser {
 
     static final String LONG_ID = "sim-" + "x".repeat(40) + "-boiler-room-7";
     static final String LONG_METRIC = "supply_water_temperature_after_the_heat_exchanger";
 
-    static TestHub hub;
-    static Browser browser;
     DashboardPage page;
 
     @BeforeAll
     static void start() {
-        hub = TestHub.start();
-        Api admin = hub.admin();
         Api.Device device = admin.provision(LONG_ID, "plant-with-a-rather-long-namespace-name");
         admin.provision("pump-1", "plant-with-a-rather-long-namespace-name");
         List<Reading> readings = new ArrayList<>();
@@ -60,13 +54,6 @@ class DashboardLayoutTest {
                     + ",\"metrics\":{\"temperature\":\"a very long rejected value that must wrap on a phone\"}}");
             client.next(m -> m.path("seq").asLong() == 121 && m.path("type").asText().equals("rejected"));
         }
-        browser = Browser.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        browser.close();
-        hub.close();
     }
 
     @AfterEach

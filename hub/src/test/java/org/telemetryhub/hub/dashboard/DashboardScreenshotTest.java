@@ -6,15 +6,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.telemetryhub.hub.support.Api;
-import org.telemetryhub.hub.support.Browser;
 import org.telemetryhub.hub.support.DashboardPage;
 import org.telemetryhub.hub.support.DeviceClient;
-import org.telemetryhub.hub.support.TestHub;
+import org.telemetryhub.hub.support.HubInBrowser;
 import org.telemetryhub.protocol.Reading;
 import org.telemetryhub.protocol.Wire;
 
@@ -23,31 +20,15 @@ import org.telemetryhub.protocol.Wire;
  * few readings and had three refused (one in the middle of its seqs). scripts/screenshot.sh copies the pictures to
  * docs/ for the README: the fleet and the device room on a laptop, the device room on a phone.
  */
-class DashboardScreenshotTest {
+class DashboardScreenshotTest extends HubInBrowser {
 
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
     static final long INTERVAL_MS = 5_000;
     static final long LOST_AGO = 40; // intervals ago, three readings were lost
     static final long REFUSED_AGO = 150; // and here one was refused for its content
 
-    static TestHub hub;
-    static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        hub = TestHub.start();
-        browser = Browser.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        browser.close();
-        hub.close();
-    }
-
     @Test
     void writes_screenshots_of_the_fleet_and_a_device_room_with_its_gaps_marked_on_a_laptop_and_a_phone() {
-        Api admin = hub.admin();
         Api.Device boiler = admin.provision("boiler-3", "plant-a");
         for (String id : List.of("boiler-1", "boiler-2", "chiller-1")) {
             admin.provision(id, "plant-a");

@@ -15,9 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,16 +27,15 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.telemetryhub.hub.support.Api;
-import org.telemetryhub.hub.support.Browser;
 import org.telemetryhub.hub.support.DashboardPage;
 import org.telemetryhub.hub.support.DeviceClient;
+import org.telemetryhub.hub.support.HubInBrowser;
 import org.telemetryhub.hub.support.Readings;
-import org.telemetryhub.hub.support.TestHub;
 import org.telemetryhub.protocol.Reading;
 import org.telemetryhub.protocol.Wire;
 
 /** The web dashboard in headless Chromium against a real hub: sign-in, fleet, device rooms, safety. */
-class DashboardTest {
+class DashboardTest extends HubInBrowser {
 
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
             + "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
@@ -53,23 +50,7 @@ class DashboardTest {
             };
             """;
 
-    static TestHub hub;
-    static Api admin;
-    static Browser browser;
     DashboardPage page;
-
-    @BeforeAll
-    static void start() {
-        hub = TestHub.start();
-        admin = hub.admin();
-        browser = Browser.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        browser.close();
-        hub.close();
-    }
 
     @BeforeEach
     void openPage() {

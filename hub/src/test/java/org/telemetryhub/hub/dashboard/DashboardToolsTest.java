@@ -9,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,10 +18,9 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 import org.telemetryhub.hub.support.Api;
-import org.telemetryhub.hub.support.Browser;
 import org.telemetryhub.hub.support.DashboardPage;
 import org.telemetryhub.hub.support.DeviceClient;
-import org.telemetryhub.hub.support.TestHub;
+import org.telemetryhub.hub.support.HubInBrowser;
 import org.telemetryhub.protocol.Reading;
 import org.telemetryhub.protocol.Wire;
 
@@ -30,21 +28,16 @@ import org.telemetryhub.protocol.Wire;
  * What operators of other dashboards expect, on a laptop and on a phone: sortable fleet columns, a large namespace a
  * page at a time, a custom time range and drag-to-zoom from bucketed history, exports, and units per metric.
  */
-class DashboardToolsTest {
+class DashboardToolsTest extends HubInBrowser {
 
     static final String METER = "meter-7";
     static final int PAGED_DEVICES = 120;
 
-    static TestHub hub;
-    static Api admin;
-    static Browser browser;
     static long firstTs;
     DashboardPage page;
 
     @BeforeAll
     static void start() {
-        hub = TestHub.start();
-        admin = hub.admin();
         Api.Answer created = admin.post("/api/devices", Map.of("deviceId", METER, "namespace", "tools",
                 "reportIntervalMs", 10_000, "units", Map.of("temperature", "°C")));
         assertEquals(201, created.status(), created.body().toString());
@@ -62,13 +55,6 @@ class DashboardToolsTest {
         for (int i = 1; i <= PAGED_DEVICES; i++) {
             admin.provision("unit-%03d".formatted(i), "paged");
         }
-        browser = Browser.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        browser.close();
-        hub.close();
     }
 
     @AfterEach

@@ -11,41 +11,21 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.telemetryhub.hub.support.Api;
-import org.telemetryhub.hub.support.Browser;
 import org.telemetryhub.hub.support.DashboardPage;
-import org.telemetryhub.hub.support.TestHub;
+import org.telemetryhub.hub.support.HubInBrowser;
 
 /**
  * When its session ends elsewhere (a logout from another tab or script, a password change by an admin), the page
  * shows the sign-in form with the hub's sentence saying why, and stops: no reconnecting into 401s.
  */
-class SessionEndedPageTest {
+class SessionEndedPageTest extends HubInBrowser {
 
-    static TestHub hub;
-    static Api admin;
-    static Browser browser;
     DashboardPage page;
-
-    @BeforeAll
-    static void start() {
-        hub = TestHub.start();
-        admin = hub.admin();
-        browser = Browser.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        browser.close();
-        hub.close();
-    }
 
     @BeforeEach
     void openPage() {

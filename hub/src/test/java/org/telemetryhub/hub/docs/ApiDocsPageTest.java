@@ -3,30 +3,12 @@ package org.telemetryhub.hub.docs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.telemetryhub.hub.support.Browser;
-import org.telemetryhub.hub.support.TestHub;
+import org.telemetryhub.hub.support.HubInBrowser;
 
 /** /api/docs in a real browser: Swagger UI shows every operation of the document, under the hub's strict policy. */
-class ApiDocsPageTest {
-
-    static TestHub hub;
-    static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        hub = TestHub.start();
-        browser = Browser.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        browser.close();
-        hub.close();
-    }
+class ApiDocsPageTest extends HubInBrowser {
 
     @Test
     void the_docs_page_shows_every_documented_operation_without_a_policy_violation_or_a_script_error() {
