@@ -10,9 +10,9 @@
 //   dash:      ws://HOST:PORT/ws/dashboard with Authorization: Bearer <token>
 //   dash   ->  {"type":"subscribe","device":ID}                         hub -> {"type":"subscribed","device":ID,...}
 //   hub    ->  {"type":"reading","device":ID,"namespace","offset","seq","ts","metrics"}
-//   hub    ->  {"type":"alert","deviceId":ID,"status":"open","openedOffset",...} (when alert rules fire): its latency
-//              from the opening reading's ts (the load generator's send time) is kept in alertLatenciesMs, for
-//              scripts/bench-alerts.sh
+//   hub    ->  {"type":"alert","deviceId":ID,"status":"open","openedOffset",...} (when alert rules fire): the latency
+//              of an alert's first message ('open', or 'cleared' when it came coalesced) from the opening reading's
+//              ts (the load generator's send time) is kept in alertLatenciesMs, for scripts/bench-alerts.sh
 //
 // Mapping to the harness:
 //   - Device ids are made unique per run (the hub refuses a second POST /api/devices for an id with 409), by a
@@ -157,6 +157,7 @@ function create(opts) {
       const pending = new Map();  // hub device id -> {resolve, reject, resend}
       const sentAt = new Map();  // hub device id -> offset -> ts of its latest readings, for alert latencies
       const alertedAt = new Map();  // 'device/offset' -> arrival of an alert whose reading has not arrived yet
+      const seenAlerts = new Set();  // alert ids this dashboard has heard of
       let readingCb = null;
       ws.on('message', (data) => {
         const m = JSON.parse(data);
@@ -169,7 +170,10 @@ function create(opts) {
           if (early) { alertedAt.delete(m.device + '/' + m.offset); alertLatenciesMs.push(early - m.ts); }
           if (readingCb) readingCb(harnessId(m.device), { seq: m.seq - 1 });
         } else if (m.type === 'alert') {
-          if (m.status === 'open') {
+          // the first message of an alert tells the dashboard of it: 'open', or, when the alert cleared while this
+          // dashboard's outbox was full, one message in its latest state ('cleared', with its openedOffset)
+          if (!seenAlerts.has(m.alertId)) {
+            seenAlerts.add(m.alertId);
             const ts = sentAt.get(m.deviceId)?.get(m.openedOffset);
             if (ts) alertLatenciesMs.push(Date.now() - ts);
             else alertedAt.set(m.deviceId + '/' + m.openedOffset, Date.now());  // its reading comes from the store
@@ -221,8 +225,9 @@ function create(opts) {
 
     async close() {
       closing = true;
-      console.error('[hub adapter] ' + JSON.stringify({ prefix, ...stats }));
-      if (alertLatenciesMs.length) console.error('[hub adapter] alert latencies ms: ' + alertLatenciesMs.join(','));
+      // one write: a worker's later writes can be lost when the run ends right after its close
+      console.error('[hub adapter] ' + JSON.stringify({ prefix, ...stats })
+        + (alertLatenciesMs.length ? '\n[hub adapter] alert latencies ms: ' + alertLatenciesMs.join(',') : ''));
       for (const s of samples) console.error('[hub adapter] unexpected: ' + s);
     },
   };
