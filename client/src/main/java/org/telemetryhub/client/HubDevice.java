@@ -1,11 +1,9 @@
 package org.telemetryhub.client;
 
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -14,15 +12,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 import org.telemetryhub.client.link.Frame;
 import org.telemetryhub.client.link.FrameVerdict;
-import org.telemetryhub.client.link.HttpTransport;
 import org.telemetryhub.client.link.Link;
 import org.telemetryhub.client.link.LinkListener;
-import org.telemetryhub.client.link.MqttTransport;
 import org.telemetryhub.client.link.Transport;
-import org.telemetryhub.client.link.WsTransport;
 import org.telemetryhub.protocol.HubMessage;
 import org.telemetryhub.protocol.Reading;
 import org.telemetryhub.protocol.Wire;
@@ -70,7 +64,7 @@ public final class HubDevice implements AutoCloseable {
     private volatile boolean up;
     private volatile Thread deviceThread;
 
-    private HubDevice(Builder builder) {
+    HubDevice(HubDeviceBuilder builder) {
         this.credentials = builder.credentials;
         this.transport = builder.transport.apply(builder.http);
         this.tickets = new Tickets(new HubCalls(builder.http, credentials.hub()));
@@ -89,8 +83,8 @@ public final class HubDevice implements AutoCloseable {
     }
 
     /** A builder for a device with these credentials: WebSocket, backoff from 0.5 s up to 30 s, unless told. */
-    public static Builder builder(DeviceCredentials credentials) {
-        return new Builder(credentials);
+    public static HubDeviceBuilder builder(DeviceCredentials credentials) {
+        return new HubDeviceBuilder(credentials);
     }
 
     public String deviceId() {
@@ -170,7 +164,7 @@ public final class HubDevice implements AutoCloseable {
 
     // ---- on the device's thread
 
-    private void connectFirst() {
+    void connectFirst() {
         run(this::openLink);
         try {
             firstLink.get(CONNECT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -379,92 +373,6 @@ public final class HubDevice implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HubException("interrupted while waiting for device " + deviceId());
-        }
-    }
-
-    /** How a device connects, reconnects, and answers the hub. */
-    public static final class Builder {
-
-        private final DeviceCredentials credentials;
-        private Function<HttpClient, Transport> transport;
-        private HttpClient http;
-        private Backoff backoff = new Backoff(500, 30_000);
-        private int maxBatch = 100;
-        private CommandHandler commands;
-        private DesiredStateHandler desiredState;
-
-        private Builder(DeviceCredentials credentials) {
-            this.credentials = Objects.requireNonNull(credentials, "credentials");
-            overWebSocket();
-        }
-
-        /** One WebSocket per ticket on {@code /ws/device}: readings, commands and desired state (the default). */
-        public Builder overWebSocket() {
-            transport = http -> new WsTransport(http, credentials.deviceSocket());
-            return this;
-        }
-
-        /** One HTTP request per frame to {@code /api/devices/{id}/readings}: readings only. */
-        public Builder overHttp() {
-            transport = http -> new HttpTransport(http, credentials.hub());
-            return this;
-        }
-
-        /** MQTT 5 on the hub's host, port 1883 (TLS when the hub's URL is https): readings only, one per publish. */
-        public Builder overMqtt() {
-            transport = http -> MqttTransport.forHub(credentials.hub());
-            return this;
-        }
-
-        /** MQTT 5 on this broker address. */
-        public Builder overMqtt(String host, int port) {
-            boolean tls = credentials.hub().getScheme().equalsIgnoreCase("https");
-            transport = http -> new MqttTransport(host, port, tls);
-            return this;
-        }
-
-        /** The HTTP client for tickets, WebSockets and HTTP ingest; one is made when none is given. */
-        public Builder httpClient(HttpClient client) {
-            this.http = client;
-            return this;
-        }
-
-        /** Waits between reconnects: from {@code base}, doubling after each failure up to {@code cap}, jittered. */
-        public Builder backoff(Duration base, Duration cap) {
-            this.backoff = new Backoff(base.toMillis(), cap.toMillis());
-            return this;
-        }
-
-        /** The most readings one frame carries (default 100; the hub's {@code ingest.maxBatch} must allow it). */
-        public Builder maxBatch(int readings) {
-            if (readings < 1) {
-                throw new IllegalArgumentException("maxBatch must be at least 1, but was " + readings);
-            }
-            this.maxBatch = readings;
-            return this;
-        }
-
-        public Builder onCommand(CommandHandler handler) {
-            this.commands = handler;
-            return this;
-        }
-
-        public Builder onDesiredState(DesiredStateHandler handler) {
-            this.desiredState = handler;
-            return this;
-        }
-
-        /**
-         * Gets a ticket and opens the first link, waiting for it; throws a {@link HubException} that says why when
-         * that fails (wrong secret, hub unreachable). Later losses are repaired on their own.
-         */
-        public HubDevice connect() {
-            if (http == null) {
-                http = HubCalls.httpClient();
-            }
-            HubDevice device = new HubDevice(this);
-            device.connectFirst();
-            return device;
         }
     }
 }

@@ -26,11 +26,11 @@ class WsDeviceTest {
         hub.close();
     }
 
-    private HubDevice connect(HubDevice.Builder builder) {
+    private HubDevice connect(HubDeviceBuilder builder) {
         return builder.backoff(Duration.ofMillis(10), Duration.ofMillis(40)).connect();
     }
 
-    private HubDevice.Builder device() {
+    private HubDeviceBuilder device() {
         return HubDevice.builder(DeviceCredentials.of(hub.url(), "d-1", "s3cret"));
     }
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.telemetryhub.client.DeviceCredentials;
 import org.telemetryhub.client.HubDevice;
+import org.telemetryhub.client.HubDeviceBuilder;
 import org.telemetryhub.client.HubRefusedException;
 import org.telemetryhub.client.Verdict;
 import org.telemetryhub.hub.support.Api;
@@ -42,7 +43,7 @@ class SdkTransportsTest {
         hub.close();
     }
 
-    private static List<Verdict> sendTwo(String deviceId, UnaryOperator<HubDevice.Builder> transport)
+    private static List<Verdict> sendTwo(String deviceId, UnaryOperator<HubDeviceBuilder> transport)
             throws Exception {
         DeviceCredentials credentials = admin.credentials(admin.provision(deviceId));
         try (HubDevice device = transport.apply(HubDevice.builder(credentials)).connect()) {
@@ -60,14 +61,14 @@ class SdkTransportsTest {
 
     @Test
     void over_websocket_one_reading_is_stored_and_one_is_out_of_range() throws Exception {
-        List<Verdict> verdicts = sendTwo("sdk-ws", HubDevice.Builder::overWebSocket);
+        List<Verdict> verdicts = sendTwo("sdk-ws", HubDeviceBuilder::overWebSocket);
 
         assertOneStoredOneOutOfRange("sdk-ws", verdicts);
     }
 
     @Test
     void over_http_one_reading_is_stored_and_one_is_out_of_range() throws Exception {
-        List<Verdict> verdicts = sendTwo("sdk-http", HubDevice.Builder::overHttp);
+        List<Verdict> verdicts = sendTwo("sdk-http", HubDeviceBuilder::overHttp);
 
         assertOneStoredOneOutOfRange("sdk-http", verdicts);
     }
