@@ -53,7 +53,9 @@ public final class PostgresFeed implements Feed, AutoCloseable {
 
     private static final int QUEUE = 65_536;
     private static final long RECONNECT_MS = 1_000;
+    /** The one channel of every store's notices; {@link #LISTEN} names it too, as LISTEN takes no parameter. */
     private static final String CHANNEL = "hub_feed";
+    private static final String LISTEN = "LISTEN hub_feed";
     private static final String LISTENER = "hub feed ";
 
     private final LocalFeed local = new LocalFeed();
@@ -208,7 +210,7 @@ public final class PostgresFeed implements Feed, AutoCloseable {
         properties.setProperty("ApplicationName", LISTENER + store);
         Connection connection = DriverManager.getConnection(storeUrl, properties);
         try (Statement statement = connection.createStatement()) {
-            statement.execute("LISTEN " + CHANNEL);
+            statement.execute(LISTEN);
         } catch (SQLException e) {
             connection.close();
             throw e;

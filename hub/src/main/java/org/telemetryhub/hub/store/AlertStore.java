@@ -165,7 +165,7 @@ public final class AlertStore {
             Alert raised = jdbc.transaction("open alert", connection -> {
                 try (PreparedStatement insert = connection.prepareStatement(SQL_ALERT_INSERT,
                         Statement.RETURN_GENERATED_KEYS)) {
-                    bind(insert, alert.ruleId(), alert.deviceKey(), alert.deviceId(), alert.namespace(),
+                    Jdbc.bind(insert, alert.ruleId(), alert.deviceKey(), alert.deviceId(), alert.namespace(),
                             alert.metric(), alert.severity(), Alert.OPEN, alert.value(), alert.openedAt(),
                             alert.openedOffset(), activeKey(alert.ruleId(), alert.deviceKey()));
                     insert.executeUpdate();
@@ -263,9 +263,9 @@ public final class AlertStore {
             try (PreparedStatement update = connection.prepareStatement(SQL_CHECKPOINT_UPDATE);
                  PreparedStatement insert = connection.prepareStatement(SQL_CHECKPOINT_INSERT)) {
                 for (Map.Entry<Long, Long> entry : offsets.entrySet()) {
-                    bind(update, entry.getValue(), entry.getKey());
+                    Jdbc.bind(update, entry.getValue(), entry.getKey());
                     if (update.executeUpdate() == 0) {
-                        bind(insert, entry.getKey(), entry.getValue());
+                        Jdbc.bind(insert, entry.getKey(), entry.getValue());
                         insert.executeUpdate();
                     }
                 }
@@ -319,14 +319,8 @@ public final class AlertStore {
     }
 
     private static void bindRule(PreparedStatement statement, AlertRule rule) throws SQLException {
-        bind(statement, rule.name(), rule.kind(), rule.namespace(), rule.deviceId(), rule.metric(), rule.op(),
+        Jdbc.bind(statement, rule.name(), rule.kind(), rule.namespace(), rule.deviceId(), rule.metric(), rule.op(),
                 rule.threshold(), rule.clearThreshold(), rule.forMs(), rule.severity(), rule.since());
-    }
-
-    private static void bind(PreparedStatement statement, Object... values) throws SQLException {
-        for (int i = 0; i < values.length; i++) {
-            statement.setObject(i + 1, values[i]);
-        }
     }
 
     private static AlertRule rule(ResultSet rs) throws SQLException {

@@ -25,7 +25,8 @@ public final class JdbcCommandStore implements CommandStore {
             + "c.command_no, c.command_id, c.name, c.args, c.status, c.ok, c.result, c.created_at, c.expires_at, "
             + "c.delivered_at, c.finished_at FROM commands c JOIN devices d ON d.device_key = c.device_key ";
     // finished_at IS NULL exactly while a command is unfinished: with the device it is the unfinished index's prefix
-    private static final String OF_DEVICE_UNFINISHED = "c.device_key = ? AND c.finished_at IS NULL AND c.expires_at > ?";
+    private static final String OF_DEVICE_UNFINISHED =
+            "c.device_key = ? AND c.finished_at IS NULL AND c.expires_at > ?";
     private static final String SQL_COUNT_UNFINISHED = "SELECT COUNT(*) FROM commands c WHERE " + OF_DEVICE_UNFINISHED;
     private static final String SQL_INSERT = "INSERT INTO commands (command_id, device_key, name, args, status, "
             + "created_at, expires_at) VALUES (?, ?, ?, ?, 'queued', ?, ?)";
@@ -40,7 +41,8 @@ public final class JdbcCommandStore implements CommandStore {
             + "WHERE command_id = ? AND status = 'queued'";
     // a result proves delivery: one that overtook the delivered mark fills in deliveredAt
     private static final String SQL_FINISH = "UPDATE commands SET status = ?, ok = ?, result = ?, finished_at = ?, "
-            + "delivered_at = COALESCE(delivered_at, ?) WHERE command_id = ? AND device_key = ? AND status IN ('queued', 'delivered') AND expires_at > ?";
+            + "delivered_at = COALESCE(delivered_at, ?) WHERE command_id = ? AND device_key = ? "
+            + "AND status IN ('queued', 'delivered') AND expires_at > ?";
     private static final String SQL_CANCEL = "UPDATE commands SET status = 'cancelled', finished_at = ? "
             + "WHERE command_id = ? AND device_key = ? AND status IN ('queued', 'delivered')";
     private static final String SQL_DUE = COLUMNS + "WHERE c.finished_at IS NULL AND c.expires_at <= ? "
