@@ -9,32 +9,16 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.telemetryhub.hub.support.Api;
 import org.telemetryhub.hub.support.DashboardClient;
 import org.telemetryhub.hub.support.DeviceClient;
-import org.telemetryhub.hub.support.TestHub;
+import org.telemetryhub.hub.support.OneHub;
 import org.telemetryhub.protocol.Reading;
 import org.telemetryhub.protocol.Wire;
 
 /** Threshold rules with hysteresis and forMs on hub commit time, and an alert's life: open, acknowledged, cleared. */
-class AlertsTest {
-
-    static TestHub hub;
-    static Api admin;
-
-    @BeforeAll
-    static void start() {
-        hub = TestHub.start();
-        admin = hub.admin();
-    }
-
-    @AfterAll
-    static void stop() {
-        hub.close();
-    }
+class AlertsTest extends OneHub {
 
     @Test
     void a_reading_past_the_threshold_opens_one_alert_that_clears_only_past_the_clear_threshold() {

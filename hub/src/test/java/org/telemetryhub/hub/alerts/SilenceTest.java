@@ -7,30 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.telemetryhub.hub.support.Api;
 import org.telemetryhub.hub.support.DeviceClient;
+import org.telemetryhub.hub.support.OneHub;
 import org.telemetryhub.hub.support.Readings;
-import org.telemetryhub.hub.support.TestHub;
 
 /** Silence rules: a device that sends nothing for forMs raises an alert, and its next reading clears it. */
-class SilenceTest {
-
-    static TestHub hub;
-    static Api admin;
-
-    @BeforeAll
-    static void start() {
-        hub = TestHub.start();
-        admin = hub.admin();
-    }
-
-    @AfterAll
-    static void stop() {
-        hub.close();
-    }
+class SilenceTest extends OneHub {
 
     @Test
     void a_device_silent_for_forMs_raises_an_alert_after_its_last_reading_and_its_next_reading_clears_it() {

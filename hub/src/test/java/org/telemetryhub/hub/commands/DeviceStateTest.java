@@ -5,29 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.telemetryhub.hub.support.Api;
 import org.telemetryhub.hub.support.DeviceClient;
-import org.telemetryhub.hub.support.TestHub;
+import org.telemetryhub.hub.support.OneHub;
 
 /** Desired state under version checks, reported state from devices, and the delta between them. */
-class DeviceStateTest {
-
-    static TestHub hub;
-    static Api admin;
-
-    @BeforeAll
-    static void start() {
-        hub = TestHub.start();
-        admin = hub.admin();
-    }
-
-    @AfterAll
-    static void stop() {
-        hub.close();
-    }
+class DeviceStateTest extends OneHub {
 
     @Test
     void desired_state_needs_if_match_and_refuses_a_stale_version() {

@@ -6,33 +6,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.telemetryhub.hub.core.ReadingStore.StoredReading;
 import org.telemetryhub.hub.support.Api;
 import org.telemetryhub.hub.support.DeviceClient;
+import org.telemetryhub.hub.support.OneHub;
 import org.telemetryhub.hub.support.Readings;
-import org.telemetryhub.hub.support.TestHub;
 import org.telemetryhub.protocol.Reading;
 import org.telemetryhub.protocol.Wire;
 
 /** (device, seq) is stored once: resends are acked again, changed content under a stored seq is a conflict. */
-class DedupTest {
-
-    static TestHub hub;
-    static Api admin;
-
-    @BeforeAll
-    static void start() {
-        hub = TestHub.start();
-        admin = hub.admin();
-    }
-
-    @AfterAll
-    static void stop() {
-        hub.close();
-    }
+class DedupTest extends OneHub {
 
     @Test
     void resending_stored_readings_acks_them_and_stores_nothing_new() {

@@ -5,30 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.telemetryhub.hub.support.Api;
 import org.telemetryhub.hub.support.DeviceClient;
+import org.telemetryhub.hub.support.OneHub;
 import org.telemetryhub.hub.support.Readings;
-import org.telemetryhub.hub.support.TestHub;
 
 /** One device's credentials cannot hold what its neighbours need: a device keeps at most four connections. */
-class DeviceCapsTest {
-
-    static TestHub hub;
-    static Api admin;
-
-    @BeforeAll
-    static void start() {
-        hub = TestHub.start();
-        admin = hub.admin();
-    }
-
-    @AfterAll
-    static void stop() {
-        hub.close();
-    }
+class DeviceCapsTest extends OneHub {
 
     @Test
     void a_fifth_connection_of_one_device_closes_its_oldest_with_1008_replaced() {

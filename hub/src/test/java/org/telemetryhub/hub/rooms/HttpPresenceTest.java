@@ -7,33 +7,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.telemetryhub.hub.support.Api;
 import org.telemetryhub.hub.support.DashboardClient;
+import org.telemetryhub.hub.support.OneHub;
 import org.telemetryhub.hub.support.Readings;
-import org.telemetryhub.hub.support.TestHub;
 
 /**
  * Presence of devices that send over HTTP and so keep no connection: online while a reading arrived within two
  * report intervals, stale up to five, then offline, each change a presence event like any other.
  */
-class HttpPresenceTest {
-
-    static TestHub hub;
-    static Api admin;
-
-    @BeforeAll
-    static void start() {
-        hub = TestHub.start();
-        admin = hub.admin();
-    }
-
-    @AfterAll
-    static void stop() {
-        hub.close();
-    }
+class HttpPresenceTest extends OneHub {
 
     @Test
     void a_device_sending_over_http_every_second_shows_online() {
