@@ -1,6 +1,7 @@
 package org.telemetryhub.client;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,8 @@ public final class HubDevice implements AutoCloseable {
     private final CompletableFuture<Void> firstLink = new CompletableFuture<>();
 
     private Link link;
+    /** What the link being opened heard before it was handed over (the hub speaks first: commands, a delta). */
+    private final List<HubMessage> heardEarly = new ArrayList<>();
     private int generation;
     private int failures;
     private boolean closed;
@@ -185,6 +188,7 @@ public final class HubDevice implements AutoCloseable {
 
     private void openLink() {
         int gen = ++generation;
+        heardEarly.clear();
         tickets.requestAsync(credentials.deviceId(), credentials.secret())
                 .thenCompose(ticket -> {
                     lastStoredSeq = Math.max(lastStoredSeq, ticket.lastSeq());
@@ -230,6 +234,9 @@ public final class HubDevice implements AutoCloseable {
         failures = 0;
         unacked.allOffTheWire();
         transmit(unacked.seqs());
+        List<HubMessage> early = List.copyOf(heardEarly);
+        heardEarly.clear();
+        early.forEach(message -> heard(gen, message));
         firstLink.complete(null);
     }
 
@@ -300,7 +307,11 @@ public final class HubDevice implements AutoCloseable {
     }
 
     private void heard(int gen, HubMessage message) {
-        if (gen != generation || link == null) {
+        if (gen != generation) {
+            return;
+        }
+        if (link == null) {
+            heardEarly.add(message);
             return;
         }
         if (message instanceof HubMessage.Command command) {

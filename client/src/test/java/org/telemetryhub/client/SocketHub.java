@@ -1,7 +1,9 @@
 package org.telemetryhub.client;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,16 +28,19 @@ public final class SocketHub implements AutoCloseable {
     public static final class DeviceSocket implements Session.Listener.AutoDemanding {
         final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
         private final BlockingQueue<DeviceSocket> opened;
+        private final List<String> greeting;
         private volatile Session session;
 
-        DeviceSocket(BlockingQueue<DeviceSocket> opened) {
+        DeviceSocket(BlockingQueue<DeviceSocket> opened, List<String> greeting) {
             this.opened = opened;
+            this.greeting = greeting;
         }
 
-        /** Handed to the test only once open, so that it can send at once. */
+        /** Sends the greeting the moment the socket opens, as the hub does; then hands it to the test. */
         @Override
         public void onWebSocketOpen(Session session) {
             this.session = session;
+            greeting.forEach(this::send);
             opened.add(this);
         }
 
@@ -64,6 +69,8 @@ public final class SocketHub implements AutoCloseable {
     }
 
     final BlockingQueue<DeviceSocket> sockets = new LinkedBlockingQueue<>();
+    /** What every new socket hears first, before the device has sent anything (commands, a state delta). */
+    final List<String> greeting = new CopyOnWriteArrayList<>();
     final AtomicInteger tickets = new AtomicInteger();
     private final Server server = new Server();
     private final ServerConnector connector = new ServerConnector(server);
@@ -75,7 +82,7 @@ public final class SocketHub implements AutoCloseable {
         WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, container ->
                 container.addMapping("/ws/device", (request, response, callback) -> {
                     response.setAcceptedSubProtocol("hub.v1");
-                    return new DeviceSocket(sockets);
+                    return new DeviceSocket(sockets, greeting);
                 }));
         upgrades.setHandler(new Handler.Abstract() {
             @Override

@@ -1,6 +1,7 @@
 package org.telemetryhub.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
@@ -134,6 +135,22 @@ class WsDeviceTest {
             socket.send("{\"type\":\"state_delta\",\"desiredVersion\":3,\"delta\":{\"mode\":\"eco\"}}");
 
             assertEquals("{\"type\":\"state\",\"reported\":{\"mode\":\"eco\"}}", socket.next());
+        }
+    }
+
+    @Test
+    void what_the_hub_sends_the_moment_the_socket_opens_is_obeyed_not_dropped() throws Exception {
+        hub.greeting.add("{\"type\":\"state_delta\",\"desiredVersion\":1,\"delta\":{\"mode\":\"eco\"}}");
+        hub.greeting.add("{\"type\":\"command\",\"commandId\":\"c-1\",\"name\":\"reboot\",\"args\":{},"
+                + "\"expiresAt\":0}");
+
+        try (HubDevice device = connect(device()
+                .onDesiredState(delta -> Map.of("mode", delta.delta().path("mode").asText()))
+                .onCommand(command -> CommandResult.ok(Map.of("done", command.name()))))) {
+            SocketHub.DeviceSocket socket = hub.nextSocket();
+
+            assertEquals("{\"type\":\"state\",\"reported\":{\"mode\":\"eco\"}}", socket.next());
+            assertTrue(socket.next().contains("\"commandId\":\"c-1\""));
         }
     }
 }
