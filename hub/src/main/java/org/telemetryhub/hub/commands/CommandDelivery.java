@@ -84,9 +84,12 @@ public final class CommandDelivery {
     /**
      * Something changed in one of the device's commands: a new one, a result, a cancel, an expiry. A command that
      * ended frees a place in the device's window, which matters only when the window was full: otherwise the device
-     * already holds every unfinished command, and the store is not asked again.
+     * already holds every unfinished command, and the store is not asked again. A delivered mark changes no window.
      */
     public void changed(Command command) {
+        if (command.status() == Command.Status.DELIVERED) {
+            return;
+        }
         active(command.device().key())
                 .filter(route -> !command.isFinished() || route.windowFull)
                 .ifPresent(Route::wake);

@@ -115,7 +115,7 @@ public record HubConfig(
         Store store = new Store(
                 dir,
                 s.text("store.url", "jdbc:h2:file:" + dir.toAbsolutePath().normalize().resolve("hub")
-                        + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=1024;COMPRESS=TRUE"),
+                        + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=1024;COMPRESS=TRUE;QUERY_CACHE_SIZE=64"),
                 s.smallInteger("store.poolSize", 8, 2, 200),
                 s.choice("store.sync", Store.SYNC_WRITE, Set.of(Store.SYNC_WRITE, Store.SYNC_FSYNC, Store.SYNC_NONE)),
                 s.integer("store.flushIntervalMs", 30_000, 10, 3_600_000),

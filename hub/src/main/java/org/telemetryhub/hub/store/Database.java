@@ -45,7 +45,8 @@ public final class Database implements AutoCloseable {
         hikari.setConnectionTimeout(5_000);
         HikariDataSource pool = new HikariDataSource(hikari);
         try {
-            Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+            Flyway.configure().dataSource(pool).locations("classpath:db/migration")
+                    .javaMigrations(new CommandsByNumber()).load().migrate();
         } catch (RuntimeException e) {
             pool.close();
             throw e;

@@ -22,15 +22,17 @@ import org.telemetryhub.protocol.Wire;
 public final class JdbcCommandStore implements CommandStore {
 
     private static final String COLUMNS = "SELECT d.device_key, d.device_id, d.fleet, d.report_interval_ms, "
-            + "c.command_no, c.command_id, c.name, c.args, c.status, c.ok, c.result, c.created_at, c.expires_at, "
+            + "c.command_no, c.token, c.name, c.args, c.status, c.ok, c.result, c.created_at, c.expires_at, "
             + "c.delivered_at, c.finished_at FROM commands c JOIN devices d ON d.device_key = c.device_key ";
     // finished_at IS NULL exactly while a command is unfinished: with the device it is the unfinished index's prefix
     private static final String OF_DEVICE_UNFINISHED =
             "c.device_key = ? AND c.finished_at IS NULL AND c.expires_at > ?";
     private static final String SQL_COUNT_UNFINISHED = "SELECT COUNT(*) FROM commands c WHERE " + OF_DEVICE_UNFINISHED;
-    private static final String SQL_INSERT = "INSERT INTO commands (command_id, device_key, name, args, status, "
+    private static final String SQL_INSERT = "INSERT INTO commands (token, device_key, name, args, status, "
             + "created_at, expires_at) VALUES (?, ?, ?, ?, 'queued', ?, ?)";
-    private static final String SQL_FIND = COLUMNS + "WHERE c.command_id = ?";
+    // a command is found by its number; its token proves the id was handed out
+    private static final String SQL_FIND = COLUMNS + "WHERE c.command_no = ? AND c.token = ?";
+    private static final String SQL_NUMBERED = COLUMNS + "WHERE c.command_no = ?";
     private static final String SQL_LIST = COLUMNS + "WHERE c.device_key = ? AND c.command_no > ? "
             + "ORDER BY c.command_no LIMIT ?";
     private static final String SQL_LIST_STATUS = COLUMNS + "WHERE c.device_key = ? AND c.command_no > ? "
@@ -38,17 +40,17 @@ public final class JdbcCommandStore implements CommandStore {
     private static final String SQL_WINDOW = COLUMNS + "WHERE " + OF_DEVICE_UNFINISHED
             + " ORDER BY c.command_no LIMIT ?";
     private static final String SQL_DELIVERED = "UPDATE commands SET status = 'delivered', delivered_at = ? "
-            + "WHERE command_id = ? AND status = 'queued'";
+            + "WHERE command_no = ? AND token = ? AND status = 'queued'";
     // a result proves delivery: one that overtook the delivered mark fills in deliveredAt
     private static final String SQL_FINISH = "UPDATE commands SET status = ?, ok = ?, result = ?, finished_at = ?, "
-            + "delivered_at = COALESCE(delivered_at, ?) WHERE command_id = ? AND device_key = ? "
+            + "delivered_at = COALESCE(delivered_at, ?) WHERE command_no = ? AND token = ? AND device_key = ? "
             + "AND status IN ('queued', 'delivered') AND expires_at > ?";
     private static final String SQL_CANCEL = "UPDATE commands SET status = 'cancelled', finished_at = ? "
-            + "WHERE command_id = ? AND device_key = ? AND status IN ('queued', 'delivered')";
+            + "WHERE command_no = ? AND token = ? AND device_key = ? AND status IN ('queued', 'delivered')";
     private static final String SQL_DUE = COLUMNS + "WHERE c.finished_at IS NULL AND c.expires_at <= ? "
             + "ORDER BY c.expires_at LIMIT ?";
     private static final String SQL_EXPIRE = "UPDATE commands SET status = 'expired', finished_at = ? "
-            + "WHERE command_id = ? AND status IN ('queued', 'delivered')";
+            + "WHERE command_no = ? AND status IN ('queued', 'delivered')";
 
     private final Jdbc jdbc;
     /** Other nodes may insert too (PostgreSQL): an insert then holds its device's lock while it counts the queue. */
@@ -84,7 +86,8 @@ public final class JdbcCommandStore implements CommandStore {
             insert.executeUpdate();
             try (ResultSet keys = insert.getGeneratedKeys()) {
                 if (!keys.next()) {
-                    throw new SQLException("the insert of command " + command.commandId() + " gave no number");
+                    throw new SQLException("the insert of a command for device " + command.device().id()
+                            + " gave no number");
                 }
                 return Optional.of(command.numbered(keys.getLong(1)));
             }
@@ -93,7 +96,8 @@ public final class JdbcCommandStore implements CommandStore {
 
     @Override
     public Optional<Command> find(String commandId) {
-        return jdbc.one(SQL_FIND, JdbcCommandStore::command, commandId);
+        return Command.key(commandId).flatMap(key -> jdbc.one(SQL_FIND, JdbcCommandStore::command, key.number(),
+                key.token()));
     }
 
     @Override
@@ -111,45 +115,49 @@ public final class JdbcCommandStore implements CommandStore {
 
     @Override
     public CompletableFuture<Optional<Command>> delivered(String commandId, long now) {
-        return jdbc.groupedLater("mark command delivered", move(commandId, SQL_DELIVERED, now, commandId));
+        Optional<Command.Key> key = Command.key(commandId);
+        return key.isEmpty() ? CompletableFuture.completedFuture(Optional.empty())
+                : jdbc.groupedLater("mark command delivered", move(key.get().number(), SQL_DELIVERED, now,
+                        key.get().number(), key.get().token()));
     }
 
     @Override
     public Optional<Command> finish(long deviceKey, String commandId, boolean ok, JsonNode result, long now) {
         String status = (ok ? Command.Status.SUCCEEDED : Command.Status.FAILED).wire();
         String stored = result == null ? null : Wire.encode(result);
-        return moved("finish command", commandId, SQL_FINISH, status, ok, stored, now, now, commandId, deviceKey,
-                now);
+        return Command.key(commandId).flatMap(key -> moved("finish command", key.number(), SQL_FINISH, status, ok,
+                stored, now, now, key.number(), key.token(), deviceKey, now));
     }
 
     @Override
     public Optional<Command> cancel(long deviceKey, String commandId, long now) {
-        return moved("cancel command", commandId, SQL_CANCEL, now, commandId, deviceKey);
+        return Command.key(commandId).flatMap(key -> moved("cancel command", key.number(), SQL_CANCEL, now,
+                key.number(), key.token(), deviceKey));
     }
 
     @Override
     public List<Command> expire(long now, int limit) {
         List<Command> expired = new ArrayList<>();
         for (Command due : jdbc.query(SQL_DUE, JdbcCommandStore::command, now, limit)) {
-            moved("expire command", due.commandId(), SQL_EXPIRE, due.expiresAt(), due.commandId())
+            moved("expire command", due.number(), SQL_EXPIRE, due.expiresAt(), due.number())
                     .ifPresent(expired::add);
         }
         return expired;
     }
 
     /** Runs one conditional update; the command as it then is when it moved, empty when it had moved on. */
-    private Optional<Command> moved(String what, String commandId, String sql, Object... parameters) {
-        return jdbc.grouped(what, move(commandId, sql, parameters));
+    private Optional<Command> moved(String what, long number, String sql, Object... parameters) {
+        return jdbc.grouped(what, move(number, sql, parameters));
     }
 
-    private static Jdbc.Work<Optional<Command>> move(String commandId, String sql, Object... parameters) {
+    private static Jdbc.Work<Optional<Command>> move(long number, String sql, Object... parameters) {
         return connection -> {
             try (PreparedStatement update = Jdbc.prepare(connection, sql, parameters)) {
                 if (update.executeUpdate() != 1) {
                     return Optional.empty();
                 }
             }
-            return Jdbc.one(connection, SQL_FIND, JdbcCommandStore::command, commandId);
+            return Jdbc.one(connection, SQL_NUMBERED, JdbcCommandStore::command, number);
         };
     }
 
@@ -157,7 +165,7 @@ public final class JdbcCommandStore implements CommandStore {
         DeviceRef device = DeviceStore.ref(rs);
         boolean ok = rs.getBoolean(10);
         Boolean answered = rs.wasNull() ? null : ok;
-        return new Command(rs.getLong(5), device, rs.getString(6), rs.getString(7), Jdbc.json(rs.getString(8)),
+        return new Command(rs.getLong(5), device, Command.id(rs.getLong(5), rs.getString(6)), rs.getString(7), Jdbc.json(rs.getString(8)),
                 Command.Status.ofWire(rs.getString(9)), answered, Jdbc.json(rs.getString(11)), rs.getLong(12),
                 rs.getLong(13), nullableLong(rs, 14), nullableLong(rs, 15));
     }

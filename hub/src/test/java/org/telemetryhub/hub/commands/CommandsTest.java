@@ -45,7 +45,6 @@ class CommandsTest {
 
         assertEquals(201, created.status(), created.body().toString());
         JsonNode command = created.body();
-        assertEquals(22, command.get("commandId").asText().length());
         assertEquals("set_interval", command.get("name").asText());
         assertEquals(5000, command.get("args").get("intervalMs").asInt());
         assertEquals("queued", command.get("status").asText());
@@ -315,7 +314,23 @@ class CommandsTest {
         String two = id(send("cmd-ids", Map.of("name", "b")).body());
 
         assertNotEquals(one, two);
-        assertTrue(one.matches("[A-Za-z0-9_-]{22}"), one);
+        assertTrue(one.matches("[1-9][0-9]*-[A-Za-z0-9_-]{22}"), one);
+    }
+
+    @Test
+    void a_command_id_with_its_number_but_another_token_names_no_command() {
+        admin.provision("cmd-forged");
+        String real = id(send("cmd-forged", Map.of("name", "a")).body());
+        String forged = real.substring(0, real.indexOf('-') + 1) + "A".repeat(22);
+
+        Api.Answer answer = admin.get("/api/devices/cmd-forged/commands/" + forged);
+
+        assertEquals(404, answer.status());
+        assertEquals("unknown_command", answer.body().get("error").asText());
+        for (String notAnId : List.of("q0Xc3Vb7Nm1Lk5Jh9Gf2Ds", "0" + real, "-" + real, real.replace("-", "")
+                + "-", "99999999999999999999-" + "A".repeat(22))) {
+            assertEquals(404, admin.get("/api/devices/cmd-forged/commands/" + notAnId).status(), notAnId);
+        }
     }
 
     private static Api.Answer send(String deviceId, Map<String, Object> command) {

@@ -27,7 +27,7 @@ class HubConfigTest {
         assertEquals("embedded", config.mqtt().mode());
         assertEquals(1883, config.mqtt().port());
         assertTrue(config.store().url().startsWith("jdbc:h2:file:"));
-        assertTrue(config.store().url().endsWith(";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=1024;COMPRESS=TRUE"), config.store().url());
+        assertTrue(config.store().url().endsWith(";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=1024;COMPRESS=TRUE;QUERY_CACHE_SIZE=64"), config.store().url());
     }
 
     @Test
