@@ -8,7 +8,7 @@
 #   --runs N (3)   runs, each with a fresh hub (loopback, free port, temporary store, MQTT off, -Xmx256m plus
 #                  BENCH_HUB_JVM_OPTS); the median of each figure follows the runs
 #   the rest goes to the simulator (java -jar device-simulator/target/device-simulator.jar commands --help):
-#   --devices N (1000) --per-device R (1 command/s) --duration S (30) --warmup S (5) --requests C (256)
+#   --devices N (1000) --per-device R (1 command/s) --duration S (30) --warmup S (60) --requests C (256)
 #
 # The script builds the jars if they are missing (mvn -B -q package -DskipTests, never install). Any HUB_* variable
 # set in the environment reaches the hubs. Also read: BENCH_JVM_OPTS (the simulator's JVM options), BENCH_KEEP=1

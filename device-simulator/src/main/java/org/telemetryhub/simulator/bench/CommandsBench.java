@@ -74,8 +74,11 @@ public final class CommandsBench implements Callable<Integer> {
             description = "Seconds measured (default: ${DEFAULT-VALUE}).")
     double duration;
 
-    @Option(names = "--warmup", paramLabel = "S", defaultValue = "5",
-            description = "Seconds of load before the measurement starts (default: ${DEFAULT-VALUE}).")
+    // on two cores the JIT compilers of the hub and of this load generator take half a core each for about the first
+    // minute of load: the default measures the steady state after it
+    @Option(names = "--warmup", paramLabel = "S", defaultValue = "60",
+            description = "Seconds of load before the measurement starts, for the JIT compilers to settle "
+                + "(default: ${DEFAULT-VALUE}).")
     double warmup;
 
     @Option(names = "--requests", paramLabel = "C", defaultValue = "256",

@@ -48,7 +48,7 @@ public final class CommandRoutes {
     public void register(Router router) {
         router.add("POST", "/api/devices/{id}/commands", this::create);
         router.add("GET", "/api/devices/{id}/commands", this::list);
-        // before {commandId}: a command id is never "pending" (ids are 22 random characters)
+        // before {commandId}: a command id is never "pending" (ids start with their number)
         router.add("GET", "/api/devices/{id}/commands/pending", this::pending);
         router.add("GET", "/api/devices/{id}/commands/{commandId}", this::read);
         router.add("DELETE", "/api/devices/{id}/commands/{commandId}", this::cancel);
