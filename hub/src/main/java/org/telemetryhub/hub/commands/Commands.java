@@ -114,7 +114,7 @@ public final class Commands {
 
     /** The commands the device may hold now: the first unfinished ones, delivered or not, in creation order. */
     public List<Command> window(DeviceRef device) {
-        return store.window(device.key(), clock.millis(), config.maxInFlight());
+        return store.window(device, clock.millis(), config.maxInFlight());
     }
 
     public Outcome cancel(DeviceRef device, String commandId) {

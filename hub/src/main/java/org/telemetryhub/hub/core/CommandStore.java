@@ -24,7 +24,7 @@ public interface CommandStore {
     List<Command> list(long deviceKey, Optional<Command.Status> status, long afterNumber, int limit);
 
     /** The device's first unfinished, unexpired commands in creation order: the ones it may hold at once. */
-    List<Command> window(long deviceKey, long now, int limit);
+    List<Command> window(DeviceRef device, long now, int limit);
 
     /**
      * {@code queued → delivered}, without waiting for the commit (a delivery mark may lag its delivery; a result

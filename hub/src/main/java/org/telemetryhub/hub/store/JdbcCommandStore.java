@@ -21,9 +21,10 @@ import org.telemetryhub.protocol.Wire;
  */
 public final class JdbcCommandStore implements CommandStore {
 
+    private static final String COMMAND_COLUMNS = "c.command_no, c.token, c.name, c.args, c.status, c.ok, c.result, "
+            + "c.created_at, c.expires_at, c.delivered_at, c.finished_at";
     private static final String COLUMNS = "SELECT d.device_key, d.device_id, d.fleet, d.report_interval_ms, "
-            + "c.command_no, c.token, c.name, c.args, c.status, c.ok, c.result, c.created_at, c.expires_at, "
-            + "c.delivered_at, c.finished_at FROM commands c JOIN devices d ON d.device_key = c.device_key ";
+            + COMMAND_COLUMNS + " FROM commands c JOIN devices d ON d.device_key = c.device_key ";
     // finished_at IS NULL exactly while a command is unfinished: with the device it is the unfinished index's prefix
     private static final String OF_DEVICE_UNFINISHED =
             "c.device_key = ? AND c.finished_at IS NULL AND c.expires_at > ?";
@@ -37,8 +38,9 @@ public final class JdbcCommandStore implements CommandStore {
             + "ORDER BY c.command_no LIMIT ?";
     private static final String SQL_LIST_STATUS = COLUMNS + "WHERE c.device_key = ? AND c.command_no > ? "
             + "AND c.status = ? ORDER BY c.command_no LIMIT ?";
-    private static final String SQL_WINDOW = COLUMNS + "WHERE " + OF_DEVICE_UNFINISHED
-            + " ORDER BY c.command_no LIMIT ?";
+    // read on every change of a device's commands: its device is known, so no join
+    private static final String SQL_WINDOW = "SELECT " + COMMAND_COLUMNS + " FROM commands c WHERE "
+            + OF_DEVICE_UNFINISHED + " ORDER BY c.command_no LIMIT ?";
     private static final String SQL_DELIVERED = "UPDATE commands SET status = 'delivered', delivered_at = ? "
             + "WHERE command_no = ? AND token = ? AND status = 'queued'";
     // a result proves delivery: one that overtook the delivered mark fills in deliveredAt
@@ -109,8 +111,8 @@ public final class JdbcCommandStore implements CommandStore {
     }
 
     @Override
-    public List<Command> window(long deviceKey, long now, int limit) {
-        return jdbc.query(SQL_WINDOW, JdbcCommandStore::command, deviceKey, now, limit);
+    public List<Command> window(DeviceRef device, long now, int limit) {
+        return jdbc.query(SQL_WINDOW, rs -> command(device, rs, 0), device.key(), now, limit);
     }
 
     @Override
@@ -162,12 +164,18 @@ public final class JdbcCommandStore implements CommandStore {
     }
 
     private static Command command(ResultSet rs) throws SQLException {
-        DeviceRef device = DeviceStore.ref(rs);
-        boolean ok = rs.getBoolean(10);
+        return command(DeviceStore.ref(rs), rs, 4);
+    }
+
+    /** The command whose columns ({@link #COMMAND_COLUMNS}) follow column {@code before}. */
+    private static Command command(DeviceRef device, ResultSet rs, int before) throws SQLException {
+        long number = rs.getLong(before + 1);
+        boolean ok = rs.getBoolean(before + 6);
         Boolean answered = rs.wasNull() ? null : ok;
-        return new Command(rs.getLong(5), device, Command.id(rs.getLong(5), rs.getString(6)), rs.getString(7), Jdbc.json(rs.getString(8)),
-                Command.Status.ofWire(rs.getString(9)), answered, Jdbc.json(rs.getString(11)), rs.getLong(12),
-                rs.getLong(13), nullableLong(rs, 14), nullableLong(rs, 15));
+        return new Command(number, device, Command.id(number, rs.getString(before + 2)), rs.getString(before + 3),
+                Jdbc.json(rs.getString(before + 4)), Command.Status.ofWire(rs.getString(before + 5)), answered,
+                Jdbc.json(rs.getString(before + 7)), rs.getLong(before + 8), rs.getLong(before + 9),
+                nullableLong(rs, before + 10), nullableLong(rs, before + 11));
     }
 
     private static Long nullableLong(ResultSet rs, int column) throws SQLException {
