@@ -32,7 +32,6 @@ import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.ingest.DeviceConnections;
 import org.telemetryhub.hub.ingest.IngestPipeline;
 import org.telemetryhub.hub.mqtt.TelemetryIngest.Outcome;
-import org.telemetryhub.protocol.ErrorCode;
 import org.telemetryhub.protocol.HubMessage;
 import org.telemetryhub.protocol.Wire;
 
@@ -40,7 +39,7 @@ import org.telemetryhub.protocol.Wire;
  * The bridge to an external broker: the broker acks devices, and the hub acks the broker only after the commit, so
  * a hub crash means redelivery, never loss. It subscribes as {@code hub-<nodeId>} with a persistent session
  * ({@code $share/hub/devices/+/telemetry}, QoS 1, so hub nodes share the load) and acknowledges each message by
- * hand: after the commit, or at once for what is not a reading of a known device. A message that could not be
+ * hand: after the commit, or at once for presence and for what an unknown device sent. A message that could not be
  * stored is never acknowledged: the bridge disconnects, and the broker redelivers it on the reconnect (with backoff).
  * Verdicts go to {@code devices/{id}/verdicts}; presence comes from {@code devices/+/presence}.
  *
@@ -227,8 +226,7 @@ public final class ExternalBridge implements MqttTransport {
         try {
             ByteBuffer payload = publish.getPayload().orElse(EMPTY);
             HubMessage answer = payload.remaining() > maxPayloadBytes
-                    ? HubMessage.Error.of(ErrorCode.BODY_TOO_LARGE, "an MQTT payload must be at most "
-                            + maxPayloadBytes + " bytes, but was " + payload.remaining())
+                    ? TelemetryIngest.tooLarge(payload, maxPayloadBytes)
                     : control.answerPublished(device, StandardCharsets.UTF_8.decode(payload).toString());
             publish(Topics.verdicts(device.id()), answer);
             publish.acknowledge();
