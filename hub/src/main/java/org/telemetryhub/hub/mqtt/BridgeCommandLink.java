@@ -2,7 +2,6 @@ package org.telemetryhub.hub.mqtt;
 
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -44,12 +43,12 @@ final class BridgeCommandLink implements CommandDelivery.Link {
 
     @Override
     public boolean offer(List<Command> commands, Runnable taken) {
-        CompletableFuture<Boolean>[] sent = commands.stream()
+        List<CompletableFuture<Boolean>> sent = commands.stream()
                 .map(command -> publisher.publish(Topics.of(device.id(), Topics.COMMANDS), command.message())
                         .handle(BridgeCommandLink::handed))
-                .toArray(CompletableFuture[]::new);
-        CompletableFuture.allOf(sent).thenRun(() -> {
-            if (Arrays.stream(sent).allMatch(CompletableFuture::join)) {
+                .toList();
+        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).thenRun(() -> {
+            if (sent.stream().allMatch(CompletableFuture::join)) {
                 taken.run();
             } else {
                 log.warn("event=bridge_command_not_handed device={} (the broker refused a command or had no "

@@ -26,7 +26,8 @@ import org.telemetryhub.hub.support.TestHub;
  */
 class ExternalBridgeCommandsTest {
 
-    static final List<String> DEVICES = List.of("extc-actuator", "extc-mallory", "extc-victim", "extc-shadow");
+    static final List<String> DEVICES = List.of("extc-actuator", "extc-rejoin", "extc-mallory", "extc-victim",
+            "extc-shadow");
 
     @TempDir
     static Path dir;
@@ -73,6 +74,22 @@ class ExternalBridgeCommandsTest {
             assertEquals("duplicate_result", again.path("error").asText());
         }
         assertEquals("succeeded", status("extc-actuator", commandId));
+    }
+
+    @Test
+    void a_device_that_reconnects_gets_its_unanswered_command_again_when_it_says_online_again() {
+        String commandId = command("extc-rejoin", "reboot");
+        try (MqttDevice first = onlineDevice("extc-rejoin", Topics.COMMANDS)) {
+            first.verdict(m -> m.path("type").asText().equals("command"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> status("extc-rejoin", commandId).equals("delivered"));
+        }
+
+        // a clean disconnect sends no will: the retained presence is still online when the device says it again
+        try (MqttDevice second = onlineDevice("extc-rejoin", Topics.COMMANDS)) {
+            JsonNode again = second.verdict(m -> m.path("type").asText().equals("command"));
+
+            assertEquals(commandId, again.get("commandId").asText());
+        }
     }
 
     @Test
