@@ -404,8 +404,8 @@ public final class Hub implements AutoCloseable {
                     config.limits().handshakeTimeoutMs(),
                     new HubExtension(tickets, pipeline, control, delivery, connections,
                             config.ingest().maxBodyBytes()));
-            case HubConfig.Mqtt.EXTERNAL -> new ExternalBridge(config.mqtt(), pipeline, devices::find, connections,
-                    config.ingest().maxBodyBytes());
+            case HubConfig.Mqtt.EXTERNAL -> new ExternalBridge(config.mqtt(), pipeline, control, delivery,
+                    devices::find, connections, config.ingest().maxBodyBytes());
             default -> MqttTransport.NONE;
         };
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Optional;
 import org.telemetryhub.hub.core.DeviceRef;
+import org.telemetryhub.protocol.ErrorCode;
 import org.telemetryhub.protocol.HubMessage;
 import org.telemetryhub.protocol.Wire;
 
@@ -23,6 +24,15 @@ public final class ControlFrames {
     public ControlFrames(Commands commands, DeviceStates states) {
         this.commands = commands;
         this.states = states;
+    }
+
+    /**
+     * The answer to a payload published to an MQTT control topic ({@code command-results}, {@code state/reported}),
+     * where anything but a control frame is a {@code bad_message}.
+     */
+    public HubMessage answerPublished(DeviceRef device, String payload) {
+        return answer(device, payload).orElseGet(() -> HubMessage.Error.of(ErrorCode.BAD_MESSAGE,
+                "payload must be a command_result or state frame"));
     }
 
     /** The answer to a control frame; empty for any other frame. */

@@ -23,7 +23,8 @@ import org.telemetryhub.protocol.Ids;
  * <p>Auth: a device connects with client id = username = its id and a fresh ticket as password, used up by this
  * connection; the hub's own bridge with the broker username and the secret. ACL: a device publishes and subscribes
  * only under {@code devices/{id}/} while it is provisioned, publishes nothing retained but its presence, and
- * subscribes to no shared subscription; the bridge reads readings and presence and writes verdicts.
+ * subscribes to no shared subscription; the bridge reads readings, presence, command results and reported states and
+ * writes verdicts, commands and state deltas.
  */
 public final class MqttBrokerRoutes {
 

@@ -6,14 +6,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telemetryhub.hub.commands.CommandDelivery;
 import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.ingest.DeviceConnections;
 
 /**
  * Presence of devices on an external broker, from {@code devices/{id}/presence}: a device publishes a retained
  * {@code online} after connecting and leaves a retained will {@code offline}. Each online device is one Link in the
- * hub's {@link DeviceConnections}, so presence events are the same as for WebSocket devices. The hub cannot cut a
- * device off another broker: closing the Link on revocation only takes the device offline here.
+ * hub's {@link DeviceConnections}, so presence events are the same as for WebSocket devices, and its newest
+ * connection for command delivery ({@link BridgeCommandLink}); an {@code online} while online is a reconnect (the
+ * device may have started a clean session), so it gets its delivered-but-unanswered commands and its delta again.
+ * The hub cannot cut a device off another broker: closing the Link on revocation only takes the device offline here.
  */
 final class BridgePresence {
 
@@ -23,9 +26,32 @@ final class BridgePresence {
 
     private final class PresenceLink implements DeviceConnections.Link {
         private final DeviceRef device;
+        private BridgeCommandLink commands;
+        private boolean offline;
 
         PresenceLink(DeviceRef device) {
             this.device = device;
+        }
+
+        /** Hands delivery to a fresh command link, which starts with no memory of what the device was given. */
+        synchronized void deliverAgain() {
+            if (offline) {
+                return;
+            }
+            BridgeCommandLink previous = commands;
+            commands = new BridgeCommandLink(device, publisher);
+            delivery.connected(commands);
+            if (previous != null) {
+                delivery.disconnected(previous);
+            }
+        }
+
+        /** Ends delivery to the device; called once, when it leaves {@code online}. */
+        synchronized void stopDelivery() {
+            offline = true;
+            if (commands != null) {
+                delivery.disconnected(commands);
+            }
         }
 
         @Override
@@ -41,37 +67,53 @@ final class BridgePresence {
         @Override
         public void close(String reason) {
             if (online.remove(device.id(), this)) {
-                connections.closed(this);
+                offline(this);
             }
         }
     }
 
     private final Function<String, Optional<DeviceRef>> devices;
     private final DeviceConnections connections;
+    private final CommandDelivery delivery;
+    private final BridgeCommandLink.Publisher publisher;
     private final Map<String, PresenceLink> online = new ConcurrentHashMap<>();
 
-    BridgePresence(Function<String, Optional<DeviceRef>> devices, DeviceConnections connections) {
+    BridgePresence(Function<String, Optional<DeviceRef>> devices, DeviceConnections connections,
+                   CommandDelivery delivery, BridgeCommandLink.Publisher publisher) {
         this.devices = devices;
         this.connections = connections;
+        this.delivery = delivery;
+        this.publisher = publisher;
     }
 
     /** Applies one presence message; anything but {@code online} or {@code offline} is ignored. */
     void update(String deviceId, String state) {
-        if (state.equals(ONLINE) && !online.containsKey(deviceId)) {
+        if (state.equals(ONLINE)) {
+            PresenceLink known = online.get(deviceId);
+            if (known != null) {
+                known.deliverAgain();
+                return;
+            }
             Optional<DeviceRef> device = devices.apply(deviceId);
             if (device.isPresent()) {
                 PresenceLink link = new PresenceLink(device.get());
                 online.put(deviceId, link);
                 connections.opened(link, System.nanoTime());
+                link.deliverAgain();
             }
         } else if (state.equals(OFFLINE)) {
             PresenceLink link = online.remove(deviceId);
             if (link != null) {
-                connections.closed(link);
+                offline(link);
             }
-        } else if (!state.equals(ONLINE)) {
+        } else {
             log.warn("event=bridge_presence_ignored device={} (payload must be online or offline)", deviceId);
         }
+    }
+
+    private void offline(PresenceLink link) {
+        link.stopDelivery();
+        connections.closed(link);
     }
 
     /** Forgets every device: the hub is stopping, and its presence is no longer known. */

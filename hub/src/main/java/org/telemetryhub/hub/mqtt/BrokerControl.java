@@ -85,8 +85,7 @@ final class BrokerControl implements PublishInboundInterceptor, SubackOutboundIn
 
     private void answer(Async<PublishInboundOutput> held, DeviceRef device, String frame, boolean v5) {
         try {
-            HubMessage answer = control.answer(device, frame).orElseGet(() -> HubMessage.Error.of(
-                    ErrorCode.BAD_MESSAGE, "payload must be a command_result or state frame"));
+            HubMessage answer = control.answerPublished(device, frame);
             String error = answer instanceof HubMessage.CommandAck ack ? ack.error()
                     : answer instanceof HubMessage.Error refused ? refused.error() : null;
             if (error == null) {

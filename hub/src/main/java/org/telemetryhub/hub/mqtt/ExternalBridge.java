@@ -10,12 +10,14 @@ import com.hivemq.client.mqtt.mqtt5.lifecycle.Mqtt5ClientDisconnectedContext;
 import com.hivemq.client.mqtt.mqtt5.lifecycle.Mqtt5ClientReconnector;
 import com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5Connect;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telemetryhub.hub.commands.CommandDelivery;
+import org.telemetryhub.hub.commands.ControlFrames;
 import org.telemetryhub.hub.config.HubConfig;
 import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.ingest.DeviceConnections;
@@ -35,9 +39,15 @@ import org.telemetryhub.protocol.Wire;
  * The bridge to an external broker: the broker acks devices, and the hub acks the broker only after the commit, so
  * a hub crash means redelivery, never loss. It subscribes as {@code hub-<nodeId>} with a persistent session
  * ({@code $share/hub/devices/+/telemetry}, QoS 1, so hub nodes share the load) and acknowledges each message by
- * hand: after the commit, or at once for what is not a reading of a known device. A message that could not be
+ * hand: after the commit, or at once for presence and for what an unknown device sent. A message that could not be
  * stored is never acknowledged: the bridge disconnects, and the broker redelivers it on the reconnect (with backoff).
  * Verdicts go to {@code devices/{id}/verdicts}; presence comes from {@code devices/+/presence}.
+ *
+ * <p>Commands and state the same way: command results and reported states come in on shared subscriptions to
+ * {@code devices/+/command-results} and {@code devices/+/state/reported}, are answered one at a time (so a device's
+ * reports apply in order) and acknowledged once stored; their answer ({@code command_ack}, {@code state_ack} or an
+ * error) goes to the device's verdict topic, since the broker, not the hub, PUBACKs the device. Commands and deltas
+ * go out through {@link BridgePresence} to devices that are online.
  */
 public final class ExternalBridge implements MqttTransport {
 
@@ -51,20 +61,27 @@ public final class ExternalBridge implements MqttTransport {
     private final Function<String, Optional<DeviceRef>> devices;
     private final BridgePresence presence;
     private final TelemetryIngest ingest;
+    private final ControlFrames control;
+    private final int maxPayloadBytes;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "mqtt-bridge"));
+    private final ExecutorService answers = Executors.newSingleThreadExecutor(
+            r -> new Thread(r, "mqtt-bridge-control"));
     private final AtomicBoolean redelivering = new AtomicBoolean();
     private final Mqtt5AsyncClient client;
     private final Mqtt5Connect connect;
     private volatile boolean subscribed;
     private volatile boolean closed;
 
-    public ExternalBridge(HubConfig.Mqtt settings, IngestPipeline pipeline,
-                          Function<String, Optional<DeviceRef>> devices, DeviceConnections connections,
-                          int maxPayloadBytes) {
+    public ExternalBridge(HubConfig.Mqtt settings, IngestPipeline pipeline, ControlFrames control,
+                          CommandDelivery delivery, Function<String, Optional<DeviceRef>> devices,
+                          DeviceConnections connections, int maxPayloadBytes) {
         this.settings = settings;
         this.devices = new RecentDevices(devices);
-        this.presence = new BridgePresence(devices, connections);
-        this.ingest = new TelemetryIngest(pipeline, this::publishVerdict, maxPayloadBytes);
+        this.presence = new BridgePresence(devices, connections, delivery, this::publish);
+        this.ingest = new TelemetryIngest(pipeline, (device, verdict) -> publish(Topics.verdicts(device), verdict),
+                maxPayloadBytes);
+        this.control = control;
+        this.maxPayloadBytes = maxPayloadBytes;
         URI url = settings.brokerUrl().orElseThrow();
         boolean tls = url.getScheme().equals("mqtts");
         Mqtt5ClientBuilder builder = MqttClient.builder().useMqttVersion5()
@@ -116,6 +133,7 @@ public final class ExternalBridge implements MqttTransport {
             log.debug("event=bridge_disconnect_failed error={}", e.toString());
         }
         worker.shutdown();
+        answers.shutdown();
         presence.clear();
         log.info("event=mqtt_stopped mode=external");
     }
@@ -126,6 +144,10 @@ public final class ExternalBridge implements MqttTransport {
         client.subscribeWith()
                 .addSubscription().topicFilter(Topics.SHARED_TELEMETRY).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
                 .addSubscription().topicFilter(Topics.ALL_PRESENCE).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
+                .addSubscription().topicFilter(Topics.SHARED_COMMAND_RESULTS).qos(MqttQos.AT_LEAST_ONCE)
+                .applySubscription()
+                .addSubscription().topicFilter(Topics.SHARED_STATE_REPORTED).qos(MqttQos.AT_LEAST_ONCE)
+                .applySubscription()
                 .send()
                 .whenComplete(this::subscribedTo);
     }
@@ -137,8 +159,9 @@ public final class ExternalBridge implements MqttTransport {
         }
         subscribed = subAck.getReasonCodes().stream().noneMatch(Mqtt5SubAckReasonCode::isError);
         if (!subscribed) {
-            log.error("event=bridge_subscribe_refused codes={} (the broker's ACL must let {} read {} and {})",
-                    subAck.getReasonCodes(), settings.brokerUsername(), Topics.SHARED_TELEMETRY, Topics.ALL_PRESENCE);
+            log.error("event=bridge_subscribe_refused codes={} (the broker's ACL must let {} read {}, {}, {} and {})",
+                    subAck.getReasonCodes(), settings.brokerUsername(), Topics.ALL_TELEMETRY, Topics.ALL_PRESENCE,
+                    Topics.ALL_COMMAND_RESULTS, Topics.ALL_STATE_REPORTED);
         }
     }
 
@@ -162,8 +185,20 @@ public final class ExternalBridge implements MqttTransport {
         try {
             String topic = publish.getTopic().toString();
             Optional<String> reading = Topics.deviceOf(topic, Topics.TELEMETRY);
-            if (reading.isPresent()) {
-                ingest(reading.get(), publish);
+            Optional<String> answered = Topics.deviceOf(topic, Topics.COMMAND_RESULTS)
+                    .or(() -> Topics.deviceOf(topic, Topics.STATE_REPORTED));
+            if (reading.isPresent() || answered.isPresent()) {
+                String deviceId = reading.or(() -> answered).get();
+                Optional<DeviceRef> device = devices.apply(deviceId);
+                if (device.isEmpty()) {
+                    log.warn("event=bridge_unknown_device device={} (not provisioned or revoked; message dropped)",
+                            deviceId);
+                    publish.acknowledge();
+                } else if (reading.isPresent()) {
+                    ingest(device.get(), publish);
+                } else {
+                    answers.execute(() -> answer(device.get(), publish));
+                }
                 return;
             }
             Topics.deviceOf(topic, Topics.PRESENCE).ifPresent(device ->
@@ -176,21 +211,29 @@ public final class ExternalBridge implements MqttTransport {
         }
     }
 
-    private void ingest(String deviceId, Mqtt5Publish publish) {
-        Optional<DeviceRef> device = devices.apply(deviceId);
-        if (device.isEmpty()) {
-            log.warn("event=bridge_unknown_device device={} (not provisioned or revoked; reading dropped)",
-                    deviceId);
-            publish.acknowledge();
-            return;
-        }
-        ingest.ingest(device.get(), publish.getPayload().orElse(EMPTY)).whenComplete((outcome, failure) -> {
+    private void ingest(DeviceRef device, Mqtt5Publish publish) {
+        ingest.ingest(device, publish.getPayload().orElse(EMPTY)).whenComplete((outcome, failure) -> {
             if (failure == null && (outcome instanceof Outcome.Stored || outcome instanceof Outcome.Rejected)) {
                 publish.acknowledge();
             } else {
                 redeliver();
             }
         });
+    }
+
+    /** Stores a command result or a reported state, tells the device on its verdict topic, then acknowledges. */
+    private void answer(DeviceRef device, Mqtt5Publish publish) {
+        try {
+            ByteBuffer payload = publish.getPayload().orElse(EMPTY);
+            HubMessage answer = payload.remaining() > maxPayloadBytes
+                    ? TelemetryIngest.tooLarge(payload, maxPayloadBytes)
+                    : control.answerPublished(device, StandardCharsets.UTF_8.decode(payload).toString());
+            publish(Topics.verdicts(device.id()), answer);
+            publish.acknowledge();
+        } catch (Throwable e) {
+            log.error("event=bridge_control_failed device={}", device.id(), e);
+            redeliver();
+        }
     }
 
     /** Drops the connection without acknowledging, so the broker keeps the unacknowledged messages for later. */
@@ -201,16 +244,17 @@ public final class ExternalBridge implements MqttTransport {
         }
     }
 
-    private void publishVerdict(String deviceId, HubMessage verdict) {
-        client.publishWith()
-                .topic(Topics.verdicts(deviceId))
+    /** Publishes to a device's topic, QoS 1; a failure is logged (the broker having no subscriber is none). */
+    private CompletableFuture<Mqtt5PublishResult> publish(String topic, HubMessage message) {
+        return client.publishWith()
+                .topic(topic)
                 .qos(MqttQos.AT_LEAST_ONCE)
-                .payload(Wire.encode(verdict).getBytes(StandardCharsets.UTF_8))
+                .payload(Wire.encode(message).getBytes(StandardCharsets.UTF_8))
                 .send()
                 .whenComplete((result, failure) -> {
-                    if (failure != null) {
-                        log.warn("event=bridge_verdict_failed device={} error={}", deviceId, failure.toString());
-                    }
+                    Optional<Throwable> error = failure != null ? Optional.of(failure) : result.getError();
+                    error.ifPresent(e -> log.warn("event=bridge_publish_failed topic={} error={}", topic,
+                            e.toString()));
                 });
     }
 }

@@ -59,8 +59,7 @@ public final class TelemetryIngest {
 
     public CompletableFuture<Outcome> ingest(DeviceRef device, ByteBuffer payload) {
         if (payload.remaining() > maxPayloadBytes) {
-            return refuse(device, HubMessage.Error.of(ErrorCode.BODY_TOO_LARGE, "an MQTT payload must be at most "
-                    + maxPayloadBytes + " bytes, but was " + payload.remaining()), false);
+            return refuse(device, tooLarge(payload, maxPayloadBytes), false);
         }
         String frame;
         try {
@@ -97,6 +96,12 @@ public final class TelemetryIngest {
             all.addAll(stored.rejected());
             return new Outcome.Rejected(all.get(0).error(), false);
         });
+    }
+
+    /** The verdict on a payload over {@code maxPayloadBytes}. */
+    static HubMessage.Error tooLarge(ByteBuffer payload, int maxPayloadBytes) {
+        return HubMessage.Error.of(ErrorCode.BODY_TOO_LARGE, "an MQTT payload must be at most " + maxPayloadBytes
+                + " bytes, but was " + payload.remaining());
     }
 
     private CompletableFuture<Outcome> refuse(DeviceRef device, HubMessage.Error error, boolean close) {

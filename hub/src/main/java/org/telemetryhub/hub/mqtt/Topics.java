@@ -22,12 +22,16 @@ public final class Topics {
     public static final String COMMAND_RESULTS = "command-results";
     public static final String STATE_REPORTED = "state/reported";
     public static final String ALL_TELEMETRY = "devices/+/telemetry";
+    /** The shared subscription group of the hub's bridges on an external broker: hub nodes share the load. */
+    public static final String SHARED = "$share/hub/";
     /** What the hub's bridge subscribes to on an external broker: every device's readings, shared among hub nodes. */
-    public static final String SHARED_TELEMETRY = "$share/hub/" + ALL_TELEMETRY;
+    public static final String SHARED_TELEMETRY = SHARED + ALL_TELEMETRY;
     public static final String ALL_PRESENCE = "devices/+/presence";
     public static final String ALL_VERDICTS = "devices/+/verdicts";
     public static final String ALL_COMMAND_RESULTS = "devices/+/command-results";
     public static final String ALL_STATE_REPORTED = "devices/+/state/reported";
+    public static final String SHARED_COMMAND_RESULTS = SHARED + ALL_COMMAND_RESULTS;
+    public static final String SHARED_STATE_REPORTED = SHARED + ALL_STATE_REPORTED;
 
     private Topics() {}
 
@@ -55,7 +59,7 @@ public final class Topics {
      * {@code $share/<group>/} prefix.
      */
     public static boolean hubSubscribes(String filter) {
-        String plain = filter.startsWith("$share/hub/") ? filter.substring("$share/hub/".length()) : filter;
+        String plain = filter.startsWith(SHARED) ? filter.substring(SHARED.length()) : filter;
         return plain.equals(ALL_TELEMETRY) || plain.equals(ALL_PRESENCE) || plain.equals(ALL_COMMAND_RESULTS)
                 || plain.equals(ALL_STATE_REPORTED);
     }

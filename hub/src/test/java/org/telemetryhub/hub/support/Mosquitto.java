@@ -23,16 +23,27 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Mosquitto implements AutoCloseable {
 
-    /** The ACL of the README: the hub reads readings and presence and writes verdicts; a device only its own. */
+    /**
+     * The ACL of the README: the hub reads readings, presence, command results and reported states and writes
+     * verdicts, commands and deltas; a device only its own.
+     */
     public static final String ACL = """
             user hub
             topic read devices/+/telemetry
             topic read devices/+/presence
+            topic read devices/+/command-results
+            topic read devices/+/state/reported
             topic write devices/+/verdicts
+            topic write devices/+/commands
+            topic write devices/+/state/delta
 
             pattern write devices/%u/telemetry
             pattern write devices/%u/presence
+            pattern write devices/%u/command-results
+            pattern write devices/%u/state/reported
             pattern read devices/%u/verdicts
+            pattern read devices/%u/commands
+            pattern read devices/%u/state/delta
             """;
 
     public final int port;

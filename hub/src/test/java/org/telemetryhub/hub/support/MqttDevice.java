@@ -66,10 +66,23 @@ public final class MqttDevice implements AutoCloseable {
      * topic, then a retained {@code online} once connected.
      */
     public static MqttDevice connectWithPresence(int port, String deviceId, String password) {
-        MqttDevice device = connect(port, deviceId, deviceId, password, true);
-        device.v5.publishWith().topic(Topics.presence(deviceId)).qos(MqttQos.AT_LEAST_ONCE).retain(true)
-                .payload("online".getBytes(StandardCharsets.UTF_8)).send().join();
+        MqttDevice device = connectWithWill(port, deviceId, password);
+        device.online();
         return device;
+    }
+
+    /**
+     * A device on an external broker with its retained will {@code offline}, not yet online: it subscribes to what it
+     * wants to hear, and then says {@link #online}.
+     */
+    public static MqttDevice connectWithWill(int port, String deviceId, String password) {
+        return connect(port, deviceId, deviceId, password, true);
+    }
+
+    /** Publishes the retained {@code online} on the device's presence topic. */
+    public void online() {
+        join(v5.publishWith().topic(Topics.presence(deviceId)).qos(MqttQos.AT_LEAST_ONCE).retain(true)
+                .payload("online".getBytes(StandardCharsets.UTF_8)).send());
     }
 
     private static MqttDevice connect(int port, String clientId, String username, String ticket, boolean will) {
