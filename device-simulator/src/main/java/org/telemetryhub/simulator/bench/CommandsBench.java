@@ -95,6 +95,7 @@ public final class CommandsBench implements Callable<Integer> {
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong notSent = new AtomicLong();
+    private final AtomicLong notSentInWarmup = new AtomicLong();
     private volatile long measureFrom;
     private volatile long measureTo;
 
@@ -183,11 +184,11 @@ public final class CommandsBench implements Callable<Integer> {
             while (owed[0] >= 1) {
                 owed[0] -= 1;
                 CommandDevice device = fleet.get((int) (next[0]++ % fleet.size()));
+                long sentNanos = System.nanoTime();
                 if (!inFlight.tryAcquire()) {
-                    notSent.incrementAndGet();
+                    (measured(sentNanos) ? notSent : notSentInWarmup).incrementAndGet();
                     continue;
                 }
-                long sentNanos = System.nanoTime();
                 api.commandAsync(device.id(), "bench", Map.of("n", next[0])).whenComplete((commandId, failure) -> {
                     inFlight.release();
                     if (failure != null) {
@@ -210,13 +211,17 @@ public final class CommandsBench implements Callable<Integer> {
             refused.incrementAndGet();
             return;
         }
-        if (trip.sentNanos() >= measureFrom && trip.sentNanos() < measureTo) {
+        if (measured(trip.sentNanos())) {
             measured.incrementAndGet();
             synchronized (latencyMicros) {
                 latencyMicros.recordValue(Math.min((trip.ackedNanos() - trip.sentNanos()) / 1_000,
                         latencyMicros.getHighestTrackableValue()));
             }
         }
+    }
+
+    private boolean measured(long sentNanos) {
+        return sentNanos >= measureFrom && sentNanos < measureTo;
     }
 
     private void print(PrintWriter out) {
@@ -229,7 +234,8 @@ public final class CommandsBench implements Callable<Integer> {
         synchronized (latencyMicros) {
             line(text, "latency", String.format(Locale.ROOT, "p50 %.2f ms, p99 %.2f ms, max %.2f ms",
                     ms(latencyMicros, 50), ms(latencyMicros, 99), ms(latencyMicros, 100)));
-            line(text, "not sent", notSent.get() + " (no request slot free), " + failed.get() + " requests failed, "
+            line(text, "not sent", notSent.get() + " (no request slot free; " + notSentInWarmup.get()
+                    + " more in the warm-up), " + failed.get() + " requests failed, "
                     + refused.get() + " results refused");
             out.print(text);
             out.printf(Locale.ROOT, "{\"offered\":%.1f,\"roundTripsPerS\":%.1f,\"p50Ms\":%.2f,\"p99Ms\":%.2f,"
