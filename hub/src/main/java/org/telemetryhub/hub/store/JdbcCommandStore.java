@@ -28,7 +28,10 @@ public final class JdbcCommandStore implements CommandStore {
     // finished_at IS NULL exactly while a command is unfinished: with the device it is the unfinished index's prefix
     private static final String OF_DEVICE_UNFINISHED =
             "c.device_key = ? AND c.finished_at IS NULL AND c.expires_at > ?";
-    private static final String SQL_COUNT_UNFINISHED = "SELECT COUNT(*) FROM commands c WHERE " + OF_DEVICE_UNFINISHED;
+    // H2's planner, going by statistics that cannot tell it how few commands are unfinished, reads a device's
+    // unfinished commands through the expiry index or the device's whole history (measured: the hub then slowed
+    // down as commands piled up, which piled them up further); PostgreSQL's needs no hint
+    private static final String UNFINISHED_ON_H2 = " USE INDEX (commands_unfinished)";
     private static final String SQL_INSERT = "INSERT INTO commands (token, device_key, name, args, status, "
             + "created_at, expires_at) VALUES (?, ?, ?, ?, 'queued', ?, ?)";
     // a command is found by its number; its token proves the id was handed out
@@ -38,9 +41,6 @@ public final class JdbcCommandStore implements CommandStore {
             + "ORDER BY c.command_no LIMIT ?";
     private static final String SQL_LIST_STATUS = COLUMNS + "WHERE c.device_key = ? AND c.command_no > ? "
             + "AND c.status = ? ORDER BY c.command_no LIMIT ?";
-    // read on every change of a device's commands: its device is known, so no join
-    private static final String SQL_WINDOW = "SELECT " + COMMAND_COLUMNS + " FROM commands c WHERE "
-            + OF_DEVICE_UNFINISHED + " ORDER BY c.command_no LIMIT ?";
     private static final String SQL_DELIVERED = "UPDATE commands SET status = 'delivered', delivered_at = ? "
             + "WHERE command_no = ? AND token = ? AND status = 'queued'";
     // a result proves delivery: one that overtook the delivered mark fills in deliveredAt
@@ -57,10 +57,16 @@ public final class JdbcCommandStore implements CommandStore {
     private final Jdbc jdbc;
     /** Other nodes may insert too (PostgreSQL): an insert then holds its device's lock while it counts the queue. */
     private final boolean shared;
+    private final String sqlCountUnfinished;
+    /** Read on every change of a device's commands: its device is known, so no join. */
+    private final String sqlWindow;
 
     public JdbcCommandStore(Database database) {
         this.jdbc = new Jdbc(database);
         this.shared = !database.isH2();
+        String unfinished = "FROM commands c" + (shared ? "" : UNFINISHED_ON_H2) + " WHERE " + OF_DEVICE_UNFINISHED;
+        this.sqlCountUnfinished = "SELECT COUNT(*) " + unfinished;
+        this.sqlWindow = "SELECT " + COMMAND_COLUMNS + " " + unfinished + " ORDER BY c.command_no LIMIT ?";
     }
 
     @Override
@@ -75,7 +81,7 @@ public final class JdbcCommandStore implements CommandStore {
         if (shared) {
             Jdbc.lockDevice(connection, deviceKey);
         }
-        try (PreparedStatement count = Jdbc.prepare(connection, SQL_COUNT_UNFINISHED, deviceKey, now);
+        try (PreparedStatement count = Jdbc.prepare(connection, sqlCountUnfinished, deviceKey, now);
              ResultSet rs = count.executeQuery()) {
             rs.next();
             if (rs.getLong(1) >= maxUnfinished) {
@@ -112,7 +118,7 @@ public final class JdbcCommandStore implements CommandStore {
 
     @Override
     public List<Command> window(DeviceRef device, long now, int limit) {
-        return jdbc.query(SQL_WINDOW, rs -> command(device, rs, 0), device.key(), now, limit);
+        return jdbc.query(sqlWindow, rs -> command(device, rs, 0), device.key(), now, limit);
     }
 
     @Override
