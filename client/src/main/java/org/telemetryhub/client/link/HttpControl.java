@@ -41,6 +41,7 @@ final class HttpControl {
     private final Set<String> unanswered = new HashSet<>();
     private long desiredVersion = -1;
     private boolean polling;
+    private CompletableFuture<HubCalls.Answer> pollRequest;
     private boolean stopped;
 
     HttpControl(HubCalls calls, String deviceId, String ticket, HttpLink link, LinkListener listener) {
@@ -60,9 +61,16 @@ final class HttpControl {
         readState().thenRun(this::poll);
     }
 
-    /** No more polls or answers; a request on its way is left to end by itself and ignored. */
-    synchronized void stop() {
-        stopped = true;
+    /** No more polls or answers: the poll on its way is cancelled, and what other requests answer is ignored. */
+    void stop() {
+        CompletableFuture<HubCalls.Answer> poll;
+        synchronized (this) {
+            stopped = true;
+            poll = pollRequest;
+        }
+        if (poll != null) {
+            poll.cancel(true);
+        }
     }
 
     void send(DeviceControl control) {
@@ -102,7 +110,17 @@ final class HttpControl {
         if (link.renewalDue()) {
             return;
         }
-        call("GET", devicePath + "/commands/pending?waitMs=" + POLL_WAIT_MS, null, "poll for commands")
+        CompletableFuture<HubCalls.Answer> poll = calls.callAsync("GET", devicePath + "/commands/pending?waitMs="
+                + POLL_WAIT_MS, null, ticket, "poll for commands of device " + deviceId);
+        boolean stoppedMeanwhile;
+        synchronized (this) {
+            pollRequest = poll;
+            stoppedMeanwhile = stopped;
+        }
+        if (stoppedMeanwhile) {
+            poll.cancel(true);
+        }
+        outcome(poll)
                 .thenCompose(answer -> {
                     boolean wait = answer == null || answer.status() != 200 || onlyHeardBefore(answer);
                     return readState().thenRun(() -> roundDone(wait));
@@ -190,21 +208,26 @@ final class HttpControl {
                 return CompletableFuture.completedFuture(null);
             }
         }
-        return calls.callAsync(method, path, body, ticket, what + " of device " + deviceId)
-                .handle((answer, failure) -> {
-                    if (failure != null) {
-                        Throwable cause = HubException.unwrap(failure);
-                        link.end("request failed: " + cause.getMessage());
-                        return null;
-                    }
-                    if (answer.status() == 401) {
-                        link.end("the hub answered HTTP 401 " + errorCode(answer));
-                        return null;
-                    }
-                    synchronized (this) {
-                        return stopped ? null : answer;
-                    }
-                });
+        return outcome(calls.callAsync(method, path, body, ticket, what + " of device " + deviceId));
+    }
+
+    private CompletableFuture<HubCalls.Answer> outcome(CompletableFuture<HubCalls.Answer> request) {
+        return request.handle((answer, failure) -> {
+            synchronized (this) {
+                if (stopped) {
+                    return null;
+                }
+            }
+            if (failure != null) {
+                link.end("request failed: " + HubException.unwrap(failure).getMessage());
+                return null;
+            }
+            if (answer.status() == 401) {
+                link.end("the hub answered HTTP 401 " + errorCode(answer));
+                return null;
+            }
+            return answer;
+        });
     }
 
     private static String errorCode(HubCalls.Answer answer) {
