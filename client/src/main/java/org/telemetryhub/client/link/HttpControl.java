@@ -3,6 +3,7 @@ package org.telemetryhub.client.link;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,8 +77,10 @@ final class HttpControl {
     void send(DeviceControl control) {
         if (control instanceof DeviceControl.CommandResult result) {
             String id = result.commandId();
-            call("POST", devicePath + "/commands/" + id + "/result", Map.of("ok", result.ok(), "result",
-                    result.result()), "post the result of command " + id)
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("ok", result.ok());
+            body.put("result", result.result());
+            call("POST", devicePath + "/commands/" + id + "/result", body, "post the result of command " + id)
                     .thenAccept(answer -> {
                         if (answer != null) {
                             listener.heard(new HubMessage.CommandAck(id, answer.status() == 200 ? null
