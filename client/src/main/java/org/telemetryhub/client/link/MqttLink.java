@@ -3,6 +3,7 @@ package org.telemetryhub.client.link;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.telemetryhub.client.HubException;
 import org.telemetryhub.protocol.DeviceControl;
 import org.telemetryhub.protocol.ErrorCode;
 import org.telemetryhub.protocol.HubMessage;
@@ -59,13 +61,8 @@ final class MqttLink implements Link {
         return client.connectWith().cleanStart(true)
                 .simpleAuth().username(deviceId).password(ticket.getBytes(StandardCharsets.UTF_8)).applySimpleAuth()
                 .send()
-                .thenCompose(connAck -> client.subscribeWith()
-                        .addSubscription().topicFilter(topic(COMMANDS)).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
-                        .addSubscription().topicFilter(topic(STATE_DELTA)).qos(MqttQos.AT_LEAST_ONCE)
-                        .applySubscription()
-                        .callback(this::heard)
-                        .send())
-                .thenApply(subAck -> {
+                .thenCompose(connAck -> subscribe())
+                .thenApply(subscribed -> {
                     synchronized (this) {
                         if (state == State.ENDED) {
                             throw new CompletionException(new IOException("the session closed as it opened"));
@@ -78,6 +75,25 @@ final class MqttLink implements Link {
                     if (failure != null) {
                         disconnect(Mqtt5DisconnectReasonCode.NORMAL_DISCONNECTION);
                     }
+                });
+    }
+
+    /**
+     * Subscribes to the device's commands and state delta. A broker that refuses the subscriptions still takes the
+     * device's readings, so a refusal leaves the link without commands rather than failing it.
+     */
+    private CompletableFuture<Void> subscribe() {
+        return client.subscribeWith()
+                .addSubscription().topicFilter(topic(COMMANDS)).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
+                .addSubscription().topicFilter(topic(STATE_DELTA)).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
+                .callback(this::heard)
+                .send()
+                .handle((subAck, failure) -> {
+                    if (failure != null && !(HubException.unwrap(failure) instanceof Mqtt5SubAckException)) {
+                        throw failure instanceof CompletionException wrapped ? wrapped
+                                : new CompletionException(failure);
+                    }
+                    return null;
                 });
     }
 
