@@ -41,9 +41,9 @@ final class FakeBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Thread session = new Thread(this::serve, "fake-broker");
-        session.setDaemon(true);
-        session.start();
+        Thread serving = new Thread(this::serve, "fake-broker");
+        serving.setDaemon(true);
+        serving.start();
     }
 
     int port() {
