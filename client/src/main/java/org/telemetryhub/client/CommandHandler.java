@@ -4,8 +4,8 @@ import org.telemetryhub.protocol.HubMessage;
 
 /**
  * Carries out an operator's command ({@code name} and JSON {@code args}) and says how it went; the SDK sends the
- * result back as a {@code command_result}. Called on the device's own thread, one command at a time; an exception
- * becomes a failed result with its message.
+ * result back on the device's link, whatever its transport. Called on the device's own thread, one command at a
+ * time; an exception becomes a failed result with its message.
  */
 @FunctionalInterface
 public interface CommandHandler {

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import javax.net.ssl.SSLException;
@@ -72,9 +73,11 @@ public record HubCalls(HttpClient http, URI base, String urlName) {
         }
     }
 
-    /** One call without blocking a thread. */
+    /** One call without blocking a thread; cancelling the answer cancels the request (as a long-poll's end must). */
     public CompletableFuture<Answer> callAsync(String method, String path, Object body, String bearer, String what) {
-        return http.sendAsync(request(method, path, body, bearer), HttpResponse.BodyHandlers.ofString())
+        CompletableFuture<HttpResponse<String>> sent = http.sendAsync(request(method, path, body, bearer),
+                HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<Answer> answer = sent
                 .handle((response, failure) -> {
                     if (failure != null) {
                         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
@@ -83,6 +86,12 @@ public record HubCalls(HttpClient http, URI base, String urlName) {
                     }
                     return answer(response);
                 });
+        answer.whenComplete((done, failure) -> {
+            if (failure instanceof CancellationException) {
+                sent.cancel(true);
+            }
+        });
+        return answer;
     }
 
     private HttpRequest request(String method, String path, Object body, String bearer) {

@@ -18,15 +18,16 @@ import org.telemetryhub.client.link.FrameVerdict;
 import org.telemetryhub.client.link.Link;
 import org.telemetryhub.client.link.LinkListener;
 import org.telemetryhub.client.link.Transport;
+import org.telemetryhub.protocol.DeviceControl;
 import org.telemetryhub.protocol.HubMessage;
 import org.telemetryhub.protocol.Reading;
-import org.telemetryhub.protocol.Wire;
 
 /**
  * A device connected to its hub. It keeps every reading it is given until the hub judges it, resends what is left
  * after a reconnect or a refusal for now ({@code rate_limited}, {@code store_unavailable}), and reconnects with a fresh
  * ticket, with exponential backoff and jitter, whenever its link goes. Each reading's {@link Verdict} completes the
- * stage {@link #send} returned. Over WebSocket it also carries out commands and applies desired state.
+ * stage {@link #send} returned. On every transport it also carries out the hub's commands and applies its desired
+ * state, when given handlers for them.
  *
  * <pre>{@code
  * try (HubDevice device = HubDevice.builder(DeviceCredentials.of(hubUrl, "sensor-1", secret))
@@ -137,12 +138,16 @@ public final class HubDevice implements AutoCloseable {
                 .thenApply(all -> verdicts.stream().map(CompletableFuture::join).toList()));
     }
 
-    /** Reports state ({@code {"type":"state","reported":…}}) on the open WebSocket; dropped when none is open. */
+    /**
+     * Reports state, which replaces what the device reported before, on the open link: a {@code state} message over
+     * WebSocket, a publish to {@code devices/{id}/state/reported} over MQTT, {@code PUT .../state/reported} over
+     * HTTP. Dropped when no link is open.
+     */
     public void reportState(Map<String, Object> reported) {
-        String frame = stateFrame(reported);
+        DeviceControl.State state = new DeviceControl.State(new LinkedHashMap<>(reported));
         run(() -> {
             if (link != null) {
-                link.control(frame);
+                link.control(state);
             }
         });
     }
@@ -315,7 +320,8 @@ public final class HubDevice implements AutoCloseable {
             return;
         }
         if (message instanceof HubMessage.Command command) {
-            link.control(commandResult(command, obey(command)));
+            CommandResult result = obey(command);
+            link.control(new DeviceControl.CommandResult(command.commandId(), result.ok(), result.result()));
         } else if (message instanceof HubMessage.StateDelta delta && desiredState != null) {
             Map<String, Object> reported;
             try {
@@ -324,7 +330,7 @@ public final class HubDevice implements AutoCloseable {
                 reported = Map.of();
             }
             if (reported != null && !reported.isEmpty()) {
-                link.control(stateFrame(reported));
+                link.control(new DeviceControl.State(reported));
             }
         }
     }
@@ -339,24 +345,6 @@ public final class HubDevice implements AutoCloseable {
         } catch (RuntimeException e) {
             return CommandResult.failed(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
-    }
-
-    private static String stateFrame(Map<String, Object> reported) {
-        Map<String, Object> frame = new LinkedHashMap<>();
-        frame.put("type", "state");
-        frame.put("reported", reported);
-        return Wire.encode(frame);
-    }
-
-    private static String commandResult(HubMessage.Command command, CommandResult result) {
-        Map<String, Object> frame = new LinkedHashMap<>();
-        frame.put("type", "command_result");
-        frame.put("commandId", command.commandId());
-        frame.put("ok", result.ok());
-        if (!result.result().isEmpty()) {
-            frame.put("result", result.result());
-        }
-        return Wire.encode(frame);
     }
 
     private void run(Runnable task) {

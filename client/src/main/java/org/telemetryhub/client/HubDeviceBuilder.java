@@ -9,7 +9,17 @@ import org.telemetryhub.client.link.MqttTransport;
 import org.telemetryhub.client.link.Transport;
 import org.telemetryhub.client.link.WsTransport;
 
-/** How a {@link HubDevice} connects, reconnects, and answers the hub; made by {@link HubDevice#builder}. */
+/**
+ * How a {@link HubDevice} connects, reconnects, and answers the hub; made by {@link HubDevice#builder}.
+ *
+ * <p>Commands and desired state reach the device on every transport. Over WebSocket the hub sends them on the socket.
+ * Over MQTT the device subscribes to {@code devices/{id}/commands} and {@code devices/{id}/state/delta} as it
+ * connects and publishes its results and reported state (QoS 1). Over HTTP a device with a command or desired-state
+ * handler long-polls {@code GET /api/devices/{id}/commands/pending} (10 s at most a poll) while it is open, and
+ * reads {@code GET /api/devices/{id}/state} as each link opens and after every poll: its handler hears the delta
+ * then and whenever the desired version changed, so within about 10 s of a change. Results and reports are requests
+ * of their own ({@code POST .../commands/{commandId}/result}, {@code PUT .../state/reported}).
+ */
 public final class HubDeviceBuilder {
 
     final DeviceCredentials credentials;
@@ -25,19 +35,25 @@ public final class HubDeviceBuilder {
         overWebSocket();
     }
 
-    /** One WebSocket per ticket on {@code /ws/device}: readings, commands and desired state (the default). */
+    /** One WebSocket per ticket on {@code /ws/device} (the default). */
     public HubDeviceBuilder overWebSocket() {
         transport = http -> new WsTransport(http, credentials.deviceSocket());
         return this;
     }
 
-    /** One HTTP request per frame to {@code /api/devices/{id}/readings}: readings only. */
+    /**
+     * One HTTP request per frame to {@code /api/devices/{id}/readings}; commands and desired state by polling, when
+     * the device has a handler for them.
+     */
     public HubDeviceBuilder overHttp() {
-        transport = http -> new HttpTransport(http, credentials.hub());
+        transport = http -> new HttpTransport(http, credentials.hub(), commands != null || desiredState != null);
         return this;
     }
 
-    /** MQTT 5 on the hub's host, port 1883 (TLS when the hub's URL is https): readings only, one per publish. */
+    /**
+     * MQTT 5 on the hub's host, port 1883 (TLS when the hub's URL is https): one reading per publish; commands and
+     * desired state on the device's topics.
+     */
     public HubDeviceBuilder overMqtt() {
         transport = http -> MqttTransport.forHub(credentials.hub());
         return this;
@@ -71,13 +87,16 @@ public final class HubDeviceBuilder {
         return this;
     }
 
-    /** Answers the hub's commands (over WebSocket; MQTT and HTTP links carry readings only). */
+    /**
+     * Answers the hub's commands, on every transport. Without a handler a command that reaches the device gets a
+     * failed result (over HTTP none reaches it: a device without handlers does not poll).
+     */
     public HubDeviceBuilder onCommand(CommandHandler handler) {
         this.commands = handler;
         return this;
     }
 
-    /** Applies the desired state's changes and reports what was applied (over WebSocket). */
+    /** Applies the desired state's changes and reports what was applied, on every transport. */
     public HubDeviceBuilder onDesiredState(DesiredStateHandler handler) {
         this.desiredState = handler;
         return this;

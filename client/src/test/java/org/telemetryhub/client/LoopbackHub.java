@@ -14,20 +14,26 @@ import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
- * The hub's ticket and HTTP ingest endpoints as a test scripts them, on a loopback port: each request's body goes
- * into a log, and the test's function decides the status and JSON answer. The boundary the SDK really talks to.
+ * The hub's ticket, HTTP ingest, command and state endpoints as a test scripts them, on a loopback port: each
+ * request goes into a log, and the test's function decides the status and JSON answer. The boundary the SDK really
+ * talks to.
  */
 final class LoopbackHub implements AutoCloseable {
 
     /** An answer: the status and the JSON body. */
     record Reply(int status, String json) {}
 
+    /** A request for commands or state: its method, its path with the query, its bearer and its body. */
+    record Call(String method, String path, String bearer, String body) {}
+
     final List<String> ticketRequests = new CopyOnWriteArrayList<>();
     final List<String> ingestRequests = new CopyOnWriteArrayList<>();
+    final List<Call> calls = new CopyOnWriteArrayList<>();
     private final HttpServer server;
     private final ExecutorService workers = Executors.newFixedThreadPool(4);
     private volatile Function<Integer, Reply> tickets = n -> issued(0);
     private volatile Function<String, Reply> ingest = body -> new Reply(500, "{}");
+    private volatile Function<Call, Reply> control = call -> new Reply(404, "{\"error\":\"unknown_command\"}");
 
     LoopbackHub() {
         try {
@@ -43,8 +49,16 @@ final class LoopbackHub implements AutoCloseable {
         });
         server.createContext("/api/devices/", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            ingestRequests.add(body);
-            reply(exchange, ingest.apply(body));
+            String path = exchange.getRequestURI().toString();
+            if (path.endsWith("/readings")) {
+                ingestRequests.add(body);
+                reply(exchange, ingest.apply(body));
+            } else {
+                Call call = new Call(exchange.getRequestMethod(), path,
+                        exchange.getRequestHeaders().getFirst("Authorization"), body);
+                calls.add(call);
+                reply(exchange, control.apply(call));
+            }
         });
         server.start();
     }
@@ -57,6 +71,11 @@ final class LoopbackHub implements AutoCloseable {
     /** How a frame posted to the readings endpoint is answered. */
     void ingest(Function<String, Reply> answers) {
         this.ingest = answers;
+    }
+
+    /** How a request for commands or state is answered. */
+    void control(Function<Call, Reply> answers) {
+        this.control = answers;
     }
 
     static Reply issued(long lastSeq) {

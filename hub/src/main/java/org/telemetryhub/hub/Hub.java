@@ -120,6 +120,7 @@ public final class Hub implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final Rooms rooms;
     private final StreamRoutes streams;
+    private final CommandRoutes commandPolls;
     private final MqttTransport mqtt;
     private final OperatorAuth operatorAuth;
     private final ExecutorService commandWork;
@@ -239,8 +240,9 @@ public final class Hub implements AutoCloseable {
         new TicketRoutes(tickets, config.limits()).register(router);
         DeviceGate deviceGate = new DeviceGate(tickets);
         new IngestRoutes(deviceGate, pipeline, presence).register(router);
-        new CommandRoutes(gate, access, deviceGate, commands, delivery, timers,
-                config.dashboards().longPollMaxMs()).register(router);
+        commandPolls = new CommandRoutes(gate, access, deviceGate, commands, delivery, timers,
+                config.dashboards().longPollMaxMs());
+        commandPolls.register(router);
         new StateRoutes(gate, access, deviceGate, states).register(router);
         if (config.mqtt().mode().equals(HubConfig.Mqtt.EXTERNAL)) {
             new MqttBrokerRoutes(tickets, devices::find, config.mqtt()).register(router);
@@ -350,6 +352,7 @@ public final class Hub implements AutoCloseable {
         mqtt.close();
         deviceEndpoint.closeAll();
         streams.closeAll();
+        commandPolls.closeAll();
         timers.shutdownNow();
         operatorAuth.close();
         commandWork.shutdownNow();

@@ -12,12 +12,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.telemetryhub.client.HubCalls;
+import org.telemetryhub.protocol.DeviceControl;
 import org.telemetryhub.protocol.Wire;
 
 /**
- * HTTP ingest with one ticket: each frame is one request whose answer lists the acked seqs and the rejections. The
- * link ends (and the device fetches a new ticket) when the hub no longer takes the ticket, when a request fails, and
- * shortly before the ticket's 60 s are up.
+ * HTTP ingest with one ticket: each frame is one request whose answer lists the acked seqs and the rejections;
+ * commands and state go through its {@link HttpControl}. The link ends (and the device fetches a new ticket) when the
+ * hub no longer takes the ticket, when a request fails, and shortly before the ticket's 60 s are up.
  */
 final class HttpLink implements Link {
 
@@ -29,24 +31,28 @@ final class HttpLink implements Link {
     private final URI uri;
     private final String ticket;
     private final LinkListener listener;
+    private final HttpControl control;
     private final long renewAtNanos = System.nanoTime() + RENEW_AFTER_MS * 1_000_000;
     private final Set<CompletableFuture<FrameVerdict>> unanswered = new HashSet<>();
     private final List<CompletableFuture<HttpResponse<String>>> requests = new ArrayList<>();
     private boolean ended;
 
-    HttpLink(HttpClient http, URI uri, String ticket, LinkListener listener) {
+    /** A link for the device at {@code base}; when it {@code polls}, it takes commands and reads desired state. */
+    HttpLink(HttpClient http, URI base, String deviceId, String ticket, boolean polls, LinkListener listener) {
         this.http = http;
-        this.uri = uri;
+        this.uri = base.resolve("/api/devices/" + deviceId + "/readings");
         this.ticket = ticket;
         this.listener = listener;
+        this.control = new HttpControl(new HubCalls(http, base), deviceId, ticket, this, listener);
+        if (polls) {
+            control.start();
+        }
     }
 
     @Override
     public CompletableFuture<FrameVerdict> send(Frame frame) {
         CompletableFuture<FrameVerdict> verdict = new CompletableFuture<>();
-        if (System.nanoTime() - renewAtNanos > 0) {
-            retire("the ticket is about to expire; renewing it");
-        }
+        renewalDue();
         CompletableFuture<HttpResponse<String>> request;
         synchronized (this) {
             if (ended) {
@@ -109,6 +115,25 @@ final class HttpLink implements Link {
     }
 
     @Override
+    public void control(DeviceControl control) {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+        }
+        this.control.send(control);
+    }
+
+    /** Whether the ticket is about to expire; if so the link retires, so that the device renews it. */
+    boolean renewalDue() {
+        if (System.nanoTime() - renewAtNanos <= 0) {
+            return false;
+        }
+        retire("the ticket is about to expire; renewing it");
+        return true;
+    }
+
+    @Override
     public void close() {
         end("closed by the device");
     }
@@ -131,11 +156,12 @@ final class HttpLink implements Link {
             }
             ended = true;
         }
+        control.stop();
         listener.down(why);
     }
 
-    /** Unanswered frames end Lost; the listener hears of it once. */
-    private void end(String why) {
+    /** Unanswered frames end Lost; the listener hears of it once. Also when a control request failed. */
+    void end(String why) {
         List<CompletableFuture<FrameVerdict>> lost;
         synchronized (this) {
             if (ended) {
@@ -145,6 +171,7 @@ final class HttpLink implements Link {
             lost = List.copyOf(unanswered);
             unanswered.clear();
         }
+        control.stop();
         lost.forEach(v -> v.complete(new FrameVerdict.Lost(why)));
         listener.down(why);
     }

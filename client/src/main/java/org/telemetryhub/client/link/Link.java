@@ -1,6 +1,7 @@
 package org.telemetryhub.client.link;
 
 import java.util.concurrent.CompletableFuture;
+import org.telemetryhub.protocol.DeviceControl;
 
 /**
  * A device's open way to the hub, made from one ticket: a WebSocket, an MQTT session, or HTTP requests bearing the
@@ -13,11 +14,11 @@ public interface Link {
     CompletableFuture<FrameVerdict> send(Frame frame);
 
     /**
-     * Sends a control frame ({@code command_result}, {@code state}) after the frames sent before it; a link without a
-     * control channel drops it.
+     * Sends a command's result or the reported state; the hub's answer comes to the listener as a
+     * {@code command_ack} or {@code state_ack}. Nothing comes when the link ends first: a command whose result was
+     * not stored is delivered again on the next link.
      */
-    default void control(String frame) {
-    }
+    void control(DeviceControl control);
 
     /** Closes the link in order (a WebSocket close handshake); frames still unanswered end Lost. */
     void close();

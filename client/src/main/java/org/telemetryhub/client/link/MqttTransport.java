@@ -13,7 +13,9 @@ import org.telemetryhub.client.Ticket;
  * Devices over MQTT 5: one session per ticket (client id = username = device id, the ticket as password, clean start,
  * no automatic reconnect), one reading per QoS 1 publish to {@code devices/{id}/telemetry}, so that each PUBACK is
  * that reading's verdict. (A batch's PUBACK cannot name which of its readings were rejected, and the hub's messages on
- * the verdict topic are not ordered with it.) TLS (mqtts) when the hub's base URL is https.
+ * the verdict topic are not ordered with it.) Commands and the desired state's delta come on the device's
+ * subscriptions, results and reported state go out as publishes. TLS (mqtts) when the hub's
+ * base URL is https.
  */
 public record MqttTransport(String host, int port, boolean tls) implements Transport {
 

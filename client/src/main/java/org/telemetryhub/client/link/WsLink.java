@@ -6,13 +6,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import org.telemetryhub.protocol.DeviceControl;
 import org.telemetryhub.protocol.HubMessage;
 import org.telemetryhub.protocol.Wire;
 
 /**
  * One device WebSocket. Sends frames one after the other through a {@link TextSender} and turns the hub's
  * {@code ack}, {@code rejected} and {@code error} frames into verdicts through {@link InFlightFrames}; its
- * {@code command}, {@code command_ack} and {@code state_delta} frames go to the listener.
+ * {@code command}, {@code command_ack}, {@code state_delta} and {@code state_ack} frames go to the listener.
  */
 final class WsLink implements Link, WebSocket.Listener {
 
@@ -44,8 +45,8 @@ final class WsLink implements Link, WebSocket.Listener {
     }
 
     @Override
-    public void control(String frame) {
-        sender.send(frame);
+    public void control(DeviceControl control) {
+        sender.send(Wire.encode(control));
     }
 
     @Override
@@ -120,7 +121,7 @@ final class WsLink implements Link, WebSocket.Listener {
             return;
         }
         if (message instanceof HubMessage.Command || message instanceof HubMessage.StateDelta
-                || message instanceof HubMessage.CommandAck) {
+                || message instanceof HubMessage.CommandAck || message instanceof HubMessage.StateAck) {
             listener.heard(message);
         } else if (message instanceof HubMessage.Ack ack) {
             inFlight.acked(ack.seq());

@@ -8,6 +8,7 @@ import org.telemetryhub.client.Ticket;
 import org.telemetryhub.client.link.Link;
 import org.telemetryhub.client.link.LinkListener;
 import org.telemetryhub.client.link.WsTransport;
+import org.telemetryhub.protocol.DeviceControl;
 import org.telemetryhub.protocol.HubMessage;
 
 /**
@@ -54,8 +55,7 @@ final class CommandDevice implements LinkListener {
     @Override
     public void heard(HubMessage message) {
         if (message instanceof HubMessage.Command command) {
-            link.control("{\"type\":\"command_result\",\"commandId\":\"" + command.commandId()
-                    + "\",\"ok\":true}");
+            link.control(new DeviceControl.CommandResult(command.commandId(), true, Map.of()));
         } else if (message instanceof HubMessage.CommandAck ack) {
             meet(ack.commandId(), new Half(0, true, ack.error() == null, System.nanoTime()));
         }

@@ -1,6 +1,6 @@
 package org.telemetryhub.simulator.device;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +18,6 @@ import org.telemetryhub.client.link.Link;
 import org.telemetryhub.client.link.LinkListener;
 import org.telemetryhub.client.link.Transport;
 import org.telemetryhub.protocol.HubMessage;
-import org.telemetryhub.protocol.Wire;
 import org.telemetryhub.simulator.client.HubApi;
 import org.telemetryhub.simulator.faults.FaultTimer;
 import org.telemetryhub.simulator.faults.Faults;
@@ -28,9 +27,8 @@ import org.telemetryhub.simulator.faults.Faults;
  * keeps every reading until the hub acks or rejects it, and resends the rest on the next link, after a refusal's
  * retryAfterMs, or when a link dies. Links come from fresh tickets, with backoff and jitter after failures.
  *
- * <p>It obeys the hub's commands {@code set_interval} (args {@code intervalMs}: its reporting interval) and
- * {@code reboot} (it answers first, and once the hub acked its result drops its link and comes back), applies {@code intervalMs} from its desired
- * state, and reports the interval it applied; any other command gets a failed result.
+ * <p>It obeys the hub's commands and desired state as {@link Orders} says, over any transport; what the hub says
+ * before the link is handed over (a new link's commands and delta) waits for it.
  *
  * <p>All state is guarded by this object's monitor. Transport callbacks arrive on the fleet's executor, never on a
  * transport thread, so a device never waits on a link's lock while a link waits on it.
@@ -51,6 +49,7 @@ public final class SimDevice {
     private final Sensor sensor;
     private final boolean slow;
     private final Ledger ledger = new Ledger();
+    private final Orders orders;
 
     private State state = State.NEW;
     private String failure;
@@ -65,8 +64,8 @@ public final class SimDevice {
     private long holdUntilNanos;
     private long lastFrameNanos;
 
-    /** The reboot command whose result's ack makes the device drop its link. */
-    private String rebootOnAck;
+    /** What the link being opened heard before it was handed over. */
+    private final List<HubMessage> heardEarly = new ArrayList<>();
     private boolean generating;
     private boolean draining;
     private FaultTimer faultTimer;
@@ -85,6 +84,7 @@ public final class SimDevice {
         this.sensor = new Sensor(new Random(random.nextLong()), faults.clockSkewMs(), settings.ratePerSecond(),
                 faults.invalidShare(), settings.spike());
         this.slow = random.nextDouble() < faults.slowShare();
+        this.orders = new Orders(sensor, () -> replaceLink(false));
         stats.deviceAdded();
     }
 
@@ -308,6 +308,7 @@ public final class SimDevice {
     private void openLink() {
         state = State.CONNECTING;
         int gen = ++generation;
+        heardEarly.clear();
         api.ticketAsync(id, secret)
                 .thenComposeAsync(ticket -> {
                     numberFrom(ticket);
@@ -359,60 +360,22 @@ public final class SimDevice {
         outbox.requeueAll();
         lastFrameNanos = 0;
         flush(System.nanoTime());
+        List<HubMessage> early = List.copyOf(heardEarly);
+        heardEarly.clear();
+        early.forEach(message -> orders.heard(opened, message));
     }
 
     // ---- control
 
     private synchronized void heard(int gen, HubMessage message) {
-        Link l = link;
-        if (gen != generation || l == null) {
+        if (gen != generation) {
             return;
         }
-        if (message instanceof HubMessage.Command command) {
-            obey(l, command);
-        } else if (message instanceof HubMessage.CommandAck ack && ack.commandId().equals(rebootOnAck)) {
-            rebootOnAck = null;
-            replaceLink(false);
-        } else if (message instanceof HubMessage.StateDelta delta && delta.delta().has("intervalMs")) {
-            applyInterval(delta.delta().get("intervalMs"));
-            l.control(Wire.encode(Map.of("type", "state", "reported", Map.of("intervalMs", sensor.intervalMs()))));
+        if (link == null) {
+            heardEarly.add(message);
+            return;
         }
-    }
-
-    private void obey(Link l, HubMessage.Command command) {
-        switch (command.name()) {
-            case "set_interval" -> {
-                boolean ok = applyInterval(command.args().get("intervalMs"));
-                answer(l, command, ok, ok ? Map.of("intervalMs", sensor.intervalMs())
-                        : Map.of("error", "args.intervalMs must be an integer in [100, 3600000]"));
-                l.control(Wire.encode(Map.of("type", "state", "reported",
-                        Map.of("intervalMs", sensor.intervalMs()))));
-            }
-            case "reboot" -> {
-                rebootOnAck = command.commandId();
-                answer(l, command, true, Map.of());
-            }
-            default -> answer(l, command, false, Map.of("error", "unknown command " + command.name()));
-        }
-    }
-
-    /** Takes a new reporting interval when it is an integer in [100 ms, 1 h]; false otherwise. */
-    private boolean applyInterval(JsonNode intervalMs) {
-        if (intervalMs == null || !intervalMs.canConvertToLong() || intervalMs.asLong() < 100
-                || intervalMs.asLong() > 3_600_000) {
-            return false;
-        }
-        sensor.interval(intervalMs.asLong(), System.nanoTime());
-        return true;
-    }
-
-    private static void answer(Link l, HubMessage.Command command, boolean ok, Map<String, Object> result) {
-        Map<String, Object> frame = new LinkedHashMap<>();
-        frame.put("type", "command_result");
-        frame.put("commandId", command.commandId());
-        frame.put("ok", ok);
-        frame.put("result", result);
-        l.control(Wire.encode(frame));
+        orders.heard(link, message);
     }
 
     private synchronized void retry() {

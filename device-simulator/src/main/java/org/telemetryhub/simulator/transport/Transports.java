@@ -28,7 +28,7 @@ public final class Transports {
         URI base = api.base();
         return switch (name) {
             case "ws" -> new WsTransport(http, api.deviceSocket());
-            case "http" -> new HttpTransport(http, base);
+            case "http" -> new HttpTransport(http, base, true);
             case "mqtt" -> mqtt(mqtt, base);
             default -> throw new SimulatorException("--transport must be ws, mqtt, http or mixed, but was '"
                     + name + "'");

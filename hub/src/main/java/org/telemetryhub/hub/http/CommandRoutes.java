@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +35,7 @@ public final class CommandRoutes {
     private final CommandDelivery delivery;
     private final ScheduledExecutorService timers;
     private final long longPollMaxMs;
+    private final Set<Poll> polls = ConcurrentHashMap.newKeySet();
 
     public CommandRoutes(OperatorGate operators, DeviceAccess access, DeviceGate deviceGate, Commands commands,
                          CommandDelivery delivery, ScheduledExecutorService timers, long longPollMaxMs) {
@@ -53,6 +56,11 @@ public final class CommandRoutes {
         router.add("GET", "/api/devices/{id}/commands/{commandId}", this::read);
         router.add("DELETE", "/api/devices/{id}/commands/{commandId}", this::cancel);
         router.add("POST", "/api/devices/{id}/commands/{commandId}/result", this::result);
+    }
+
+    /** Answers every waiting poll with no commands, for shutdown: a poll's timer would not run any more. */
+    public void closeAll() {
+        polls.forEach(poll -> poll.answer(List.of()));
     }
 
     private void create(Exchange exchange) {
@@ -102,6 +110,7 @@ public final class CommandRoutes {
         long waitMs = Query.bounded(exchange, "waitMs", Math.min(DEFAULT_WAIT_MS, longPollMaxMs), 0,
                 longPollMaxMs);
         Poll poll = new Poll(exchange, device);
+        polls.add(poll);
         exchange.request().getConnectionMetaData().getConnection().getEndPoint().setIdleTimeout(waitMs + 10_000);
         poll.timeout = timers.schedule(() -> poll.answer(List.of()), waitMs, TimeUnit.MILLISECONDS);
         delivery.connected(poll);
@@ -143,6 +152,7 @@ public final class CommandRoutes {
             if (!answered.compareAndSet(false, true)) {
                 return false;
             }
+            polls.remove(this);
             delivery.disconnected(this);
             ScheduledFuture<?> timer = timeout;
             if (timer != null) {

@@ -281,6 +281,22 @@ class CommandsTest {
     }
 
     @Test
+    void a_waiting_poll_is_answered_with_no_commands_when_the_hub_stops() {
+        TestHub stopping = TestHub.start();
+        Api operator = stopping.admin();
+        Api http = operator.asDevice(operator.ticket(operator.provision("cmd-stopping")));
+        var poll = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                http.get("/api/devices/cmd-stopping/commands/pending?waitMs=60000"));
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !poll.isDone());
+
+        stopping.close();
+
+        Api.Answer answer = poll.orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
+        assertEquals(200, answer.status());
+        assertEquals("{\"commands\":[]}", answer.body().toString());
+    }
+
+    @Test
     void every_transition_reaches_the_device_room_as_command_update() {
         Api.Device device = admin.provision("cmd-room");
         try (DashboardClient dashboard = hub.dashboard()) {

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -15,8 +18,9 @@ import org.telemetryhub.hub.support.Api;
 import org.telemetryhub.hub.support.TestHub;
 
 /**
- * A simulated WebSocket device obeys the hub: {@code set_interval} changes how often it reports, {@code reboot}
- * answers and then reconnects, and {@code desired.intervalMs} is applied and reported back.
+ * Simulated devices obey the hub over every transport, one device each over WebSocket, HTTP and MQTT:
+ * {@code set_interval} changes how often they report, {@code reboot} answers and then reconnects, and
+ * {@code desired.intervalMs} is applied and reported back.
  */
 class SimulatorCommandsTest {
 
@@ -24,54 +28,72 @@ class SimulatorCommandsTest {
     Path dir;
 
     @Test
-    void a_simulated_device_obeys_set_interval_reboot_and_its_desired_interval() {
-        try (TestHub hub = TestHub.start()) {
+    void simulated_devices_on_every_transport_obey_set_interval_reboot_and_their_desired_interval() {
+        try (TestHub hub = TestHub.start(TestHub.EMBEDDED_MQTT)) {
             Api admin = hub.admin();
-            CompletableFuture<SimulatorRun.Result> run = SimulatorRun.start(hub.url(), dir, "--devices", "1",
-                    "--transport", "ws", "--rate", "1", "--duration", "20", "--quiet");
-            String device = await().atMost(Duration.ofSeconds(15)).until(() -> online(admin), id -> id != null);
-            String path = "/api/devices/" + device;
+            CompletableFuture<SimulatorRun.Result> run = SimulatorRun.start(hub.url(), dir, "--devices", "3",
+                    "--transport", "mixed", "--mqtt", "127.0.0.1:" + hub.mqttPort(), "--rate", "1",
+                    "--duration", "30", "--quiet");
+            List<String> devices = await().atMost(Duration.ofSeconds(15)).until(() -> online(admin),
+                    ids -> ids.size() == 3);
 
-            String setInterval = admin.post(path + "/commands", Map.of("name", "set_interval",
-                    "args", Map.of("intervalMs", 200))).body().get("commandId").asText();
-            await().atMost(Duration.ofSeconds(10)).until(() -> admin.get(path + "/state").body()
-                    .path("reported").path("intervalMs").asInt() == 200);
-            long before = lastSeq(admin, device);
-            await().atMost(Duration.ofSeconds(10)).until(() -> lastSeq(admin, device) >= before + 10);
-            String reboot = admin.post(path + "/commands", Map.of("name", "reboot")).body().get("commandId")
-                    .asText();
-            await().atMost(Duration.ofSeconds(10)).until(() -> status(admin, path, reboot).equals("succeeded"));
-            admin.put(path + "/state/desired", Map.of("intervalMs", 500), Map.of("If-Match", "\"0\""));
-            await().atMost(Duration.ofSeconds(15)).until(() -> admin.get(path + "/state").body()
-                    .path("delta").isEmpty());
+            Map<String, String> setInterval = new HashMap<>();
+            for (String device : devices) {
+                setInterval.put(device, admin.post(commands(device), Map.of("name", "set_interval",
+                        "args", Map.of("intervalMs", 200))).body().get("commandId").asText());
+            }
+            await().atMost(Duration.ofSeconds(15)).until(() -> devices.stream().allMatch(device ->
+                    admin.get(state(device)).body().path("reported").path("intervalMs").asInt() == 200));
+            Map<String, Long> before = new HashMap<>();
+            devices.forEach(device -> before.put(device, lastSeq(admin, device)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> devices.stream().allMatch(device ->
+                    lastSeq(admin, device) >= before.get(device) + 10));
+            Map<String, String> reboot = new HashMap<>();
+            for (String device : devices) {
+                reboot.put(device, admin.post(commands(device), Map.of("name", "reboot")).body().get("commandId")
+                        .asText());
+            }
+            await().atMost(Duration.ofSeconds(15)).until(() -> devices.stream().allMatch(device ->
+                    status(admin, device, reboot.get(device)).equals("succeeded")));
+            for (String device : devices) {
+                admin.put(state(device) + "/desired", Map.of("intervalMs", 500), Map.of("If-Match", "\"0\""));
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> devices.stream().allMatch(device ->
+                    admin.get(state(device)).body().path("delta").isEmpty()));
 
-            JsonNode interval = admin.get(path + "/commands/" + setInterval).body();
-            assertEquals("succeeded", interval.get("status").asText());
-            assertEquals(200, interval.get("result").get("intervalMs").asInt());
-            assertEquals(500, admin.get(path + "/state").body().get("reported").get("intervalMs").asInt());
-            assertEquals(0, run.orTimeout(60, TimeUnit.SECONDS).join().exitCode());
+            for (String device : devices) {
+                JsonNode interval = admin.get(commands(device) + "/" + setInterval.get(device)).body();
+                assertEquals("succeeded", interval.get("status").asText(), device);
+                assertEquals(200, interval.get("result").get("intervalMs").asInt(), device);
+                assertEquals(500, admin.get(state(device)).body().get("reported").get("intervalMs").asInt(), device);
+            }
+            assertEquals(0, run.orTimeout(90, TimeUnit.SECONDS).join().exitCode());
         }
     }
 
-    private static String online(Api admin) {
+    private static String commands(String device) {
+        return "/api/devices/" + device + "/commands";
+    }
+
+    private static String state(String device) {
+        return "/api/devices/" + device + "/state";
+    }
+
+    private static List<String> online(Api admin) {
+        List<String> online = new ArrayList<>();
         for (JsonNode device : admin.get("/api/devices").body().get("devices")) {
             if (device.get("online").asBoolean()) {
-                return device.get("deviceId").asText();
+                online.add(device.get("deviceId").asText());
             }
         }
-        return null;
+        return online;
     }
 
     private static long lastSeq(Api admin, String device) {
-        for (JsonNode entry : admin.get("/api/devices").body().get("devices")) {
-            if (entry.get("deviceId").asText().equals(device)) {
-                return entry.get("lastSeq").asLong();
-            }
-        }
-        return 0;
+        return admin.get("/api/devices/" + device).body().get("lastSeq").asLong();
     }
 
-    private static String status(Api admin, String path, String commandId) {
-        return admin.get(path + "/commands/" + commandId).body().get("status").asText();
+    private static String status(Api admin, String device, String commandId) {
+        return admin.get(commands(device) + "/" + commandId).body().get("status").asText();
     }
 }
