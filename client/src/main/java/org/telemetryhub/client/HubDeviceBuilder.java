@@ -17,7 +17,7 @@ import org.telemetryhub.client.link.WsTransport;
  * connects and publishes its results and reported state (QoS 1). Over HTTP a device with a command or desired-state
  * handler long-polls {@code GET /api/devices/{id}/commands/pending} (10 s at most a poll) while it is open, and
  * reads {@code GET /api/devices/{id}/state} as each link opens and after every poll: its handler hears the delta
- * then and whenever the desired version changed, so within about 10 s of a change. Results and reports are requests
+ * then and whenever the desired version changed (the hub ends a waiting poll when the desired state changes). Results and reports are requests
  * of their own ({@code POST .../commands/{commandId}/result}, {@code PUT .../state/reported}).
  */
 public final class HubDeviceBuilder {

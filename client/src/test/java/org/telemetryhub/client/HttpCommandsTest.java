@@ -129,6 +129,8 @@ class HttpCommandsTest {
         assertEquals(2, reports.size(), "an unchanged desired version is applied once");
         assertTrue(reports.get(0).body().contains("\"mode\":\"eco\""), reports.get(0).body());
         assertTrue(reports.get(1).body().contains("\"mode\":\"away\""), reports.get(1).body());
+        assertTrue(polls().get(polls().size() - 1).path().endsWith("&desiredVersion=2"),
+                "a poll names the desired version read last, so the hub ends it at once if that changed");
     }
 
     @Test

@@ -23,8 +23,8 @@ import org.telemetryhub.protocol.HubMessage;
  * <p>When it {@code polls}, it reads {@code GET .../state} as the link opens and long-polls
  * {@code GET .../commands/pending} (at most {@value #POLL_WAIT_MS} ms a poll) for as long as the link lives, reading
  * the state again after every poll: the listener hears the delta when the link opens (if the device has a desired
- * document) and whenever the desired version changed, so a desired change arrives within about
- * {@value #POLL_WAIT_MS} ms. The listener hears each command once per link; the next poll waits until every command
+ * document) and whenever the desired version changed; the hub ends a waiting poll when the desired state changes, so
+ * the change arrives at once. The listener hears each command once per link; the next poll waits until every command
  * heard is answered, or {@value #RESULT_WAIT_MS} ms at most.
  */
 final class HttpControl {
@@ -113,8 +113,14 @@ final class HttpControl {
         if (link.renewalDue()) {
             return;
         }
+        long known;
+        synchronized (this) {
+            known = desiredVersion;
+        }
+        // naming the desired version read last, the poll ends at once if it changed before the poll got there
         CompletableFuture<HubCalls.Answer> poll = calls.callAsync("GET", devicePath + "/commands/pending?waitMs="
-                + POLL_WAIT_MS, null, ticket, "poll for commands of device " + deviceId);
+                + POLL_WAIT_MS + (known < 0 ? "" : "&desiredVersion=" + known), null, ticket,
+                "poll for commands of device " + deviceId);
         boolean stoppedMeanwhile;
         synchronized (this) {
             pollRequest = poll;
@@ -192,10 +198,13 @@ final class HttpControl {
             }
             long version = HubCalls.number(answer, "desiredVersion");
             synchronized (this) {
-                if (version == 0 || version == desiredVersion) {
+                if (version == desiredVersion) {
                     return;
                 }
                 desiredVersion = version;
+            }
+            if (version == 0) {
+                return; // no desired document yet
             }
             listener.heard(new HubMessage.StateDelta(version, answer.json().path("delta")));
         });

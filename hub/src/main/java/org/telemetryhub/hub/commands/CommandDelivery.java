@@ -46,6 +46,13 @@ public final class CommandDelivery {
 
         /** Tells the device how its desired state differs from what it reported. */
         void stateDelta(HubMessage.StateDelta delta);
+
+        /**
+         * The device's desired document changed (its new delta follows through {@link #stateDelta}); a link that
+         * cannot carry the delta lets the device know it should read its state.
+         */
+        default void desiredChanged() {
+        }
     }
 
     private final Commands commands;
@@ -102,6 +109,7 @@ public final class CommandDelivery {
     /** The device's desired document changed: its connection hears the new delta. */
     public void desiredChanged(long deviceKey) {
         active(deviceKey).ifPresent(route -> {
+            route.link.desiredChanged();
             route.deltaWanted.set(true);
             route.wake();
         });

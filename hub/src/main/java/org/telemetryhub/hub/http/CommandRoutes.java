@@ -27,6 +27,8 @@ public final class CommandRoutes {
 
     private static final int MAX_LIMIT = 1_000;
     private static final long DEFAULT_WAIT_MS = 25_000;
+    /** A poll that names no desired version. */
+    private static final long UNKNOWN_VERSION = -1;
 
     private final OperatorGate operators;
     private final DeviceAccess devices;
@@ -102,14 +104,17 @@ public final class CommandRoutes {
 
     /**
      * Answers at once with the commands the device may hold (those it was given before and has not answered come
-     * again), or as soon as one is queued, or with an empty list after {@code waitMs}. A poll is the device's newest
-     * connection while it waits.
+     * again), or as soon as one is queued, or with an empty list after {@code waitMs} or as soon as the device's
+     * desired state changes (it then reads {@code GET .../state}); a device that names the desired version it knows
+     * ({@code desiredVersion}) gets the empty list at once if that is no longer the version, so no change slips in
+     * between its state read and its poll. A poll is the device's newest connection while it waits.
      */
     private void pending(Exchange exchange) {
         DeviceRef device = deviceGate.require(exchange);
         long waitMs = Query.bounded(exchange, "waitMs", Math.min(DEFAULT_WAIT_MS, longPollMaxMs), 0,
                 longPollMaxMs);
-        Poll poll = new Poll(exchange, device);
+        long knownVersion = Query.bounded(exchange, "desiredVersion", UNKNOWN_VERSION, 0, Long.MAX_VALUE);
+        Poll poll = new Poll(exchange, device, knownVersion);
         polls.add(poll);
         exchange.request().getConnectionMetaData().getConnection().getEndPoint().setIdleTimeout(waitMs + 10_000);
         poll.timeout = timers.schedule(() -> poll.answer(List.of()), waitMs, TimeUnit.MILLISECONDS);
@@ -120,12 +125,14 @@ public final class CommandRoutes {
     private final class Poll implements CommandDelivery.Link {
         private final Exchange exchange;
         private final DeviceRef device;
+        private final long knownVersion;
         private final AtomicBoolean answered = new AtomicBoolean();
         private volatile ScheduledFuture<?> timeout;
 
-        Poll(Exchange exchange, DeviceRef device) {
+        Poll(Exchange exchange, DeviceRef device, long knownVersion) {
             this.exchange = exchange;
             this.device = device;
+            this.knownVersion = knownVersion;
         }
 
         @Override
@@ -143,9 +150,21 @@ public final class CommandRoutes {
             return true;
         }
 
-        /** An HTTP device reads its state with {@code GET .../state} instead. */
+        /**
+         * An HTTP device reads its state with {@code GET .../state} instead; the delta it hears as it connects ends
+         * the wait when the device named another desired version than this one.
+         */
         @Override
         public void stateDelta(HubMessage.StateDelta delta) {
+            if (knownVersion != UNKNOWN_VERSION && delta.desiredVersion() != knownVersion) {
+                answer(List.of());
+            }
+        }
+
+        /** Ends the wait, with no commands, so that the device reads its new state now. */
+        @Override
+        public void desiredChanged() {
+            answer(List.of());
         }
 
         boolean answer(List<Command> pending) {

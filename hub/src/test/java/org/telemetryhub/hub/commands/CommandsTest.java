@@ -281,6 +281,38 @@ class CommandsTest {
     }
 
     @Test
+    void a_waiting_poll_is_answered_with_no_commands_when_the_desired_state_changes() {
+        Api.Device device = admin.provision("cmd-desired");
+        Api http = admin.asDevice(admin.ticket(device));
+        var poll = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                http.get("/api/devices/cmd-desired/commands/pending?waitMs=20000"));
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !poll.isDone());
+
+        admin.put("/api/devices/cmd-desired/state/desired", Map.of("intervalMs", 500), Map.of("If-Match", "\"0\""));
+
+        Api.Answer answer = poll.orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).join();
+        assertEquals("{\"commands\":[]}", answer.body().toString());
+        assertEquals(500, http.get("/api/devices/cmd-desired/state").body().get("delta").get("intervalMs").asInt());
+    }
+
+    @Test
+    void a_poll_naming_a_desired_version_that_is_no_longer_the_version_is_answered_at_once() {
+        Api.Device device = admin.provision("cmd-stale");
+        Api http = admin.asDevice(admin.ticket(device));
+        admin.put("/api/devices/cmd-stale/state/desired", Map.of("intervalMs", 500), Map.of("If-Match", "\"0\""));
+
+        Api.Answer stale = http.get("/api/devices/cmd-stale/commands/pending?waitMs=20000&desiredVersion=0");
+        var current = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                http.get("/api/devices/cmd-stale/commands/pending?waitMs=20000&desiredVersion=1"));
+
+        assertEquals("{\"commands\":[]}", stale.body().toString());
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !current.isDone());
+        admin.put("/api/devices/cmd-stale/state/desired", Map.of("intervalMs", 700), Map.of("If-Match", "\"1\""));
+        assertEquals("{\"commands\":[]}", current.orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).join()
+                .body().toString());
+    }
+
+    @Test
     void a_waiting_poll_is_answered_with_no_commands_when_the_hub_stops() {
         TestHub stopping = TestHub.start();
         Api operator = stopping.admin();

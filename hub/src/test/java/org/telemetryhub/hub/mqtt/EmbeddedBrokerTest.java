@@ -14,7 +14,6 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -30,6 +29,7 @@ import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.telemetryhub.hub.config.HubConfig;
+import org.telemetryhub.hub.support.FreePort;
 import org.telemetryhub.hub.support.Api;
 import org.telemetryhub.hub.support.Readings;
 import org.telemetryhub.hub.support.TestHub;
@@ -43,7 +43,7 @@ class EmbeddedBrokerTest {
 
     @Test
     void a_broker_whose_authenticator_is_not_in_place_refuses_to_start_and_lets_nobody_in() {
-        int port = freePort();
+        int port = FreePort.any();
         EmbeddedBroker broker = new EmbeddedBroker(dir, "127.0.0.1", port,
                 new HubConfig.Tls(Optional.empty(), "", false), 1024, 5_000, new BrokerExtension() {
                     @Override
@@ -128,13 +128,5 @@ class EmbeddedBrokerTest {
             request.header("Authorization", "Bearer " + token);
         }
         return Api.JSON.readTree(http.send(request.build(), HttpResponse.BodyHandlers.ofString()).body());
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -4,9 +4,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.telemetryhub.hub.support.FreePort;
 import org.telemetryhub.hub.support.Api;
 import org.telemetryhub.hub.support.HubProcess;
 import org.telemetryhub.hub.support.MqttDevice;
@@ -81,7 +79,7 @@ class MqttCrashTest {
      * then reads the H2 file. (The control does not resend: its hub may have lost the devices themselves.)
      */
     static Drill drill(Path store, Map<String, String> hubSettings, boolean resend) {
-        int port = freePort();
+        int port = FreePort.any();
         Map<String, String> settings = new HashMap<>(hubSettings);
         settings.put("mqtt.mode", "embedded");
         settings.put("mqtt.port", Integer.toString(port));
@@ -133,14 +131,6 @@ class MqttCrashTest {
             }
             long made = streamers.stream().mapToLong(MqttStreamer::made).sum();
             return new Drill(inWindow, made, ackedBeforeKill, stored, lost, twice);
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.telemetryhub.hub.support.FreePort;
 import org.telemetryhub.hub.support.Api;
 import org.telemetryhub.hub.support.HubProcess;
 
@@ -72,7 +72,7 @@ class SimulatorCrashTest {
 
     private SimulatorRun.Result runWithKill(Map<String, String> settings, String name) throws Exception {
         Path log = Path.of("target", "simulator-crash", name + ".log");
-        int mqttPort = freePort(); // the same after the restart, as the devices were told it once
+        int mqttPort = FreePort.any(); // the same after the restart, as the devices were told it once
         Map<String, String> withMqtt = new HashMap<>(settings);
         withMqtt.putAll(Map.of("mqtt.mode", "embedded", "mqtt.port", Integer.toString(mqttPort)));
         List<String> fleet = new ArrayList<>(List.of(FLEET));
@@ -104,12 +104,6 @@ class SimulatorCrashTest {
             lines.append(device.id()).append(',').append(device.secret()).append('\n');
         }
         return Files.writeString(dir.resolve("credentials.csv"), lines);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     /** Readings the hub holds over all devices: the highest seq per device less its holes and rejected seqs. */

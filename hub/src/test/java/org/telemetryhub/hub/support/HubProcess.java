@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -78,7 +77,7 @@ public final class HubProcess implements AutoCloseable {
         // A free port can be taken between probing and binding: a child that dies before it is healthy is retried.
         for (int attempt = 1; ; attempt++) {
             starts++;
-            port = samePort ? port : freePort();
+            port = samePort ? port : FreePort.any();
             process = launch();
             try {
                 awaitHealthy();
@@ -220,15 +219,6 @@ public final class HubProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,7 +59,7 @@ public final class Mosquitto implements AutoCloseable {
         Path conf = dir.resolve("mosquitto.conf");
         Path passwords = dir.resolve("passwd");
         Path acl = dir.resolve("acl");
-        int port = freePort();
+        int port = FreePort.any();
         try {
             Files.createDirectories(dir.resolve("data"));
             Files.writeString(passwords, "");
@@ -161,13 +160,5 @@ public final class Mosquitto implements AutoCloseable {
 
     private static String binary(String path) {
         return Files.isExecutable(Path.of(path)) ? path : Path.of(path).getFileName().toString();
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
