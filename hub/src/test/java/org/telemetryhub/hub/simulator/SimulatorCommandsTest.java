@@ -33,7 +33,7 @@ class SimulatorCommandsTest {
             Api admin = hub.admin();
             CompletableFuture<SimulatorRun.Result> run = SimulatorRun.start(hub.url(), dir, "--devices", "3",
                     "--transport", "mixed", "--mqtt", "127.0.0.1:" + hub.mqttPort(), "--rate", "1",
-                    "--duration", "30", "--quiet");
+                    "--duration", "20", "--quiet");
             List<String> devices = await().atMost(Duration.ofSeconds(15)).until(() -> online(admin),
                     ids -> ids.size() == 3);
 
