@@ -47,14 +47,9 @@ final class BridgeCommandLink implements CommandDelivery.Link {
                 .map(command -> publisher.publish(Topics.of(device.id(), Topics.COMMANDS), command.message())
                         .handle(BridgeCommandLink::handed))
                 .toList();
-        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).thenRun(() -> {
-            if (sent.stream().allMatch(CompletableFuture::join)) {
-                taken.run();
-            } else {
-                log.warn("event=bridge_command_not_handed device={} (the broker refused a command or had no "
-                        + "subscriber for it; it stays queued until the device is online again)", device.id());
-            }
-        });
+        CommandPublishes.whenAllHanded(sent, taken, () -> log.warn("event=bridge_command_not_handed device={} (the "
+                + "broker refused a command or had no subscriber for it; it stays queued until the device is online "
+                + "again)", device.id()));
         return true;
     }
 

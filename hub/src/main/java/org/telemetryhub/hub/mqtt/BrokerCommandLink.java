@@ -6,7 +6,6 @@ import com.hivemq.extension.sdk.api.services.builder.Builders;
 import com.hivemq.extension.sdk.api.services.publish.PublishToClientResult;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -41,18 +40,12 @@ final class BrokerCommandLink implements CommandDelivery.Link {
 
     @Override
     public boolean offer(List<Command> commands, Runnable taken) {
-        CompletableFuture<?>[] sent = commands.stream()
-                .map(command -> publish(Topics.COMMANDS, command.message()))
-                .toArray(CompletableFuture[]::new);
-        CompletableFuture.allOf(sent).whenComplete((done, failure) -> {
-            boolean all = failure == null && Arrays.stream(sent)
-                    .allMatch(f -> f.join() == PublishToClientResult.SUCCESSFUL);
-            if (all) {
-                taken.run();
-            } else {
-                log.debug("event=mqtt_command_not_sent device={} error={}", device.id(), failure);
-            }
-        });
+        List<CompletableFuture<Boolean>> handed = commands.stream()
+                .map(command -> publish(Topics.COMMANDS, command.message())
+                        .handle((result, failure) -> result == PublishToClientResult.SUCCESSFUL))
+                .toList();
+        CommandPublishes.whenAllHanded(handed, taken,
+                () -> log.debug("event=mqtt_command_not_sent device={}", device.id()));
         return true;
     }
 

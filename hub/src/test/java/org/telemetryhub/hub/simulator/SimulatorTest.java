@@ -23,7 +23,7 @@ import picocli.CommandLine;
 class SimulatorTest {
 
     private static final String[] MIXED_FLEET = {"--devices", "50", "--transport", "mixed", "--rate", "5",
-        "--duration", "20", "--batch", "5", "--invalid", "0.03"};
+        "--duration", "14", "--batch", "5", "--invalid", "0.03"};
 
     @TempDir
     Path dir;
@@ -61,7 +61,8 @@ class SimulatorTest {
             assertEquals(0, result.verified("unacked"), result.output());
             assertEquals(result.verified("invalid"), result.verified("rejectedAsExpected"), result.output());
             for (String transport : new String[] {"ws", "http", "mqtt"}) {
-                assertTrue(result.transport(transport).path("reconnects").asLong() >= 16 * 8, result.output());
+                // a drop every 2 s of a 14 s run: at least 5 per device, 16 devices or more per transport
+                assertTrue(result.transport(transport).path("reconnects").asLong() >= 16 * 5, result.output());
                 assertTrue(result.transport(transport).path("duplicateSends").asLong() > 0, result.output());
                 assertTrue(result.transport(transport).path("outOfOrder").asLong() > 0, result.output());
             }
