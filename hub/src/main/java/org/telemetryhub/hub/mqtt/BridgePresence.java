@@ -14,7 +14,7 @@ import org.telemetryhub.hub.ingest.DeviceConnections;
  * Presence of devices on an external broker, from {@code devices/{id}/presence}: a device publishes a retained
  * {@code online} after connecting and leaves a retained will {@code offline}. Each online device is one Link in the
  * hub's {@link DeviceConnections}, so presence events are the same as for WebSocket devices, and its newest
- * connection for command delivery ({@link BridgeCommandLink}); an {@code online} while online is a reconnect (the
+ * connection for command delivery ({@link MqttCommandLink}); an {@code online} while online is a reconnect (the
  * device may have started a clean session), so it gets its delivered-but-unanswered commands and its delta again.
  * The hub cannot cut a device off another broker: closing the Link on revocation only takes the device offline here.
  */
@@ -26,7 +26,7 @@ final class BridgePresence {
 
     private final class PresenceLink implements DeviceConnections.Link {
         private final DeviceRef device;
-        private BridgeCommandLink commands;
+        private MqttCommandLink commands;
         private boolean offline;
 
         PresenceLink(DeviceRef device) {
@@ -38,8 +38,10 @@ final class BridgePresence {
             if (offline) {
                 return;
             }
-            BridgeCommandLink previous = commands;
-            commands = new BridgeCommandLink(device, publisher);
+            MqttCommandLink previous = commands;
+            commands = new MqttCommandLink(device, publisher, () -> log.warn("event=bridge_command_not_handed "
+                    + "device={} (the broker refused a command or had no subscriber for it; it stays queued until "
+                    + "the device is online again)", device.id()));
             delivery.connected(commands);
             if (previous != null) {
                 delivery.disconnected(previous);
@@ -75,11 +77,11 @@ final class BridgePresence {
     private final Function<String, Optional<DeviceRef>> devices;
     private final DeviceConnections connections;
     private final CommandDelivery delivery;
-    private final BridgeCommandLink.Publisher publisher;
+    private final MqttCommandLink.Publisher publisher;
     private final Map<String, PresenceLink> online = new ConcurrentHashMap<>();
 
     BridgePresence(Function<String, Optional<DeviceRef>> devices, DeviceConnections connections,
-                   CommandDelivery delivery, BridgeCommandLink.Publisher publisher) {
+                   CommandDelivery delivery, MqttCommandLink.Publisher publisher) {
         this.devices = devices;
         this.connections = connections;
         this.delivery = delivery;

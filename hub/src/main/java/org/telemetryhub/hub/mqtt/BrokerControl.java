@@ -11,7 +11,10 @@ import com.hivemq.extension.sdk.api.interceptor.suback.parameter.SubackOutboundO
 import com.hivemq.extension.sdk.api.packets.general.MqttVersion;
 import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
 import com.hivemq.extension.sdk.api.packets.publish.PublishPacket;
+import com.hivemq.extension.sdk.api.packets.general.Qos;
 import com.hivemq.extension.sdk.api.services.Services;
+import com.hivemq.extension.sdk.api.services.builder.Builders;
+import com.hivemq.extension.sdk.api.services.publish.PublishToClientResult;
 import com.hivemq.extension.sdk.api.services.subscription.TopicSubscription;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +22,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -28,10 +32,11 @@ import org.telemetryhub.hub.commands.ControlFrames;
 import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.protocol.ErrorCode;
 import org.telemetryhub.protocol.HubMessage;
+import org.telemetryhub.protocol.Wire;
 
 /**
  * Commands and state on the embedded broker. A device that subscribes to {@code devices/{id}/commands} (or
- * {@code state/delta}) becomes its newest connection for delivery ({@link BrokerCommandLink}); it publishes results
+ * {@code state/delta}) becomes its newest connection for delivery ({@link MqttCommandLink}); it publishes results
  * to {@code command-results} and its reported state to {@code state/reported}, as the same JSON as on WebSocket, and
  * the PUBACK is held until the answer is stored. A refused answer gets, on MQTT 5, an error PUBACK whose reason string
  * is the code ({@code duplicate_result}, {@code unknown_command}, {@code command_finished}, {@code bad_message}); the
@@ -45,7 +50,7 @@ final class BrokerControl implements PublishInboundInterceptor, SubackOutboundIn
 
     private final ControlFrames control;
     private final CommandDelivery delivery;
-    private final Map<String, BrokerCommandLink> links = new ConcurrentHashMap<>();
+    private final Map<String, MqttCommandLink> links = new ConcurrentHashMap<>();
 
     BrokerControl(ControlFrames control, CommandDelivery delivery) {
         this.control = control;
@@ -126,8 +131,10 @@ final class BrokerControl implements PublishInboundInterceptor, SubackOutboundIn
                     && !filters.contains(Topics.of(clientId, Topics.STATE_DELTA))) {
                 return;
             }
-            BrokerCommandLink fresh = new BrokerCommandLink(device.get(), clientId);
-            BrokerCommandLink link = links.computeIfAbsent(clientId, id -> fresh);
+            MqttCommandLink fresh = new MqttCommandLink(device.get(),
+                    (topic, message) -> publishToClient(clientId, topic, message),
+                    () -> log.debug("event=mqtt_command_not_sent device={}", clientId));
+            MqttCommandLink link = links.computeIfAbsent(clientId, id -> fresh);
             if (link == fresh) {
                 delivery.connected(link);
             } else {
@@ -138,10 +145,21 @@ final class BrokerControl implements PublishInboundInterceptor, SubackOutboundIn
 
     /** The client's connection ended: it takes no more commands. */
     void disconnected(String clientId) {
-        BrokerCommandLink link = links.remove(clientId);
+        MqttCommandLink link = links.remove(clientId);
         if (link != null) {
             delivery.disconnected(link);
         }
+    }
+
+    /** Publishes to this client alone, QoS 1; true once the broker has handed the message to it. */
+    private static CompletableFuture<Boolean> publishToClient(String clientId, String topic, HubMessage message) {
+        byte[] json = Wire.encode(message).getBytes(StandardCharsets.UTF_8);
+        return Services.publishService().publishToClient(Builders.publish()
+                .topic(topic)
+                .qos(Qos.AT_LEAST_ONCE)
+                .payload(ByteBuffer.wrap(json))
+                .build(), clientId)
+                .handle((result, failure) -> result == PublishToClientResult.SUCCESSFUL);
     }
 
     private static void refuse(PublishInboundOutput output, AckReasonCode code, String reason) {

@@ -11,6 +11,7 @@ import com.hivemq.client.mqtt.mqtt5.lifecycle.Mqtt5ClientReconnector;
 import com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5Connect;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
+import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import java.net.URI;
@@ -77,7 +78,8 @@ public final class ExternalBridge implements MqttTransport {
                           DeviceConnections connections, int maxPayloadBytes) {
         this.settings = settings;
         this.devices = new RecentDevices(devices);
-        this.presence = new BridgePresence(devices, connections, delivery, this::publish);
+        this.presence = new BridgePresence(devices, connections, delivery,
+                (topic, message) -> publish(topic, message).handle(ExternalBridge::handed));
         this.ingest = new TelemetryIngest(pipeline, (device, verdict) -> publish(Topics.verdicts(device), verdict),
                 maxPayloadBytes);
         this.control = control;
@@ -242,6 +244,13 @@ public final class ExternalBridge implements MqttTransport {
             log.warn("event=bridge_redelivery (a message was not stored; reconnecting so the broker resends it)");
             client.disconnect().whenComplete((done, failure) -> { });
         }
+    }
+
+    /** Whether the broker PUBACKed a publish and had a subscriber for it. */
+    private static boolean handed(Mqtt5PublishResult result, Throwable failure) {
+        return failure == null && result.getError().isEmpty()
+                && result instanceof Mqtt5PublishResult.Mqtt5Qos1Result qos1
+                && qos1.getPubAck().getReasonCode() == Mqtt5PubAckReasonCode.SUCCESS;
     }
 
     /** Publishes to a device's topic, QoS 1; a failure is logged (the broker having no subscriber is none). */
