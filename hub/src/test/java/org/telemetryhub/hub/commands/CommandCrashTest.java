@@ -33,8 +33,7 @@ class CommandCrashTest {
         try (HubProcess hub = HubProcess.start(store.resolve("store"), Map.of(), store.resolve("hub.log"))) {
             Api admin = hub.admin();
             Api.Device device = admin.provision("crash-actuator");
-            String commandId = admin.post("/api/devices/crash-actuator/commands", Map.of("name", "reboot")).body()
-                    .get("commandId").asText();
+            String commandId = queuedReboot(admin);
             try (DeviceClient client = DeviceClient.connect(hub.deviceSocket(), admin.ticket(device))) {
                 assertEquals(commandId, client.next().get("commandId").asText());
                 await().atMost(Duration.ofSeconds(10)).until(() -> status(admin, commandId).equals("delivered"));
@@ -64,8 +63,7 @@ class CommandCrashTest {
         try (HubProcess hub = HubProcess.start(store.resolve("store"), Map.of(), store.resolve("hub.log"))) {
             Api admin = hub.admin();
             Api.Device device = admin.provision("crash-actuator");
-            String commandId = admin.post("/api/devices/crash-actuator/commands", Map.of("name", "reboot")).body()
-                    .get("commandId").asText();
+            String commandId = queuedReboot(admin);
             assertEquals(commandId, poll(admin.asDevice(admin.ticket(device))).get("commandId").asText());
             assertEquals("delivered", status(admin, commandId));
 
@@ -94,8 +92,7 @@ class CommandCrashTest {
             int port = Integer.parseInt(mqtt.get("mqtt.port"));
             Api admin = hub.admin();
             Api.Device device = admin.provision("crash-actuator");
-            String commandId = admin.post("/api/devices/crash-actuator/commands", Map.of("name", "reboot")).body()
-                    .get("commandId").asText();
+            String commandId = queuedReboot(admin);
             String commands = Topics.of(device.id(), Topics.COMMANDS);
             try (MqttDevice client = MqttDevice.connect(port, device.id(), admin.ticket(device))) {
                 client.subscribe(commands);
@@ -120,6 +117,11 @@ class CommandCrashTest {
             }
             assertStoredOnce(restarted);
         }
+    }
+
+    private static String queuedReboot(Api admin) {
+        return admin.post("/api/devices/crash-actuator/commands", Map.of("name", "reboot")).body().get("commandId")
+                .asText();
     }
 
     private static JsonNode poll(Api device) {

@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -271,12 +273,11 @@ class CommandsTest {
         Api.Device device = admin.provision("cmd-waiting");
         Api http = admin.asDevice(admin.ticket(device));
 
-        var poll = java.util.concurrent.CompletableFuture.supplyAsync(() ->
-                http.get("/api/devices/cmd-waiting/commands/pending?waitMs=20000"));
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !poll.isDone());
+        CompletableFuture<Api.Answer> poll =
+                waitingPoll(http, "/api/devices/cmd-waiting/commands/pending?waitMs=20000");
         String commandId = id(send("cmd-waiting", Map.of("name", "reboot")).body());
 
-        JsonNode answer = poll.orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join().body();
+        JsonNode answer = poll.orTimeout(10, TimeUnit.SECONDS).join().body();
         assertEquals(commandId, answer.get("commands").get(0).get("commandId").asText());
     }
 
@@ -284,13 +285,12 @@ class CommandsTest {
     void a_waiting_poll_is_answered_with_no_commands_when_the_desired_state_changes() {
         Api.Device device = admin.provision("cmd-desired");
         Api http = admin.asDevice(admin.ticket(device));
-        var poll = java.util.concurrent.CompletableFuture.supplyAsync(() ->
-                http.get("/api/devices/cmd-desired/commands/pending?waitMs=20000"));
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !poll.isDone());
+        CompletableFuture<Api.Answer> poll =
+                waitingPoll(http, "/api/devices/cmd-desired/commands/pending?waitMs=20000");
 
         admin.put("/api/devices/cmd-desired/state/desired", Map.of("intervalMs", 500), Map.of("If-Match", "\"0\""));
 
-        Api.Answer answer = poll.orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).join();
+        Api.Answer answer = poll.orTimeout(5, TimeUnit.SECONDS).join();
         assertEquals("{\"commands\":[]}", answer.body().toString());
         assertEquals(500, http.get("/api/devices/cmd-desired/state").body().get("delta").get("intervalMs").asInt());
     }
@@ -302,14 +302,12 @@ class CommandsTest {
         admin.put("/api/devices/cmd-stale/state/desired", Map.of("intervalMs", 500), Map.of("If-Match", "\"0\""));
 
         Api.Answer stale = http.get("/api/devices/cmd-stale/commands/pending?waitMs=20000&desiredVersion=0");
-        var current = java.util.concurrent.CompletableFuture.supplyAsync(() ->
-                http.get("/api/devices/cmd-stale/commands/pending?waitMs=20000&desiredVersion=1"));
+        CompletableFuture<Api.Answer> current =
+                waitingPoll(http, "/api/devices/cmd-stale/commands/pending?waitMs=20000&desiredVersion=1");
 
         assertEquals("{\"commands\":[]}", stale.body().toString());
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !current.isDone());
         admin.put("/api/devices/cmd-stale/state/desired", Map.of("intervalMs", 700), Map.of("If-Match", "\"1\""));
-        assertEquals("{\"commands\":[]}", current.orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).join()
-                .body().toString());
+        assertEquals("{\"commands\":[]}", current.orTimeout(5, TimeUnit.SECONDS).join().body().toString());
     }
 
     @Test
@@ -317,13 +315,12 @@ class CommandsTest {
         TestHub stopping = TestHub.start();
         Api operator = stopping.admin();
         Api http = operator.asDevice(operator.ticket(operator.provision("cmd-stopping")));
-        var poll = java.util.concurrent.CompletableFuture.supplyAsync(() ->
-                http.get("/api/devices/cmd-stopping/commands/pending?waitMs=60000"));
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !poll.isDone());
+        CompletableFuture<Api.Answer> poll =
+                waitingPoll(http, "/api/devices/cmd-stopping/commands/pending?waitMs=60000");
 
         stopping.close();
 
-        Api.Answer answer = poll.orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
+        Api.Answer answer = poll.orTimeout(10, TimeUnit.SECONDS).join();
         assertEquals(200, answer.status());
         assertEquals("{\"commands\":[]}", answer.body().toString());
     }
@@ -379,6 +376,13 @@ class CommandsTest {
                 + "-", "99999999999999999999-" + "A".repeat(22))) {
             assertEquals(404, admin.get("/api/devices/cmd-forged/commands/" + notAnId).status(), notAnId);
         }
+    }
+
+    /** A poll sent on a thread of its own, handed back once it is seen waiting (unanswered for 300 ms). */
+    private static CompletableFuture<Api.Answer> waitingPoll(Api http, String path) {
+        CompletableFuture<Api.Answer> poll = CompletableFuture.supplyAsync(() -> http.get(path));
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !poll.isDone());
+        return poll;
     }
 
     private static Api.Answer send(String deviceId, Map<String, Object> command) {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -31,27 +30,22 @@ class ExternalBridgeCommandsTest {
 
     @TempDir
     static Path dir;
+    static BridgedHub bridged;
     static Mosquitto broker;
     static TestHub hub;
     static Api admin;
 
     @BeforeAll
     static void start() {
-        Map<String, String> users = new HashMap<>(Map.of("hub", ExternalBridgeTest.SECRET));
-        DEVICES.forEach(id -> users.put(id, ExternalBridgeTest.password(id)));
-        broker = Mosquitto.start(dir.resolve("mosquitto"), users);
-        hub = TestHub.start(dir.resolve("hub"), Map.of("mqtt.mode", "external", "mqtt.brokerUrl", broker.url(),
-                "mqtt.brokerSecret", ExternalBridgeTest.SECRET));
-        admin = hub.admin();
-        DEVICES.forEach(admin::provision);
-        await().atMost(Duration.ofSeconds(15)).until(() ->
-                hub.anonymous().get("/health").body().path("components").path("mqtt").asText().equals("up"));
+        bridged = BridgedHub.start(dir, DEVICES);
+        broker = bridged.broker;
+        hub = bridged.hub;
+        admin = bridged.admin;
     }
 
     @AfterAll
     static void stop() {
-        hub.close();
-        broker.close();
+        bridged.close();
     }
 
     @Test
@@ -100,7 +94,7 @@ class ExternalBridgeCommandsTest {
         String result = "{\"type\":\"command_result\",\"commandId\":\"" + victims + "\",\"ok\":true}";
 
         Mosquitto.Result onVictimsTopic = Mosquitto.pub(broker.port, List.of("-V", "mqttv5", "-q", "1",
-                "-i", "extc-mallory", "-u", "extc-mallory", "-P", ExternalBridgeTest.password("extc-mallory"),
+                "-i", "extc-mallory", "-u", "extc-mallory", "-P", BridgedHub.password("extc-mallory"),
                 "-t", Topics.of("extc-victim", Topics.COMMAND_RESULTS), "-m", result));
         try (MqttDevice mallory = onlineDevice("extc-mallory", Topics.COMMANDS)) {
             mallory.publish(Topics.of("extc-mallory", Topics.COMMAND_RESULTS), result, false);
@@ -136,7 +130,7 @@ class ExternalBridgeCommandsTest {
 
     /** A device that subscribes to its verdicts and to one more of its topics, then says it is online. */
     static MqttDevice onlineDevice(String deviceId, String leaf) {
-        MqttDevice device = MqttDevice.connectWithWill(broker.port, deviceId, ExternalBridgeTest.password(deviceId));
+        MqttDevice device = MqttDevice.connectWithWill(broker.port, deviceId, BridgedHub.password(deviceId));
         device.subscribeVerdicts();
         device.subscribe(Topics.of(deviceId, leaf));
         device.online();

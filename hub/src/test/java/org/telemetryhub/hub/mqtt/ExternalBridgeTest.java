@@ -27,31 +27,26 @@ import org.telemetryhub.hub.support.TestHub;
  */
 class ExternalBridgeTest {
 
-    static final String SECRET = "bridge-secret-for-tests";
     static final List<String> DEVICES = List.of("ext-outside", "ext-rejected", "ext-presence", "ext-again");
 
     @TempDir
     static Path dir;
+    static BridgedHub bridged;
     static Mosquitto broker;
     static TestHub hub;
     static Api admin;
 
     @BeforeAll
     static void start() {
-        Map<String, String> users = new java.util.HashMap<>(Map.of("hub", SECRET));
-        DEVICES.forEach(id -> users.put(id, password(id)));
-        broker = Mosquitto.start(dir.resolve("mosquitto"), users);
-        hub = TestHub.start(dir.resolve("hub"), Map.of("mqtt.mode", "external", "mqtt.brokerUrl", broker.url(),
-                "mqtt.brokerSecret", SECRET));
-        admin = hub.admin();
-        DEVICES.forEach(admin::provision);
-        awaitMqtt("up");
+        bridged = BridgedHub.start(dir, DEVICES);
+        broker = bridged.broker;
+        hub = bridged.hub;
+        admin = bridged.admin;
     }
 
     @AfterAll
     static void stop() {
-        hub.close();
-        broker.close();
+        bridged.close();
     }
 
     @Test
@@ -61,7 +56,7 @@ class ExternalBridgeTest {
             dashboard.next("subscribed");
 
             Mosquitto.Result published = Mosquitto.pub(broker.port, List.of("-V", "mqttv5", "-q", "1",
-                    "-i", "ext-outside", "-u", "ext-outside", "-P", password("ext-outside"),
+                    "-i", "ext-outside", "-u", "ext-outside", "-P", BridgedHub.password("ext-outside"),
                     "-t", Topics.telemetry("ext-outside"), "-m", Readings.one(1, hub.clock.millis())));
 
             assertEquals(0, published.exit(), published.output());
@@ -73,7 +68,8 @@ class ExternalBridgeTest {
     @Test
     void a_reading_the_broker_delivers_again_is_stored_once_and_counted_as_an_absorbed_duplicate() {
         String reading = Readings.one(1, hub.clock.millis());
-        try (MqttDevice device = MqttDevice.connect(broker.port, "ext-again", "ext-again", password("ext-again"))) {
+        try (MqttDevice device = MqttDevice.connect(broker.port, "ext-again", "ext-again",
+                BridgedHub.password("ext-again"))) {
             double duplicates = duplicates();
             device.publish(reading);
             await().atMost(Duration.ofSeconds(10)).until(() -> hub.storedCount("ext-again") == 1);
@@ -88,7 +84,7 @@ class ExternalBridgeTest {
     @Test
     void a_rejected_reading_is_published_to_the_device_verdict_topic() {
         try (MqttDevice device = MqttDevice.connect(broker.port, "ext-rejected", "ext-rejected",
-                password("ext-rejected"))) {
+                BridgedHub.password("ext-rejected"))) {
             device.subscribeVerdicts();
 
             device.publish("{\"type\":\"reading\",\"seq\":1,\"ts\":" + hub.clock.millis() + ",\"metrics\":{}}");
@@ -106,7 +102,8 @@ class ExternalBridgeTest {
             dashboard.subscribe("ext-presence", null);
             dashboard.next("subscribed");
 
-            MqttDevice device = MqttDevice.connectWithPresence(broker.port, "ext-presence", password("ext-presence"));
+            MqttDevice device = MqttDevice.connectWithPresence(broker.port, "ext-presence",
+                    BridgedHub.password("ext-presence"));
             JsonNode online = dashboard.next("presence");
             device.dropWithWill();
             JsonNode offline = dashboard.next("presence");
@@ -128,7 +125,7 @@ class ExternalBridgeTest {
         assertEquals("deny", auth("ext-auth", "ext-auth", ticket));
         assertEquals("deny", auth("ext-auth", "ext-auth", "not-a-ticket"));
         assertEquals("allow", auth("ext-auth", "ext-auth", other));
-        assertEquals("allow", auth("hub-1", "hub", SECRET));
+        assertEquals("allow", auth("hub-1", "hub", BridgedHub.SECRET));
         assertEquals("deny", auth("hub-1", "hub", "not-the-secret"));
     }
 
@@ -166,10 +163,10 @@ class ExternalBridgeTest {
     @Test
     void a_broker_outage_leaves_the_hub_degraded_until_the_bridge_is_back() {
         broker.close();
-        awaitMqtt("down");
+        bridged.awaitMqtt("down");
         Api.Answer degraded = hub.anonymous().get("/health");
         broker.launch();
-        awaitMqtt("up");
+        bridged.awaitMqtt("up");
 
         assertEquals(200, degraded.status());
         assertEquals("degraded", degraded.body().get("status").asText());
@@ -178,21 +175,21 @@ class ExternalBridgeTest {
 
     static String auth(String clientId, String username, String password) {
         Api.Answer answer = brokerCall("/api/mqtt/auth", Map.of("clientid", clientId, "username", username,
-                "password", password), SECRET);
+                "password", password), BridgedHub.SECRET);
         assertEquals(200, answer.status(), answer.body().toString());
         return answer.body().get("result").asText();
     }
 
     static String acl(String device, String action, String topic, boolean retain) {
         Api.Answer answer = brokerCall("/api/mqtt/acl", Map.of("clientid", device, "username", device,
-                "action", action, "topic", topic, "retain", retain), SECRET);
+                "action", action, "topic", topic, "retain", retain), BridgedHub.SECRET);
         assertEquals(200, answer.status(), answer.body().toString());
         return answer.body().get("result").asText();
     }
 
     static String aclAs(String clientId, String username, String action, String topic) {
         Api.Answer answer = brokerCall("/api/mqtt/acl", Map.of("clientid", clientId, "username", username,
-                "action", action, "topic", topic), SECRET);
+                "action", action, "topic", topic), BridgedHub.SECRET);
         return answer.body().get("result").asText();
     }
 
@@ -200,18 +197,9 @@ class ExternalBridgeTest {
         return hub.anonymous().postRaw(path, Api.encode(body), Map.of("Authorization", "Bearer " + secret));
     }
 
-    static void awaitMqtt(String state) {
-        await().atMost(Duration.ofSeconds(15)).until(() ->
-                hub.anonymous().get("/health").body().path("components").path("mqtt").asText().equals(state));
-    }
-
     static double duplicates() {
         Matcher sample = Pattern.compile("(?m)^hub_readings_duplicate_total(?:\\{[^}]*})? ([0-9.eE+-]+)$")
                 .matcher(hub.anonymous().get("/metrics").raw().body());
         return sample.find() ? Double.parseDouble(sample.group(1)) : 0;
-    }
-
-    static String password(String deviceId) {
-        return "broker-password-" + deviceId;
     }
 }
