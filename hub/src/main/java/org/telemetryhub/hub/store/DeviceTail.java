@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.telemetryhub.hub.core.ReadingCursor;
 import org.telemetryhub.hub.core.ReadingStore.Rejection;
-import org.telemetryhub.hub.core.ReadingStore.StoredReading;
 
 /**
  * One device's readings, rejections and rejected-seq set changes that the log holds and the tables do not yet, with
@@ -17,7 +16,7 @@ import org.telemetryhub.hub.core.ReadingStore.StoredReading;
 final class DeviceTail {
 
     private ReadingCursor cursor;
-    private final ArrayList<StoredReading> readings = new ArrayList<>();
+    private final ArrayList<LogEntry.Stored> readings = new ArrayList<>();
     private final ArrayList<Rejection> rejections = new ArrayList<>();
     private final ArrayList<LogEntry.RejectedSet> rejectedSets = new ArrayList<>();
 
@@ -48,9 +47,9 @@ final class DeviceTail {
      * The unflushed reading with this seq, if any. Only a resend or a late reading (seq not above the highest) asks,
      * and a tail holds seconds of one device's readings: a scan from the newest costs less than an index per reading.
      */
-    synchronized StoredReading withSeq(long seq) {
+    synchronized LogEntry.Stored withSeq(long seq) {
         for (int i = readings.size() - 1; i >= 0; i--) {
-            if (readings.get(i).reading().seq() == seq) {
+            if (readings.get(i).seq() == seq) {
                 return readings.get(i);
             }
         }
@@ -58,7 +57,7 @@ final class DeviceTail {
     }
 
     /** Takes what a commit wrote to the log; {@code rejectedSet} is null when it left the set and its count alone. */
-    synchronized void append(ReadingCursor moved, List<StoredReading> stored, List<Rejection> rejected,
+    synchronized void append(ReadingCursor moved, List<LogEntry.Stored> stored, List<Rejection> rejected,
                              LogEntry.RejectedSet rejectedSet) {
         cursor = moved;
         readings.addAll(stored);
@@ -129,8 +128,8 @@ final class DeviceTail {
 
     /**
      * @param firstOffset the lowest offset the tables may lack: every lower one is in the tables
-     * @param readings unflushed readings in offset order
+     * @param readings unflushed readings in offset order, in their compact form
      * @param rejections unflushed rejections, oldest first
      */
-    record Snapshot(long firstOffset, List<StoredReading> readings, List<Rejection> rejections) {}
+    record Snapshot(long firstOffset, List<LogEntry.Stored> readings, List<Rejection> rejections) {}
 }

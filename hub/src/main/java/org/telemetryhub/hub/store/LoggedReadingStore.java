@@ -137,7 +137,7 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
                     rejections.add(new Rejection(reading.seq(), "seq_conflict",
                             ReadingStore.conflictMessage(write.device(), reading.seq()), now));
                 } else if (outcome instanceof Outcome.Stored stored) {
-                    entries.add(new LogEntry.Stored(key, stage.lastStored()));
+                    entries.add(stage.lastStored());
                 }
                 results.add(outcome);
             }
@@ -222,12 +222,12 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
                 last = out.get(out.size() - 1).offset();
             }
         }
-        for (StoredReading reading : snapshot.readings()) {
+        for (LogEntry.Stored reading : snapshot.readings()) {
             if (out.size() >= limit) {
                 break;
             }
             if (reading.offset() > last) {
-                out.add(reading);
+                out.add(reading.decode());
                 last = reading.offset();
             }
         }
@@ -260,13 +260,12 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
         DeviceTail.Snapshot snapshot = tail.snapshot();
         List<StoredReading> out = new ArrayList<>(tables.between(deviceKey, from, to, limit));
         long last = out.isEmpty() ? 0 : out.get(out.size() - 1).offset();
-        for (StoredReading reading : snapshot.readings()) {
+        for (LogEntry.Stored reading : snapshot.readings()) {
             if (out.size() >= limit) {
                 break;
             }
-            long ts = reading.reading().ts();
-            if (reading.offset() > last && ts >= from && ts < to) {
-                out.add(reading);
+            if (reading.offset() > last && reading.ts() >= from && reading.ts() < to) {
+                out.add(reading.decode());
             }
         }
         return out;
@@ -281,9 +280,9 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
         }
         DeviceTail.Snapshot snapshot = tail.snapshot();
         List<StoredReading> unflushed = new ArrayList<>();
-        for (StoredReading reading : snapshot.readings()) {
-            if (reading.reading().ts() >= from && reading.reading().ts() < to) {
-                unflushed.add(reading);
+        for (LogEntry.Stored reading : snapshot.readings()) {
+            if (reading.ts() >= from && reading.ts() < to) {
+                unflushed.add(reading.decode());
             }
         }
         unflushed.sort(Comparator.comparingLong(r -> r.reading().ts()));

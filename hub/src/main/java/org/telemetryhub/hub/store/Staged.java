@@ -28,7 +28,7 @@ final class Staged implements RejectedSeqs.Lookup {
     private long maxSeq;
     private long count;
     private Long lastSeenAt;
-    private final List<StoredReading> stored = new ArrayList<>();
+    private final List<LogEntry.Stored> stored = new ArrayList<>();
     private final Map<Long, StoredReading> bySeq = new HashMap<>();
     private final List<Rejection> rejections = new ArrayList<>();
     private final RejectedSeqs rejectedSeqs;
@@ -58,14 +58,14 @@ final class Staged implements RejectedSeqs.Lookup {
         StoredReading placed = new StoredReading(++lastOffset, reading, now);
         maxSeq = Math.max(maxSeq, reading.seq());
         count++;
-        stored.add(placed);
+        stored.add(new LogEntry.Stored(key, placed));
         bySeq.put(reading.seq(), placed);
         rejectedSeqs.stored(reading.seq());
         return new Outcome.Stored(placed.offset());
     }
 
-    /** The reading this commit stored last. */
-    StoredReading lastStored() {
+    /** The reading this commit stored last, as the log holds it. */
+    LogEntry.Stored lastStored() {
         return stored.get(stored.size() - 1);
     }
 
@@ -85,10 +85,8 @@ final class Staged implements RejectedSeqs.Lookup {
     private StoredReading find(long seq) {
         StoredReading earlier = bySeq.get(seq);
         if (earlier == null && seq <= maxSeq) {
-            earlier = tail.withSeq(seq);
-            if (earlier == null) {
-                earlier = tables.withSeq(key, seq).orElse(null);
-            }
+            LogEntry.Stored unflushed = tail.withSeq(seq);
+            earlier = unflushed != null ? unflushed.decode() : tables.withSeq(key, seq).orElse(null);
         }
         return earlier;
     }

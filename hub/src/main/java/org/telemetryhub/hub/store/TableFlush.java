@@ -64,10 +64,10 @@ final class TableFlush {
             Advance advance = advances.computeIfAbsent(entry.deviceKey(), k -> new Advance());
             if (entry instanceof LogEntry.Stored s) {
                 readings.add(s);
-                advance.lastOffset = Math.max(advance.lastOffset, s.stored().offset());
-                advance.maxSeq = Math.max(advance.maxSeq, s.stored().reading().seq());
+                advance.lastOffset = Math.max(advance.lastOffset, s.offset());
+                advance.maxSeq = Math.max(advance.maxSeq, s.seq());
                 advance.stored++;
-                advance.lastSeenAt = Math.max(advance.lastSeenAt, s.stored().storedAt());
+                advance.lastSeenAt = Math.max(advance.lastSeenAt, s.storedAt());
             } else if (entry instanceof LogEntry.Rejected r) {
                 rejections.add(r);
                 advance.lastSeenAt = Math.max(advance.lastSeenAt, r.rejection().at());
@@ -76,7 +76,7 @@ final class TableFlush {
             }
         }
         readings.sort(Comparator.comparingLong(LogEntry.Stored::deviceKey)
-                .thenComparingLong(s -> s.stored().offset()));
+                .thenComparingLong(LogEntry.Stored::offset));
         try (Connection connection = database.connection()) {
             connection.setAutoCommit(false);
             try {
@@ -106,11 +106,11 @@ final class TableFlush {
         try (PreparedStatement insert = connection.prepareStatement(JdbcReadingStore.SQL_INSERT)) {
             for (LogEntry.Stored s : readings) {
                 insert.setLong(1, s.deviceKey());
-                insert.setLong(2, s.stored().offset());
-                insert.setLong(3, s.stored().reading().seq());
-                insert.setLong(4, s.stored().reading().ts());
+                insert.setLong(2, s.offset());
+                insert.setLong(3, s.seq());
+                insert.setLong(4, s.ts());
                 insert.setString(5, s.metricsJson());
-                insert.setLong(6, s.stored().storedAt());
+                insert.setLong(6, s.storedAt());
                 insert.addBatch();
             }
             insert.executeBatch();

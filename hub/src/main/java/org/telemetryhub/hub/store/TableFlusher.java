@@ -197,7 +197,7 @@ final class TableFlusher implements AutoCloseable {
         for (LogEntry entry : batch) {
             long[] upTo = flushed.computeIfAbsent(entry.deviceKey(), k -> new long[3]);
             if (entry instanceof LogEntry.Stored s) {
-                upTo[0] = Math.max(upTo[0], s.stored().offset());
+                upTo[0] = Math.max(upTo[0], s.offset());
             } else if (entry instanceof LogEntry.Rejected) {
                 upTo[1]++;
             } else {
