@@ -61,7 +61,7 @@ for run in $(seq 1 "$RUNS"); do
     for kind in none rules; do
         work="$OUT/$kind-$run"
         mkdir -p "$work"
-        hub_start "$work" "-Xmx256m" HUB_ADMIN_PASSWORDITERATIONS=1000 HUB_LIMITS_DEVICEREADINGSPERSECOND=1000000 \
+        hub_start "$work" "$HUB_JVM_RECOMMENDED" HUB_ADMIN_PASSWORDITERATIONS=1000 HUB_LIMITS_DEVICEREADINGSPERSECOND=1000000 \
             HUB_LIMITS_DEVICEBURST=1000000 HUB_LIMITS_CONNECTIONSPERADDRESS=100000 HUB_LIMITS_CONNECTIONSTOTAL=100000
         hub_wait_ready "$hub_url" "$work"
         [[ "$kind" == none ]] || rules "$work"

@@ -5,7 +5,7 @@
 #   scripts/bench-commands.sh [--runs N] [commands options]
 #
 # Options:
-#   --runs N (3)   runs, each with a fresh hub (loopback, free port, temporary store, MQTT off, -Xmx256m plus
+#   --runs N (3)   runs, each with a fresh hub (loopback, free port, temporary store, MQTT off, config/jvm.options plus
 #                  BENCH_HUB_JVM_OPTS); the median of each figure follows the runs
 #   the rest goes to the simulator (java -jar device-simulator/target/device-simulator.jar commands --help):
 #   --devices N (1000) --per-device R (1 command/s) --duration S (30) --warmup S (60) --requests C (256)
@@ -63,7 +63,7 @@ results=()
 for run in $(seq 1 "$runs"); do
     mkdir -p "$work/run-$run"
     # every device connects from 127.0.0.1: the per-address connection limit must hold them all
-    hub_start "$work/run-$run" "-Xmx256m${BENCH_HUB_JVM_OPTS:+ $BENCH_HUB_JVM_OPTS}" \
+    hub_start "$work/run-$run" "$HUB_JVM_RECOMMENDED${BENCH_HUB_JVM_OPTS:+ $BENCH_HUB_JVM_OPTS}" \
         HUB_LIMITS_CONNECTIONSPERADDRESS="${HUB_LIMITS_CONNECTIONSPERADDRESS:-100000}" \
         HUB_LIMITS_CONNECTIONSTOTAL="${HUB_LIMITS_CONNECTIONSTOTAL:-100000}"
     hub_wait_ready "$hub_url" "$work/run-$run"

@@ -3,7 +3,7 @@
 #
 #   scripts/bench-connections.sh [--runs N] [connections options]
 #
-# Each run starts a throwaway hub (java -Xmx256m plus BENCH_HUB_JVM_OPTS; loopback, free port, temporary store,
+# Each run starts a throwaway hub (java @config/jvm.options plus BENCH_HUB_JVM_OPTS; loopback, free port, temporary store,
 # MQTT off), measures it idle (0 connections, right after the start), runs the simulator's `connections` benchmark
 # against it (default: 15,000 devices opened at 500/s, each sending one reading every 10 s ± 1 s, all acked, 60 s
 # measured after the ramp), measures the hub again while the simulator holds the sockets open, and stops it.
@@ -34,7 +34,6 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 HUB_JAR="$ROOT/hub/target/hub.jar"
 SIM_JAR="$ROOT/device-simulator/target/device-simulator.jar"
-HUB_HEAP="-Xmx256m"
 # how long the simulator holds the sockets for the measurement at most; the script releases them as soon as it is done
 HOLD_SECONDS=600
 
@@ -94,7 +93,6 @@ if [[ "$files_soft" != unlimited && "$files_soft" -lt $files_needed ]]; then
             "sockets need; expect failed connections (raise it, e.g. in /etc/security/limits.conf)" >&2
     fi
 fi
-hub_jvm_options="$HUB_HEAP${BENCH_HUB_JVM_OPTS:+ $BENCH_HUB_JVM_OPTS}"
 connections_limit=$((devices + 1000))
 limits=(
     HUB_LIMITS_CONNECTIONSTOTAL="${HUB_LIMITS_CONNECTIONSTOTAL:-$connections_limit}"
@@ -104,6 +102,7 @@ limits=(
 
 # shellcheck source=scripts/lib/bench-hub.sh
 source "$ROOT/scripts/lib/bench-hub.sh"
+hub_jvm_options="$HUB_JVM_RECOMMENDED${BENCH_HUB_JVM_OPTS:+ $BENCH_HUB_JVM_OPTS}"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/bench-connections.XXXXXX")"
 sim_pid=""

@@ -80,7 +80,7 @@ if [[ -z "$hub_url" ]]; then
     # per-device and per-address limits out of the way: the defaults (100 readings/s with a burst of 1000, 20
     # tickets then 1 a second, 64 upgrades in progress per address) are for real devices, not for a benchmark whose
     # devices all connect at once from one address
-    hub_start "$work" "-Xmx256m${BENCH_HUB_JVM_OPTS:+ $BENCH_HUB_JVM_OPTS}" \
+    hub_start "$work" "$HUB_JVM_RECOMMENDED${BENCH_HUB_JVM_OPTS:+ $BENCH_HUB_JVM_OPTS}" \
         HUB_LIMITS_DEVICEREADINGSPERSECOND="${HUB_LIMITS_DEVICEREADINGSPERSECOND:-10000000}" \
         HUB_LIMITS_DEVICEBURST="${HUB_LIMITS_DEVICEBURST:-10000000}" \
         HUB_LIMITS_DEVICETICKETBURST="${HUB_LIMITS_DEVICETICKETBURST:-10000000}" \

@@ -60,7 +60,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-HUB_STORE_DIR="$store" java ${JVM_OPTS:--Xmx256m} -jar "$HUB_JAR" >"$log" 2>&1 &
+HUB_STORE_DIR="$store" java ${JVM_OPTS:-@$ROOT/config/jvm.options} -jar "$HUB_JAR" >"$log" 2>&1 &
 hub_pid=$!
 for _ in $(seq 1 300); do
     kill -0 "$hub_pid" 2>/dev/null || { tail -n 20 "$log" >&2; die "the hub exited during start (log: $log)"; }

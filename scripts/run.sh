@@ -4,5 +4,5 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 mvn -B -q install -DskipTests
-# the heap cap the README recommends; JVM_OPTS replaces it
-exec java ${JVM_OPTS:--Xmx256m} -jar hub/target/hub.jar config/hub.yaml "$@"
+# the JVM options the README recommends (config/jvm.options); JVM_OPTS replaces them
+exec java ${JVM_OPTS:-@config/jvm.options} -jar hub/target/hub.jar config/hub.yaml "$@"

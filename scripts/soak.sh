@@ -4,7 +4,7 @@
 #
 #   scripts/soak.sh [--duration S] [--every S] [--devices N] [--rate R] [--tickets R] [--ticket-devices N]
 #
-# Starts a throwaway hub (java -Xmx256m plus BENCH_HUB_JVM_OPTS; loopback, free port, temporary store, MQTT off) and
+# Starts a throwaway hub (java @config/jvm.options plus BENCH_HUB_JVM_OPTS; loopback, free port, temporary store, MQTT off) and
 # runs two loads against it for --duration seconds:
 #   - the simulator's devices (run --verify): --devices N (200) over WebSocket, each sending --rate R (2) readings/s;
 #     at the end every reading must be acked and stored exactly once;
@@ -117,7 +117,7 @@ sample() {
         }'
 }
 
-hub_start "$work" "-Xmx256m${BENCH_HUB_JVM_OPTS:+ $BENCH_HUB_JVM_OPTS}"
+hub_start "$work" "$HUB_JVM_RECOMMENDED${BENCH_HUB_JVM_OPTS:+ $BENCH_HUB_JVM_OPTS}"
 hub_wait_ready "$hub_url" "$work"
 echo "soak: hub pid $hub_pid at $hub_url; $devices devices x $rate readings/s and $tickets tickets/s over" \
     "$ticket_devices devices for $duration s, sampled every $every s" >&2

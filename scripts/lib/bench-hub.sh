@@ -5,6 +5,8 @@
 # the hub started here, and the URL of the hub benchmarked (a caller may have set it from --hub)
 hub_pid="${hub_pid:-}"
 hub_url="${hub_url:-}"
+# the JVM options the README recommends, as a java argument file
+HUB_JVM_RECOMMENDED="@$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/config/jvm.options"
 
 # hub_start WORK JVM_OPTIONS [NAME=VALUE...]: starts the hub with its store and log (hub.log) in WORK, the JVM
 # options (one string, split on spaces) and the settings given; HUB_* variables of the environment reach it too.

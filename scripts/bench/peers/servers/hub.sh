@@ -11,7 +11,8 @@
 #     of 1000, --mode max would be refused as rate_limited from its ~100/s step on, and measure the limiter);
 #   - the per-address connection limit is raised, since every device of the load generator comes from 127.0.0.1;
 #   - PBKDF2 iterations for the admin password are lowered (one hash at start, one per login; not on the hot path);
-#   - MQTT is off (the workload has no MQTT device), and the JVM gets the heap cap the README recommends.
+#   - MQTT is off (the workload has no MQTT device), and the JVM gets the options the README recommends
+#     (config/jvm.options; BENCH_HUB_HEAP replaces them).
 HUB_REPO_ROOT="$(cd "$HERE/../../.." && pwd)"
 HUB_JAR="$HUB_REPO_ROOT/hub/target/hub.jar"
 if [[ ! -f "$HUB_JAR" ]]; then
@@ -38,5 +39,5 @@ SERVER_CMD=(env
   HUB_LIMITS_DEVICETICKETBURST="${BENCH_HUB_DEVICE_BURST:-1000000}"
   HUB_LIMITS_DEVICETICKETSPERSECOND="${BENCH_HUB_DEVICE_RATE:-1000000}"
   HUB_MQTT_MODE=off
-  java ${BENCH_HUB_HEAP:--Xmx256m} ${SERVER_EXTRA:-} -jar "$HUB_JAR")
+  java ${BENCH_HUB_HEAP:-@$HUB_REPO_ROOT/config/jvm.options} ${SERVER_EXTRA:-} -jar "$HUB_JAR")
 LOADGEN_URL="http://127.0.0.1:$PORT"
