@@ -106,6 +106,8 @@ import org.telemetryhub.hub.ws.DeviceEndpoint;
 public final class Hub implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Hub.class);
+    /** A WebSocket's read buffer, and the size each text message's builder starts at. */
+    private static final int INPUT_BUFFER_BYTES = 1_024;
 
     private final HubConfig config;
     private final Database database;
@@ -259,6 +261,9 @@ public final class Hub implements AutoCloseable {
             container.addMapping(DashboardEndpoint.PATH, dashboardEndpoint);
             container.setMaxTextMessageSize(config.ingest().maxBodyBytes());
             container.setMaxBinaryMessageSize(config.ingest().maxBodyBytes());
+            // each text message is gathered in a builder of this size (4 KB by default, 27 times a single reading):
+            // at 10,000 readings/s that was the hub's largest allocation
+            container.setInputBufferSize(INPUT_BUFFER_BYTES);
             container.setIdleTimeout(Duration.ofMillis(config.wsPingIntervalMs() * 3));
         });
         upgrades.setHandler(router);

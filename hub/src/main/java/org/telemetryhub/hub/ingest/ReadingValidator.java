@@ -1,6 +1,7 @@
 package org.telemetryhub.hub.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -19,6 +20,9 @@ public final class ReadingValidator {
 
     /** 2000-01-01T00:00:00Z: no device clock is set before this. */
     static final long EARLIEST_TS = 946_684_800_000L;
+    /** Every power of ten that a double holds exactly. */
+    private static final double[] POWERS_OF_TEN = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
     public sealed interface Result {
         record Valid(Reading reading) implements Result {}
@@ -37,36 +41,35 @@ public final class ReadingValidator {
     }
 
     public Result check(DeviceRef device, FrameParser.Candidate candidate) {
-        String where = " (device " + device.id() + ", seq " + candidate.seq() + ")";
         JsonNode body = candidate.body();
         JsonNode ts = body.get("ts");
         if (ts == null || !ts.isIntegralNumber() || !ts.canConvertToLong()) {
             return invalid(ErrorCode.INVALID_TS, "reading.ts must be an integer of epoch milliseconds, but was "
-                    + (ts == null ? "missing" : FrameParser.shown(ts)) + where);
+                    + (ts == null ? "missing" : FrameParser.shown(ts)) + where(device, candidate));
         }
         long now = clock.millis();
         long value = ts.longValue();
         if (value < EARLIEST_TS) {
             return invalid(ErrorCode.INVALID_TS, "reading.ts must not be before 2000-01-01 (" + EARLIEST_TS
-                    + "), but was " + value + where);
+                    + "), but was " + value + where(device, candidate));
         }
         if (value > now + limits.maxFutureMs()) {
             return invalid(ErrorCode.INVALID_TS, "reading.ts must be at most " + limits.maxFutureMs()
-                    + " ms ahead of the hub's clock, but was " + (value - now) + " ms ahead" + where);
+                    + " ms ahead of the hub's clock, but was " + (value - now) + " ms ahead" + where(device, candidate));
         }
         if (value < now - limits.maxAgeMs()) {
             return invalid(ErrorCode.INVALID_TS, "reading.ts must be at most " + limits.maxAgeMs()
-                    + " ms old, but was " + (now - value) + " ms old" + where);
+                    + " ms old, but was " + (now - value) + " ms old" + where(device, candidate));
         }
         JsonNode metrics = body.get("metrics");
         if (metrics == null || !metrics.isObject() || metrics.isEmpty()) {
             return invalid(ErrorCode.MISSING_METRICS, "reading.metrics must be a non-empty object of names to "
                     + "numbers, but was " + (metrics == null ? "missing" : metrics.isObject() ? "empty"
-                    : FrameParser.kind(metrics)) + where);
+                    : FrameParser.kind(metrics)) + where(device, candidate));
         }
         if (metrics.size() > limits.maxMetrics()) {
             return invalid(ErrorCode.TOO_MANY_METRICS, "reading.metrics must hold at most " + limits.maxMetrics()
-                    + " metrics, but held " + metrics.size() + where);
+                    + " metrics, but held " + metrics.size() + where(device, candidate));
         }
         HubConfig.NamespaceRules rules = namespaces.get(device.namespace());
         Map<String, Double> values = new LinkedHashMap<>();
@@ -75,28 +78,48 @@ public final class ReadingValidator {
             String name = metric.getKey();
             if (!Ids.isValid(name)) {
                 return invalid(ErrorCode.INVALID_METRIC_NAME, "reading.metrics names must match " + Ids.RULE
-                        + ", but one was \"" + Ids.echo(name) + "\"" + where);
+                        + ", but one was \"" + Ids.echo(name) + "\"" + where(device, candidate));
             }
             JsonNode number = metric.getValue();
-            double v = number.isNumber() ? number.doubleValue() : Double.NaN;
+            double v = number.isNumber() ? asDouble(number) : Double.NaN;
             if (!Double.isFinite(v)) {
                 return invalid(ErrorCode.INVALID_METRIC_VALUE, "reading.metrics." + name
-                        + " must be a finite number, but was " + FrameParser.shown(number) + where);
+                        + " must be a finite number, but was " + FrameParser.shown(number) + where(device, candidate));
             }
             if (v == 0 && number.decimalValue().signum() != 0) {
                 return invalid(ErrorCode.INVALID_METRIC_VALUE, "reading.metrics." + name
                         + " must be 0 or at least " + Double.MIN_VALUE + " in magnitude (it would be stored as 0), "
-                        + "but was " + FrameParser.shown(number) + where);
+                        + "but was " + FrameParser.shown(number) + where(device, candidate));
             }
             HubConfig.Range range = rules == null ? null : rules.ranges().get(name);
             if (range != null && (v < range.min() || v > range.max())) {
                 return invalid(ErrorCode.METRIC_OUT_OF_RANGE, "reading.metrics." + name + " must be in ["
                         + range.min() + ", " + range.max() + "] in namespace " + device.namespace()
-                        + ", but was " + v + where);
+                        + ", but was " + v + where(device, candidate));
             }
             values.put(name, v);
         }
         return new Result.Valid(new Reading(candidate.seq(), value, values));
+    }
+
+    /** Where a verdict's sentence says the reading was; made only for a verdict. */
+    private static String where(DeviceRef device, FrameParser.Candidate candidate) {
+        return " (device " + device.id() + ", seq " + candidate.seq() + ")";
+    }
+
+    /**
+     * The number as the nearest double. The wire parser reads decimals exactly; a decimal of at most 15 digits and
+     * at most 22 after the point is one exact division of two doubles (so correctly rounded), which spares the
+     * general conversion (a string built and parsed again) for the numbers devices send.
+     */
+    static double asDouble(JsonNode number) {
+        if (number.isBigDecimal()) {
+            BigDecimal decimal = number.decimalValue();
+            if (decimal.scale() >= 0 && decimal.scale() < POWERS_OF_TEN.length && decimal.precision() <= 15) {
+                return decimal.unscaledValue().longValue() / POWERS_OF_TEN[decimal.scale()];
+            }
+        }
+        return number.doubleValue();
     }
 
     private static Result invalid(ErrorCode code, String message) {
