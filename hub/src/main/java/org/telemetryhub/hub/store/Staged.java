@@ -20,7 +20,7 @@ final class Staged implements RejectedSeqs.Lookup {
 
     private final long key;
     private final DeviceTail tail;
-    private final JdbcReadingStore tables;
+    private final BlockTables tables;
     private final RejectedSeqTable rejectedTable;
     private final TableFlusher flusher;
     private final ReadingCursor from;
@@ -34,7 +34,7 @@ final class Staged implements RejectedSeqs.Lookup {
     private final RejectedSeqs rejectedSeqs;
     private LogEntry.RejectedSet rejectedSet;
 
-    Staged(long key, DeviceTail tail, JdbcReadingStore tables, RejectedSeqTable rejectedTable,
+    Staged(long key, DeviceTail tail, BlockTables tables, RejectedSeqTable rejectedTable,
            TableFlusher flusher) {
         this.key = key;
         this.tail = tail;
@@ -87,7 +87,7 @@ final class Staged implements RejectedSeqs.Lookup {
         if (earlier == null && seq <= maxSeq) {
             earlier = tail.withSeq(seq);
             if (earlier == null) {
-                earlier = tables.withSeq(key, seq).orElse(null);
+                earlier = tables.withSeq(key, seq);
             }
         }
         return earlier;

@@ -1,0 +1,242 @@
+package org.telemetryhub.hub.store;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.function.Consumer;
+import org.telemetryhub.hub.core.ReadingStore.StoredReading;
+
+/**
+ * The H2 store's readings table: a device's readings in blocks ({@code reading_blocks}), one row per device per
+ * table flush (split at {@value #BLOCK_READINGS} readings), each row a {@link ReadingBlock} with the offsets, seqs,
+ * times and count it spans, so a flush writes a page once per many readings of a device instead of an index entry per
+ * reading. A read finds the blocks by those summaries and decodes them; blocks never share an offset, and their
+ * order by {@code last_offset} is the readings' offset order.
+ */
+final class BlockTables {
+
+    /** At most this many readings a block: a resend lookup decodes one block, a page of a stream a few. */
+    static final int BLOCK_READINGS = 1_000;
+    /** Blocks read at a time by the reads that walk a device's blocks in offset order. */
+    private static final int PAGE = 8;
+
+    static final String SQL_INSERT = "INSERT INTO reading_blocks (device_key, last_offset, first_offset, min_seq, "
+            + "max_seq, min_ts, max_ts, last_stored_at, readings, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String SQL_PAGE = "SELECT last_offset, data FROM reading_blocks "
+            + "WHERE device_key = ? AND last_offset > ? ORDER BY last_offset LIMIT ?";
+    private static final String SQL_FIRST =
+            "SELECT first_offset FROM reading_blocks WHERE device_key = ? ORDER BY last_offset LIMIT 1";
+    private static final String SQL_BETWEEN = "SELECT last_offset, data FROM reading_blocks "
+            + "WHERE device_key = ? AND last_offset > ? AND max_ts >= ? AND min_ts < ? ORDER BY last_offset LIMIT ?";
+    private static final String SQL_SCAN_ORDER = "SELECT last_offset, min_ts FROM reading_blocks "
+            + "WHERE device_key = ? AND max_ts >= ? AND min_ts < ? ORDER BY min_ts, last_offset";
+    private static final String SQL_BLOCK = "SELECT data FROM reading_blocks WHERE device_key = ? AND last_offset = ?";
+    private static final String SQL_WITH_SEQ =
+            "SELECT data FROM reading_blocks WHERE device_key = ? AND max_seq >= ? AND min_seq <= ?";
+    private static final String SQL_EXPIRE = "DELETE FROM reading_blocks WHERE device_key = ? AND last_offset <= ?";
+    private static final String SQL_REWRITE = "UPDATE reading_blocks SET first_offset = ?, min_seq = ?, max_seq = ?, "
+            + "min_ts = ?, max_ts = ?, readings = ?, data = ? WHERE device_key = ? AND last_offset = ?";
+
+    private final Jdbc jdbc;
+
+    BlockTables(Database database) {
+        this.jdbc = new Jdbc(database);
+    }
+
+    private record Block(long lastOffset, byte[] data) {
+
+        static Block of(ResultSet rs) throws SQLException {
+            return new Block(rs.getLong(1), rs.getBytes(2));
+        }
+    }
+
+    /** The summary columns of a block. */
+    private record Summary(long firstOffset, long lastOffset, long minSeq, long maxSeq, long minTs, long maxTs,
+                           long lastStoredAt, int count) {
+
+        static Summary of(List<LogEntry.Stored> readings) {
+            long minSeq = Long.MAX_VALUE;
+            long maxSeq = Long.MIN_VALUE;
+            long minTs = Long.MAX_VALUE;
+            long maxTs = Long.MIN_VALUE;
+            for (LogEntry.Stored entry : readings) {
+                minSeq = Math.min(minSeq, entry.stored().reading().seq());
+                maxSeq = Math.max(maxSeq, entry.stored().reading().seq());
+                minTs = Math.min(minTs, entry.stored().reading().ts());
+                maxTs = Math.max(maxTs, entry.stored().reading().ts());
+            }
+            StoredReading last = readings.get(readings.size() - 1).stored();
+            return new Summary(readings.get(0).stored().offset(), last.offset(), minSeq, maxSeq, minTs, maxTs,
+                    last.storedAt(), readings.size());
+        }
+    }
+
+    /**
+     * Adds to the batch of {@link #SQL_INSERT} the blocks of a run of one device's readings in offset order, each of
+     * up to {@link #BLOCK_READINGS}.
+     */
+    static void addBlocks(PreparedStatement insert, long deviceKey, List<LogEntry.Stored> run) throws SQLException {
+        for (int from = 0; from < run.size(); from += BLOCK_READINGS) {
+            List<LogEntry.Stored> readings = run.subList(from, Math.min(run.size(), from + BLOCK_READINGS));
+            Summary summary = Summary.of(readings);
+            Jdbc.bind(insert, deviceKey, summary.lastOffset(), summary.firstOffset(), summary.minSeq(),
+                    summary.maxSeq(), summary.minTs(), summary.maxTs(), summary.lastStoredAt(), summary.count(),
+                    ReadingBlock.encode(readings));
+            insert.addBatch();
+        }
+    }
+
+    /** Up to {@code limit} readings after an offset, in offset order. */
+    List<StoredReading> after(long deviceKey, long afterOffset, int limit) {
+        List<StoredReading> out = new ArrayList<>();
+        long from = afterOffset;
+        while (out.size() < limit) {
+            List<Block> page = jdbc.query(SQL_PAGE, Block::of, deviceKey, from, PAGE);
+            for (Block block : page) {
+                for (StoredReading reading : ReadingBlock.decode(block.data())) {
+                    if (reading.offset() > afterOffset && out.size() < limit) {
+                        out.add(reading);
+                    }
+                }
+                from = block.lastOffset();
+            }
+            if (page.size() < PAGE) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    /** The lowest offset the blocks hold, or null when they hold none of the device's readings. */
+    Long minOffset(long deviceKey) {
+        return jdbc.one(SQL_FIRST, rs -> rs.getLong(1), deviceKey).orElse(null);
+    }
+
+    /** Up to {@code limit} readings with {@code from <= ts < to}, in offset order. */
+    List<StoredReading> between(long deviceKey, long from, long to, int limit) {
+        List<StoredReading> out = new ArrayList<>();
+        long after = 0;
+        while (out.size() < limit) {
+            List<Block> page = jdbc.query(SQL_BETWEEN, Block::of, deviceKey, after, from, to, PAGE);
+            for (Block block : page) {
+                for (StoredReading reading : ReadingBlock.decode(block.data())) {
+                    long ts = reading.reading().ts();
+                    if (ts >= from && ts < to && out.size() < limit) {
+                        out.add(reading);
+                    }
+                }
+                after = block.lastOffset();
+            }
+            if (page.size() < PAGE) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Every reading with {@code from <= ts < to}, in ts order (offset order among equal times). The blocks are taken
+     * by their earliest time; a reading is handed on once no block still to come can hold an earlier one, so what is
+     * held at once is the blocks whose times overlap, not the range.
+     */
+    void scan(long deviceKey, long from, long to, Consumer<StoredReading> each) {
+        List<long[]> blocks = jdbc.query(SQL_SCAN_ORDER, rs -> new long[] {rs.getLong(1), rs.getLong(2)},
+                deviceKey, from, to);
+        PriorityQueue<StoredReading> held = new PriorityQueue<>(Comparator
+                .comparingLong((StoredReading r) -> r.reading().ts()).thenComparingLong(StoredReading::offset));
+        for (long[] block : blocks) {
+            while (!held.isEmpty() && held.peek().reading().ts() < block[1]) {
+                each.accept(held.poll());
+            }
+            byte[] data = jdbc.one(SQL_BLOCK, rs -> rs.getBytes(1), deviceKey, block[0]).orElse(null);
+            if (data == null) {
+                continue; // retention removed it meanwhile
+            }
+            for (StoredReading reading : ReadingBlock.decode(data)) {
+                if (reading.reading().ts() >= from && reading.reading().ts() < to) {
+                    held.add(reading);
+                }
+            }
+        }
+        while (!held.isEmpty()) {
+            each.accept(held.poll());
+        }
+    }
+
+    /** The stored reading with this seq, or null. */
+    StoredReading withSeq(long deviceKey, long seq) {
+        for (byte[] block : jdbc.query(SQL_WITH_SEQ, rs -> rs.getBytes(1), deviceKey, seq, seq)) {
+            for (StoredReading reading : ReadingBlock.decode(block)) {
+                if (reading.reading().seq() == seq) {
+                    return reading;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Offsets follow commit order, so the readings stored before the cutoff are a prefix of the log: this walks it
+     * from the oldest block and removes up to the last reading that expired, even if the clock stepped back, so the
+     * log never gets a hole in the middle. Blocks wholly expired are deleted; the block the cutoff falls in is
+     * rewritten without its expired readings. Returns how many readings went.
+     */
+    int deleteStoredBefore(long deviceKey, long cutoff) {
+        long wholeUpTo = 0;
+        int removed = 0;
+        Block straddling = null;
+        int straddlingExpired = 0;
+        long from = 0;
+        walk:
+        while (true) {
+            List<Block> page = jdbc.query(SQL_PAGE, Block::of, deviceKey, from, PAGE);
+            for (Block block : page) {
+                long[] storedAt = ReadingBlock.storedAt(block.data());
+                int expired = 0;
+                while (expired < storedAt.length && storedAt[expired] < cutoff) {
+                    expired++;
+                }
+                removed += expired;
+                if (expired < storedAt.length) {
+                    straddling = expired > 0 ? block : null;
+                    straddlingExpired = expired;
+                    break walk;
+                }
+                wholeUpTo = block.lastOffset();
+            }
+            if (page.size() < PAGE) {
+                break;
+            }
+            from = page.get(page.size() - 1).lastOffset();
+        }
+        if (removed == 0) {
+            return 0;
+        }
+        long expiredWhole = wholeUpTo;
+        Block rewrite = straddling;
+        int cut = straddlingExpired;
+        jdbc.transaction("expire readings", connection -> {
+            if (expiredWhole > 0) {
+                try (PreparedStatement delete = Jdbc.prepare(connection, SQL_EXPIRE, deviceKey, expiredWhole)) {
+                    delete.executeUpdate();
+                }
+            }
+            if (rewrite != null) {
+                List<LogEntry.Stored> all = ReadingBlock.entries(deviceKey, rewrite.data());
+                List<LogEntry.Stored> kept = all.subList(cut, all.size());
+                Summary summary = Summary.of(kept);
+                try (PreparedStatement update = Jdbc.prepare(connection, SQL_REWRITE, summary.firstOffset(),
+                        summary.minSeq(), summary.maxSeq(), summary.minTs(), summary.maxTs(), summary.count(),
+                        ReadingBlock.encode(kept), deviceKey, rewrite.lastOffset())) {
+                    update.executeUpdate();
+                }
+            }
+            return null;
+        });
+        return removed;
+    }
+}
