@@ -1,5 +1,6 @@
 package org.telemetryhub.hub.store;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.PriorityQueue;
 import java.util.function.Consumer;
 import org.telemetryhub.hub.core.ReadingStore.StoredReading;
+import org.telemetryhub.hub.core.StoreException;
 
 /**
  * The H2 store's readings table: a device's readings in blocks ({@code reading_blocks}), one row per device per
@@ -41,9 +43,11 @@ final class BlockTables {
     private static final String SQL_REWRITE = "UPDATE reading_blocks SET first_offset = ?, min_seq = ?, max_seq = ?, "
             + "min_ts = ?, max_ts = ?, readings = ?, data = ? WHERE device_key = ? AND last_offset = ?";
 
+    private final Database database;
     private final Jdbc jdbc;
 
     BlockTables(Database database) {
+        this.database = database;
         this.jdbc = new Jdbc(database);
     }
 
@@ -140,27 +144,33 @@ final class BlockTables {
 
     /**
      * Every reading with {@code from <= ts < to}, in ts order (offset order among equal times). The blocks are taken
-     * by their earliest time; a reading is handed on once no block still to come can hold an earlier one, so what is
-     * held at once is the blocks whose times overlap, not the range.
+     * by their earliest time, their order streamed from the database; a reading is handed on once no block still to
+     * come can hold an earlier one, so what is held at once is the blocks whose times overlap, not the range.
      */
     void scan(long deviceKey, long from, long to, Consumer<StoredReading> each) {
-        List<long[]> blocks = jdbc.query(SQL_SCAN_ORDER, rs -> new long[] {rs.getLong(1), rs.getLong(2)},
-                deviceKey, from, to);
         PriorityQueue<StoredReading> held = new PriorityQueue<>(Comparator
                 .comparingLong((StoredReading r) -> r.reading().ts()).thenComparingLong(StoredReading::offset));
-        for (long[] block : blocks) {
-            while (!held.isEmpty() && held.peek().reading().ts() < block[1]) {
-                each.accept(held.poll());
-            }
-            byte[] data = jdbc.one(SQL_BLOCK, rs -> rs.getBytes(1), deviceKey, block[0]).orElse(null);
-            if (data == null) {
-                continue; // retention removed it meanwhile
-            }
-            for (StoredReading reading : ReadingBlock.decode(data)) {
-                if (reading.reading().ts() >= from && reading.reading().ts() < to) {
-                    held.add(reading);
+        try (Connection connection = database.connection();
+             PreparedStatement order = Jdbc.prepare(connection, SQL_SCAN_ORDER, deviceKey, from, to);
+             PreparedStatement block = connection.prepareStatement(SQL_BLOCK);
+             ResultSet blocks = order.executeQuery()) {
+            while (blocks.next()) {
+                while (!held.isEmpty() && held.peek().reading().ts() < blocks.getLong(2)) {
+                    each.accept(held.poll());
+                }
+                Jdbc.bind(block, deviceKey, blocks.getLong(1));
+                try (ResultSet data = block.executeQuery()) {
+                    if (data.next()) { // else retention removed it meanwhile
+                        for (StoredReading reading : ReadingBlock.decode(data.getBytes(1))) {
+                            if (reading.reading().ts() >= from && reading.reading().ts() < to) {
+                                held.add(reading);
+                            }
+                        }
+                    }
                 }
             }
+        } catch (SQLException e) {
+            throw new StoreException("scan readings", e);
         }
         while (!held.isEmpty()) {
             each.accept(held.poll());
