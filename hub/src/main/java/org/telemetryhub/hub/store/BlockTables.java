@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.telemetryhub.hub.core.ReadingStore.StoredReading;
 import org.telemetryhub.hub.core.StoreException;
 
@@ -97,21 +98,14 @@ final class BlockTables {
     /** Up to {@code limit} readings after an offset, in offset order. */
     List<StoredReading> after(long deviceKey, long afterOffset, int limit) {
         List<StoredReading> out = new ArrayList<>();
-        long from = afterOffset;
-        while (out.size() < limit) {
-            List<Block> page = jdbc.query(SQL_PAGE, Block::of, deviceKey, from, PAGE);
-            for (Block block : page) {
-                for (StoredReading reading : ReadingBlock.decode(block.data())) {
-                    if (reading.offset() > afterOffset && out.size() < limit) {
-                        out.add(reading);
-                    }
+        walk(SQL_PAGE, block -> {
+            for (StoredReading reading : ReadingBlock.decode(block.data())) {
+                if (reading.offset() > afterOffset && out.size() < limit) {
+                    out.add(reading);
                 }
-                from = block.lastOffset();
             }
-            if (page.size() < PAGE) {
-                break;
-            }
-        }
+            return out.size() < limit;
+        }, deviceKey, afterOffset);
         return out;
     }
 
@@ -123,23 +117,41 @@ final class BlockTables {
     /** Up to {@code limit} readings with {@code from <= ts < to}, in offset order. */
     List<StoredReading> between(long deviceKey, long from, long to, int limit) {
         List<StoredReading> out = new ArrayList<>();
-        long after = 0;
-        while (out.size() < limit) {
-            List<Block> page = jdbc.query(SQL_BETWEEN, Block::of, deviceKey, after, from, to, PAGE);
+        walk(SQL_BETWEEN, block -> {
+            for (StoredReading reading : ReadingBlock.decode(block.data())) {
+                long ts = reading.reading().ts();
+                if (ts >= from && ts < to && out.size() < limit) {
+                    out.add(reading);
+                }
+            }
+            return out.size() < limit;
+        }, deviceKey, 0, from, to);
+        return out;
+    }
+
+    /**
+     * Hands a device's blocks after an offset to {@code each} in offset order, a page of {@code sql} at a time, while
+     * it answers true; {@code filter} binds what {@code sql} asks between the offset and the page size.
+     */
+    private void walk(String sql, Predicate<Block> each, long deviceKey, long afterOffset, Object... filter) {
+        Object[] parameters = new Object[filter.length + 3];
+        parameters[0] = deviceKey;
+        System.arraycopy(filter, 0, parameters, 2, filter.length);
+        parameters[parameters.length - 1] = PAGE;
+        long after = afterOffset;
+        while (true) {
+            parameters[1] = after;
+            List<Block> page = jdbc.query(sql, Block::of, parameters);
             for (Block block : page) {
-                for (StoredReading reading : ReadingBlock.decode(block.data())) {
-                    long ts = reading.reading().ts();
-                    if (ts >= from && ts < to && out.size() < limit) {
-                        out.add(reading);
-                    }
+                if (!each.test(block)) {
+                    return;
                 }
                 after = block.lastOffset();
             }
             if (page.size() < PAGE) {
-                break;
+                return;
             }
         }
-        return out;
     }
 
     /**
@@ -196,57 +208,62 @@ final class BlockTables {
      * rewritten without its expired readings. Returns how many readings went.
      */
     int deleteStoredBefore(long deviceKey, long cutoff) {
-        long wholeUpTo = 0;
-        int removed = 0;
-        Block straddling = null;
-        int straddlingExpired = 0;
-        long from = 0;
-        walk:
-        while (true) {
-            List<Block> page = jdbc.query(SQL_PAGE, Block::of, deviceKey, from, PAGE);
-            for (Block block : page) {
-                long[] storedAt = ReadingBlock.storedAt(block.data());
-                int expired = 0;
-                while (expired < storedAt.length && storedAt[expired] < cutoff) {
-                    expired++;
-                }
-                removed += expired;
-                if (expired < storedAt.length) {
-                    straddling = expired > 0 ? block : null;
-                    straddlingExpired = expired;
-                    break walk;
-                }
-                wholeUpTo = block.lastOffset();
-            }
-            if (page.size() < PAGE) {
-                break;
-            }
-            from = page.get(page.size() - 1).lastOffset();
-        }
-        if (removed == 0) {
+        Expiry expiry = new Expiry(cutoff);
+        walk(SQL_PAGE, expiry, deviceKey, 0);
+        if (expiry.removed == 0) {
             return 0;
         }
-        long expiredWhole = wholeUpTo;
-        Block rewrite = straddling;
-        int cut = straddlingExpired;
         jdbc.transaction("expire readings", connection -> {
-            if (expiredWhole > 0) {
-                try (PreparedStatement delete = Jdbc.prepare(connection, SQL_EXPIRE, deviceKey, expiredWhole)) {
+            if (expiry.wholeUpTo > 0) {
+                try (PreparedStatement delete = Jdbc.prepare(connection, SQL_EXPIRE, deviceKey, expiry.wholeUpTo)) {
                     delete.executeUpdate();
                 }
             }
-            if (rewrite != null) {
-                List<LogEntry.Stored> all = ReadingBlock.entries(deviceKey, rewrite.data());
-                List<LogEntry.Stored> kept = all.subList(cut, all.size());
+            if (expiry.cut != null) {
+                List<LogEntry.Stored> all = ReadingBlock.entries(deviceKey, expiry.cut.data());
+                List<LogEntry.Stored> kept = all.subList(expiry.cutAt, all.size());
                 Summary summary = Summary.of(kept);
                 try (PreparedStatement update = Jdbc.prepare(connection, SQL_REWRITE, summary.firstOffset(),
                         summary.minSeq(), summary.maxSeq(), summary.minTs(), summary.maxTs(), summary.count(),
-                        ReadingBlock.encode(kept), deviceKey, rewrite.lastOffset())) {
+                        ReadingBlock.encode(kept), deviceKey, expiry.cut.lastOffset())) {
                     update.executeUpdate();
                 }
             }
             return null;
         });
-        return removed;
+        return expiry.removed;
+    }
+
+    /** Where a cutoff falls in a device's blocks, from the oldest: the blocks wholly before it, the one it cuts. */
+    private static final class Expiry implements Predicate<Block> {
+
+        private final long cutoff;
+        private long wholeUpTo;
+        private int removed;
+        private Block cut;
+        private int cutAt;
+
+        Expiry(long cutoff) {
+            this.cutoff = cutoff;
+        }
+
+        @Override
+        public boolean test(Block block) {
+            long[] storedAt = ReadingBlock.storedAt(block.data());
+            int expired = 0;
+            while (expired < storedAt.length && storedAt[expired] < cutoff) {
+                expired++;
+            }
+            removed += expired;
+            if (expired == storedAt.length) {
+                wholeUpTo = block.lastOffset();
+                return true;
+            }
+            if (expired > 0) {
+                cut = block;
+                cutAt = expired;
+            }
+            return false;
+        }
     }
 }

@@ -236,6 +236,23 @@ class LoggedReadingStoreTest {
     }
 
     @Test
+    void reads_and_retention_walk_more_blocks_than_one_page() {
+        for (int seq = 1; seq <= 20; seq++) {
+            store.write(List.of(write(reading(seq, seq))));
+            flushNow();
+            if (seq == 13) {
+                clock.advance(60_000);
+            }
+        }
+
+        assertEquals(15, store.after(device.key(), 0, 15).size());
+        assertEquals(List.of(13L, 14L, 15L, 16L, 17L, 18L, 19L, 20L), offsets(store.after(device.key(), 12, 100)));
+        assertEquals(List.of(10L, 11L, 12L), offsets(store.between(device.key(), 1_010, 1_013, 100)));
+        assertEquals(13, store.deleteStoredBefore(device.key(), clock.millis()));
+        assertEquals(14, store.firstOffset(device.key()));
+    }
+
+    @Test
     void a_scan_hands_flushed_readings_on_in_ts_order_when_the_device_clock_went_back() {
         store.write(List.of(write(at(1, 5_000), at(2, 9_000))));
         flushNow();
