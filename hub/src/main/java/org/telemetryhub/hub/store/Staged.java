@@ -20,7 +20,7 @@ final class Staged implements RejectedSeqs.Lookup {
 
     private final long key;
     private final DeviceTail tail;
-    private final BlockTables tables;
+    private final BlockTables blocks;
     private final RejectedSeqTable rejectedTable;
     private final TableFlusher flusher;
     private final ReadingCursor from;
@@ -34,11 +34,11 @@ final class Staged implements RejectedSeqs.Lookup {
     private final RejectedSeqs rejectedSeqs;
     private LogEntry.RejectedSet rejectedSet;
 
-    Staged(long key, DeviceTail tail, BlockTables tables, RejectedSeqTable rejectedTable,
+    Staged(long key, DeviceTail tail, BlockTables blocks, RejectedSeqTable rejectedTable,
            TableFlusher flusher) {
         this.key = key;
         this.tail = tail;
-        this.tables = tables;
+        this.blocks = blocks;
         this.rejectedTable = rejectedTable;
         this.flusher = flusher;
         from = tail.cursor();
@@ -87,7 +87,7 @@ final class Staged implements RejectedSeqs.Lookup {
         if (earlier == null && seq <= maxSeq) {
             earlier = tail.withSeq(seq);
             if (earlier == null) {
-                earlier = tables.withSeq(key, seq);
+                earlier = blocks.withSeq(key, seq);
             }
         }
         return earlier;
