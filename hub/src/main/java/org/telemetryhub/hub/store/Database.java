@@ -46,7 +46,7 @@ public final class Database implements AutoCloseable {
         HikariDataSource pool = new HikariDataSource(hikari);
         try {
             Flyway.configure().dataSource(pool).locations("classpath:db/migration")
-                    .javaMigrations(new CommandsByNumber()).load().migrate();
+                    .javaMigrations(new CommandsByNumber(), new ReadingsInBlocks()).load().migrate();
         } catch (RuntimeException e) {
             pool.close();
             throw e;

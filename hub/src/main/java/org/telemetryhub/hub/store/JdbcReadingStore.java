@@ -35,7 +35,7 @@ public final class JdbcReadingStore implements ReadingStore {
             + "last_seen_at, rejected_version FROM devices WHERE device_key = ? AND active_id IS NOT NULL";
     private static final String SQL_WITH_SEQ = "SELECT offset_no, seq, ts, metrics, stored_at FROM readings "
             + "WHERE device_key = ? AND seq = ?";
-    static final String SQL_INSERT =
+    private static final String SQL_INSERT =
             "INSERT INTO readings (device_key, offset_no, seq, ts, metrics, stored_at) VALUES (?, ?, ?, ?, ?, ?)";
     private static final String SQL_ADVANCE = "UPDATE devices SET last_offset = ?, max_seq = ?, stored_count = ?, "
             + "last_seen_at = ?, rejected_count = ?, rejected_max = ?, rejected_version = ? "
@@ -378,16 +378,6 @@ public final class JdbcReadingStore implements ReadingStore {
     static ReadingCursor readingCursor(ResultSet rs) throws SQLException {
         return new ReadingCursor(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
                 (Long) rs.getObject(6, Long.class));
-    }
-
-    /** The stored reading with this seq, if any. */
-    Optional<StoredReading> withSeq(long deviceKey, long seq) {
-        return jdbc.one(SQL_WITH_SEQ, JdbcReadingStore::stored, deviceKey, seq);
-    }
-
-    /** The lowest offset in the table, or null when it holds none of the device's readings. */
-    Long minOffset(long deviceKey) {
-        return jdbc.one(SQL_FIRST, rs -> (Long) rs.getObject(1, Long.class), deviceKey).orElse(null);
     }
 
     @Override

@@ -23,9 +23,11 @@ import org.telemetryhub.protocol.Reading;
 /**
  * The H2 store's write path: a commit is one append to the {@link ReadingLog} (the ack point), decided against
  * per-device cursors and dedup state held in memory; a {@link TableFlusher} moves the log into the query tables in
- * large sorted batches behind it. Every read adds the device's {@link DeviceTail} (what the log holds and the tables
- * not yet) to what the tables answer, so an acked reading is seen at once. At start, whatever the log holds past the
- * tables' checkpoint is moved into the tables before anything is served, so the cursors start from the tables.
+ * large sorted batches behind it, each device's readings of a batch as one block ({@link BlockTables}); the cursor
+ * rows, rejections and rejected-seq sets stay in the tables of the {@link JdbcReadingStore}. Every read adds the
+ * device's {@link DeviceTail} (what the log holds and the blocks not yet) to what the tables answer, so an acked
+ * reading is seen at once. At start, whatever the log holds past the tables' checkpoint is moved into the tables
+ * before anything is served, so the cursors start from the tables.
  * {@link #write} is called by one writer thread; reads come from any thread.
  */
 public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Live, AutoCloseable {
@@ -60,6 +62,7 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
     }
 
     private final JdbcReadingStore tables;
+    private final BlockTables blocks;
     private final RejectedSeqTable rejectedTable;
     private final ReadingLog readingLog;
     private final TableFlusher flusher;
@@ -72,6 +75,7 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
 
     public LoggedReadingStore(Database database, Settings settings, Clock clock, FlushListener listener) {
         this.tables = new JdbcReadingStore(database, clock);
+        this.blocks = new BlockTables(database);
         this.rejectedTable = new RejectedSeqTable(database);
         this.clock = clock;
         TableFlush flush = new TableFlush(database);
@@ -126,7 +130,7 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
                     outcomes.add(write.readings().stream().<Outcome>map(r -> new Outcome.DeviceGone()).toList());
                     continue;
                 }
-                stage = new Staged(key, tail, tables, rejectedTable, flusher);
+                stage = new Staged(key, tail, blocks, rejectedTable, flusher);
                 staged.put(key, stage);
             }
             List<Outcome> results = new ArrayList<>(write.readings().size());
@@ -210,14 +214,14 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
     public List<StoredReading> after(long deviceKey, long afterOffset, int limit) {
         DeviceTail tail = tails.get(deviceKey);
         if (tail == null) {
-            return tables.after(deviceKey, afterOffset, limit);
+            return blocks.after(deviceKey, afterOffset, limit);
         }
         // the tail first: what the flush takes from it meanwhile is in the tables by the time they are read
         DeviceTail.Snapshot snapshot = tail.snapshot();
         List<StoredReading> out = new ArrayList<>();
         long last = afterOffset;
         if (afterOffset + 1 < snapshot.firstOffset()) {
-            out.addAll(tables.after(deviceKey, afterOffset, limit));
+            out.addAll(blocks.after(deviceKey, afterOffset, limit));
             if (!out.isEmpty()) {
                 last = out.get(out.size() - 1).offset();
             }
@@ -243,11 +247,8 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
     @Override
     public long firstOffset(long deviceKey) {
         DeviceTail tail = tails.get(deviceKey);
-        if (tail == null) {
-            return tables.firstOffset(deviceKey);
-        }
-        long unflushed = tail.snapshot().firstOffset();
-        Long inTables = tables.minOffset(deviceKey);
+        long unflushed = tail == null ? tables.lastOffset(deviceKey) + 1 : tail.snapshot().firstOffset();
+        Long inTables = blocks.minOffset(deviceKey);
         return inTables == null ? unflushed : Math.min(inTables, unflushed);
     }
 
@@ -255,10 +256,10 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
     public List<StoredReading> between(long deviceKey, long from, long to, int limit) {
         DeviceTail tail = tails.get(deviceKey);
         if (tail == null) {
-            return tables.between(deviceKey, from, to, limit);
+            return blocks.between(deviceKey, from, to, limit);
         }
         DeviceTail.Snapshot snapshot = tail.snapshot();
-        List<StoredReading> out = new ArrayList<>(tables.between(deviceKey, from, to, limit));
+        List<StoredReading> out = new ArrayList<>(blocks.between(deviceKey, from, to, limit));
         long last = out.isEmpty() ? 0 : out.get(out.size() - 1).offset();
         for (LogEntry.Stored reading : snapshot.readings()) {
             if (out.size() >= limit) {
@@ -275,7 +276,7 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
     public void scan(long deviceKey, long from, long to, Consumer<StoredReading> each) {
         DeviceTail tail = tails.get(deviceKey);
         if (tail == null) {
-            tables.scan(deviceKey, from, to, each);
+            blocks.scan(deviceKey, from, to, each);
             return;
         }
         DeviceTail.Snapshot snapshot = tail.snapshot();
@@ -287,7 +288,7 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
         }
         unflushed.sort(Comparator.comparingLong(r -> r.reading().ts()));
         int[] next = {0};
-        tables.scan(deviceKey, from, to, stored -> {
+        blocks.scan(deviceKey, from, to, stored -> {
             if (stored.offset() >= snapshot.firstOffset()) {
                 return; // flushed after the snapshot: the snapshot has it
             }
@@ -350,7 +351,7 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
         if (tail != null && tail.holdsStoredBefore(cutoff)) {
             flusher.flushNow(); // retention shorter than a flush: the expired readings must be in the tables
         }
-        return tables.deleteStoredBefore(deviceKey, cutoff);
+        return blocks.deleteStoredBefore(deviceKey, cutoff);
     }
 
     /** Waits until the tables hold everything acked so far. */

@@ -20,7 +20,7 @@ final class Staged implements RejectedSeqs.Lookup {
 
     private final long key;
     private final DeviceTail tail;
-    private final JdbcReadingStore tables;
+    private final BlockTables blocks;
     private final RejectedSeqTable rejectedTable;
     private final TableFlusher flusher;
     private final ReadingCursor from;
@@ -34,11 +34,11 @@ final class Staged implements RejectedSeqs.Lookup {
     private final RejectedSeqs rejectedSeqs;
     private LogEntry.RejectedSet rejectedSet;
 
-    Staged(long key, DeviceTail tail, JdbcReadingStore tables, RejectedSeqTable rejectedTable,
+    Staged(long key, DeviceTail tail, BlockTables blocks, RejectedSeqTable rejectedTable,
            TableFlusher flusher) {
         this.key = key;
         this.tail = tail;
-        this.tables = tables;
+        this.blocks = blocks;
         this.rejectedTable = rejectedTable;
         this.flusher = flusher;
         from = tail.cursor();
@@ -86,7 +86,7 @@ final class Staged implements RejectedSeqs.Lookup {
         StoredReading earlier = bySeq.get(seq);
         if (earlier == null && seq <= maxSeq) {
             LogEntry.Stored unflushed = tail.withSeq(seq);
-            earlier = unflushed != null ? unflushed.decode() : tables.withSeq(key, seq).orElse(null);
+            earlier = unflushed != null ? unflushed.decode() : blocks.withSeq(key, seq);
         }
         return earlier;
     }

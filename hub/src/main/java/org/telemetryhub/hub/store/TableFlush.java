@@ -12,9 +12,10 @@ import java.util.TreeMap;
 import org.telemetryhub.hub.core.StoreException;
 
 /**
- * Moves log entries into the query tables in one transaction, sorted by device and offset, so a device's index
- * pages are rewritten once per batch rather than once per reading; the same transaction moves the log checkpoint,
- * so a batch is in the tables exactly once whatever the moment of a crash.
+ * Moves log entries into the query tables in one transaction: a device's readings of the batch, in offset order, go
+ * in as one block (see {@link BlockTables}), so its pages are written once per batch rather than a row and an index
+ * entry per reading; the same transaction moves the log checkpoint, so a batch is in the tables exactly once
+ * whatever the moment of a crash.
  */
 final class TableFlush {
 
@@ -99,19 +100,18 @@ final class TableFlush {
         }
     }
 
+    /** One block per device (split at {@link BlockTables#BLOCK_READINGS}): the readings are sorted by device. */
     private static void insertReadings(Connection connection, List<LogEntry.Stored> readings) throws SQLException {
         if (readings.isEmpty()) {
             return;
         }
-        try (PreparedStatement insert = connection.prepareStatement(JdbcReadingStore.SQL_INSERT)) {
-            for (LogEntry.Stored s : readings) {
-                insert.setLong(1, s.deviceKey());
-                insert.setLong(2, s.offset());
-                insert.setLong(3, s.seq());
-                insert.setLong(4, s.ts());
-                insert.setString(5, s.metricsJson());
-                insert.setLong(6, s.storedAt());
-                insert.addBatch();
+        try (PreparedStatement insert = connection.prepareStatement(BlockTables.SQL_INSERT)) {
+            int start = 0;
+            for (int i = 1; i <= readings.size(); i++) {
+                if (i == readings.size() || readings.get(i).deviceKey() != readings.get(start).deviceKey()) {
+                    BlockTables.addBlocks(insert, readings.get(start).deviceKey(), readings.subList(start, i));
+                    start = i;
+                }
             }
             insert.executeBatch();
         }

@@ -25,8 +25,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.awaitility.core.ConditionTimeoutException;
+import org.telemetryhub.hub.core.ReadingStore;
 import org.telemetryhub.hub.support.Api;
 import org.telemetryhub.hub.support.HubProcess;
+import org.telemetryhub.hub.support.StoreFile;
 import org.telemetryhub.protocol.Reading;
 
 /**
@@ -235,35 +237,28 @@ final class CrashHarness {
                 Map<Long, Reading> stored = new HashMap<>();
                 Map<Reading, Long> seqOfContent = new HashMap<>();
                 long expectedOffset = 1;
-                try (PreparedStatement query = db.prepareStatement(
-                        "SELECT offset_no, seq, ts, metrics FROM readings WHERE device_key = ? ORDER BY offset_no")) {
-                    query.setLong(1, cursor[0]);
-                    try (ResultSet rs = query.executeQuery()) {
-                        while (rs.next()) {
-                            rows++;
-                            long offset = rs.getLong(1);
-                            long seq = rs.getLong(2);
-                            Reading reading = new Reading(seq, rs.getLong(3),
-                                    Api.JSON.readValue(rs.getString(4), METRICS));
-                            if (offset != expectedOffset) {
-                                problems.add(id + ": offset " + offset + " where " + expectedOffset + " was due");
-                            }
-                            expectedOffset = offset + 1;
-                            if (stored.put(seq, reading) != null) {
-                                problems.add(id + ": seq " + seq + " stored twice");
-                            }
-                            Reading content = new Reading(0, reading.ts(), reading.metrics());
-                            Long other = seqOfContent.put(content, seq);
-                            if (other != null) {
-                                problems.add(id + ": one payload stored under seqs " + other + " and " + seq);
-                            }
-                            Reading original = sent.get(seq);
-                            if (original == null) {
-                                problems.add(id + ": seq " + seq + " stored, but the device never made it");
-                            } else if (!original.sameContentAs(reading) && !ackedSeqs.contains(seq)) {
-                                problems.add(id + ": seq " + seq + " stored with content the device never sent");
-                            }
-                        }
+                for (ReadingStore.StoredReading row : readings(db, cursor[0])) {
+                    rows++;
+                    long offset = row.offset();
+                    Reading reading = row.reading();
+                    long seq = reading.seq();
+                    if (offset != expectedOffset) {
+                        problems.add(id + ": offset " + offset + " where " + expectedOffset + " was due");
+                    }
+                    expectedOffset = offset + 1;
+                    if (stored.put(seq, reading) != null) {
+                        problems.add(id + ": seq " + seq + " stored twice");
+                    }
+                    Reading content = new Reading(0, reading.ts(), reading.metrics());
+                    Long other = seqOfContent.put(content, seq);
+                    if (other != null) {
+                        problems.add(id + ": one payload stored under seqs " + other + " and " + seq);
+                    }
+                    Reading original = sent.get(seq);
+                    if (original == null) {
+                        problems.add(id + ": seq " + seq + " stored, but the device never made it");
+                    } else if (!original.sameContentAs(reading) && !ackedSeqs.contains(seq)) {
+                        problems.add(id + ": seq " + seq + " stored with content the device never sent");
                     }
                 }
                 long count = stored.size();
@@ -299,6 +294,27 @@ final class CrashHarness {
         }
         return DriverManager.getConnection("jdbc:h2:file:" + storeDir.toAbsolutePath().normalize().resolve("hub")
                 + ";IFEXISTS=TRUE", "", "");
+    }
+
+    /** A device's readings in offset order: a row each on PostgreSQL, blocks of them on H2. */
+    private static List<ReadingStore.StoredReading> readings(Connection db, long deviceKey)
+            throws SQLException, IOException {
+        if ("H2".equals(db.getMetaData().getDatabaseProductName())) {
+            return StoreFile.readings(db, deviceKey);
+        }
+        List<ReadingStore.StoredReading> readings = new ArrayList<>();
+        try (PreparedStatement query = db.prepareStatement("SELECT offset_no, seq, ts, metrics, stored_at "
+                + "FROM readings WHERE device_key = ? ORDER BY offset_no")) {
+            query.setLong(1, deviceKey);
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    Reading reading = new Reading(rs.getLong(2), rs.getLong(3),
+                            Api.JSON.readValue(rs.getString(4), METRICS));
+                    readings.add(new ReadingStore.StoredReading(rs.getLong(1), reading, rs.getLong(5)));
+                }
+            }
+        }
+        return readings;
     }
 
     /** device_key, last_offset, max_seq, stored_count of the active device with this id, or null. */

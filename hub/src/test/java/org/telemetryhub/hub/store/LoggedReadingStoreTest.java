@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -18,6 +17,7 @@ import org.telemetryhub.hub.core.ReadingCursor;
 import org.telemetryhub.hub.core.ReadingStore;
 import org.telemetryhub.hub.core.ReadingStore.Outcome;
 import org.telemetryhub.hub.core.RejectedSeq;
+import org.telemetryhub.hub.support.TestClock;
 import org.telemetryhub.protocol.Reading;
 
 class LoggedReadingStoreTest {
@@ -29,6 +29,7 @@ class LoggedReadingStoreTest {
     private Database database;
     private LoggedReadingStore store;
     private DeviceRef device;
+    private final TestClock clock = new TestClock();
 
     @BeforeEach
     void open() throws Exception {
@@ -55,7 +56,7 @@ class LoggedReadingStoreTest {
         assertEquals(2, store.lastOffset(device.key()));
         assertEquals(1, store.firstOffset(device.key()));
         assertEquals(2, store.between(device.key(), 0, 10_000, 10).size());
-        assertEquals(0, tables().after(device.key(), 0, 10).size());
+        assertEquals(0, blocks().after(device.key(), 0, 10).size());
         assertEquals(2, store.cursor(device.key()).orElseThrow().maxSeq());
     }
 
@@ -65,7 +66,7 @@ class LoggedReadingStoreTest {
 
         flushNow();
 
-        assertEquals(List.of(1L, 2L), offsets(tables().after(device.key(), 0, 10)));
+        assertEquals(List.of(1L, 2L), offsets(blocks().after(device.key(), 0, 10)));
         assertEquals(List.of(1L, 2L), offsets(store.after(device.key(), 0, 10)));
         assertEquals(2, tables().lastOffset(device.key()));
     }
@@ -162,7 +163,7 @@ class LoggedReadingStoreTest {
 
         store = start();
 
-        List<ReadingStore.StoredReading> stored = tables().after(device.key(), 0, 10);
+        List<ReadingStore.StoredReading> stored = blocks().after(device.key(), 0, 10);
         assertEquals(List.of(1L, 2L, 3L), offsets(stored));
         assertEquals(List.of(1L, 2L, 3L), stored.stream().map(s -> s.reading().seq()).toList());
         assertEquals(3, tables().cursor(device.key()).orElseThrow().storedCount());
@@ -179,12 +180,94 @@ class LoggedReadingStoreTest {
 
         store = start();
 
-        assertEquals(List.of(1L), offsets(tables().after(device.key(), 0, 10)));
+        assertEquals(List.of(1L), offsets(blocks().after(device.key(), 0, 10)));
+    }
+
+    @Test
+    void a_resend_of_a_seq_inside_a_flushed_block_is_a_duplicate_and_other_content_is_a_conflict() {
+        store.write(List.of(write(reading(1, 1.0), reading(2, 2.0), reading(3, 3.0), reading(4, 4.0))));
+        flushNow();
+        store.write(List.of(write(reading(5, 5.0), reading(6, 6.0))));
+        flushNow();
+
+        List<Outcome> outcomes = store.write(List.of(write(reading(3, 3.0), reading(5, 5.0), reading(2, 99.0))))
+                .get(0);
+
+        assertEquals(new Outcome.Duplicate(3), outcomes.get(0));
+        assertEquals(new Outcome.Duplicate(5), outcomes.get(1));
+        assertInstanceOf(Outcome.Conflict.class, outcomes.get(2));
+        assertEquals("seq_conflict", store.rejections(device.key(), 10).get(0).code());
+        assertEquals(6, store.lastOffset(device.key()));
+    }
+
+    @Test
+    void retention_cutting_through_a_block_keeps_the_rest_readable_from_its_first_offset() {
+        store.write(List.of(write(reading(1, 1.0), reading(2, 2.0), reading(3, 3.0))));
+        clock.advance(60_000);
+        long cutoff = clock.millis();
+        store.write(List.of(write(reading(4, 4.0), reading(5, 5.0))));
+        flushNow();
+
+        int deleted = store.deleteStoredBefore(device.key(), cutoff);
+
+        assertEquals(3, deleted);
+        assertEquals(4, store.firstOffset(device.key()));
+        assertEquals(List.of(4L, 5L), offsets(store.after(device.key(), 0, 10)));
+        assertEquals(List.of(4L, 5L), offsets(store.between(device.key(), 0, 10_000, 10)));
+        assertEquals(new Outcome.Duplicate(5), store.write(List.of(write(reading(5, 5.0)))).get(0).get(0));
+        assertEquals(0, store.deleteStoredBefore(device.key(), cutoff));
+    }
+
+    @Test
+    void retention_deletes_whole_blocks_and_cuts_the_first_one_it_keeps() {
+        store.write(List.of(write(reading(1, 1.0), reading(2, 2.0))));
+        flushNow();
+        store.write(List.of(write(reading(3, 3.0))));
+        clock.advance(60_000);
+        long cutoff = clock.millis();
+        store.write(List.of(write(reading(4, 4.0))));
+        flushNow();
+
+        int deleted = store.deleteStoredBefore(device.key(), cutoff);
+
+        assertEquals(3, deleted);
+        assertEquals(4, store.firstOffset(device.key()));
+        assertEquals(List.of(4L), offsets(blocks().after(device.key(), 0, 10)));
+    }
+
+    @Test
+    void reads_and_retention_walk_more_blocks_than_one_page() {
+        for (int seq = 1; seq <= 20; seq++) {
+            store.write(List.of(write(reading(seq, seq))));
+            flushNow();
+            if (seq == 13) {
+                clock.advance(60_000);
+            }
+        }
+
+        assertEquals(15, store.after(device.key(), 0, 15).size());
+        assertEquals(List.of(13L, 14L, 15L, 16L, 17L, 18L, 19L, 20L), offsets(store.after(device.key(), 12, 100)));
+        assertEquals(List.of(10L, 11L, 12L), offsets(store.between(device.key(), 1_010, 1_013, 100)));
+        assertEquals(13, store.deleteStoredBefore(device.key(), clock.millis()));
+        assertEquals(14, store.firstOffset(device.key()));
+    }
+
+    @Test
+    void a_scan_hands_flushed_readings_on_in_ts_order_when_the_device_clock_went_back() {
+        store.write(List.of(write(at(1, 5_000), at(2, 9_000))));
+        flushNow();
+        store.write(List.of(write(at(3, 2_000), at(4, 7_000))));
+        flushNow();
+
+        StringBuilder scanned = new StringBuilder();
+        store.scan(device.key(), 0, 8_000, r -> scanned.append(r.reading().seq()));
+
+        assertEquals("314", scanned.toString());
+        assertEquals(List.of(1L, 3L, 4L), offsets(store.between(device.key(), 0, 8_000, 10)));
     }
 
     private LoggedReadingStore start() {
-        LoggedReadingStore opened = new LoggedReadingStore(database, LoggedReadingStore.Settings.of(config),
-                Clock.systemUTC());
+        LoggedReadingStore opened = new LoggedReadingStore(database, LoggedReadingStore.Settings.of(config), clock);
         opened.start();
         return opened;
     }
@@ -194,7 +277,11 @@ class LoggedReadingStoreTest {
     }
 
     private JdbcReadingStore tables() {
-        return new JdbcReadingStore(database, Clock.systemUTC());
+        return new JdbcReadingStore(database, clock);
+    }
+
+    private BlockTables blocks() {
+        return new BlockTables(database);
     }
 
     private ReadingStore.Write write(Reading... readings) {
@@ -209,6 +296,10 @@ class LoggedReadingStoreTest {
 
     private static Reading reading(long seq, double value) {
         return new Reading(seq, 1_000 + seq, Map.of("t", value));
+    }
+
+    private static Reading at(long seq, long ts) {
+        return new Reading(seq, ts, Map.of("t", (double) seq));
     }
 
     private static List<Long> offsets(List<ReadingStore.StoredReading> readings) {
