@@ -25,6 +25,7 @@ final class OperatorKit {
     static final Path CONTAINERFILE = ROOT.resolve("Containerfile");
     static final Path HEALTH_CHECK = ROOT.resolve("config/container/healthcheck.sh");
     static final Path HUB_YAML = ROOT.resolve("config/hub.yaml");
+    static final Path JVM_OPTIONS = ROOT.resolve("config/jvm.options");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -123,6 +124,12 @@ final class OperatorKit {
             }
         }
         return environment;
+    }
+
+    /** The recommended JVM options as one command line: the argument file without its comments. */
+    static String jvmOptions() {
+        return text(JVM_OPTIONS).lines().map(line -> line.replaceAll("#.*", "").strip())
+                .filter(line -> !line.isEmpty()).collect(java.util.stream.Collectors.joining(" "));
     }
 
     static String text(Path file) {
