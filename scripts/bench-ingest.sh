@@ -123,9 +123,8 @@ if [[ -n "$work" ]]; then
     running_bytes="$(du -sb "$work/store" | cut -f1)"
     hub_stop
     stopped_bytes="$(du -sb "$work/store" | cut -f1)"
-    if counted="$(java -cp "$HUB_JAR" org.h2.tools.Shell -url "jdbc:h2:file:$work/store/hub" \
-            -sql "SELECT COUNT(*) || ' ' || COALESCE(SUM(32 + CHAR_LENGTH(metrics)), 0) FROM readings" 2>&1)"; then
-        read -r readings reading_bytes < <(sed -n 2p <<<"$counted")
+    if counted="$(java -cp "$HUB_JAR" org.telemetryhub.hub.store.StoredBytes "jdbc:h2:file:$work/store/hub" 2>&1)"; then
+        read -r readings reading_bytes <<<"$counted"
         awk -v r="$readings" -v b="$reading_bytes" -v run="$running_bytes" -v stop="$stopped_bytes" 'BEGIN {
             printf "--- store: %d readings holding %.1f MB; files %.1f MB while running (%.1f x), %.1f MB after a clean stop (%.1f x) ---\n",
                 r, b / 1e6, run / 1e6, run / b, stop / 1e6, stop / b }'
