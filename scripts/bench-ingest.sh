@@ -78,14 +78,16 @@ if [[ -z "$hub_url" ]]; then
     [[ $has_password -eq 0 ]] || die "--password/--password-file only go with --hub: the script's own hub generates its password"
     work="$(mktemp -d "${TMPDIR:-/tmp}/bench-ingest.XXXXXX")"
     # per-device and per-address limits out of the way: the defaults (100 readings/s with a burst of 1000, 20
-    # tickets then 1 a second, 64 upgrades in progress per address) are for real devices, not for a benchmark whose
-    # devices all connect at once from one address
+    # tickets then 1 a second, 64 upgrades in progress and a cap of connections per address) are for real devices,
+    # not for a benchmark whose devices all connect at once from one address
     hub_start "$work" "$HUB_JVM_RECOMMENDED${BENCH_HUB_JVM_OPTS:+ $BENCH_HUB_JVM_OPTS}" \
         HUB_LIMITS_DEVICEREADINGSPERSECOND="${HUB_LIMITS_DEVICEREADINGSPERSECOND:-10000000}" \
         HUB_LIMITS_DEVICEBURST="${HUB_LIMITS_DEVICEBURST:-10000000}" \
         HUB_LIMITS_DEVICETICKETBURST="${HUB_LIMITS_DEVICETICKETBURST:-10000000}" \
         HUB_LIMITS_DEVICETICKETSPERSECOND="${HUB_LIMITS_DEVICETICKETSPERSECOND:-10000000}" \
-        HUB_LIMITS_PENDINGUPGRADESPERADDRESS="${HUB_LIMITS_PENDINGUPGRADESPERADDRESS:-1000000}"
+        HUB_LIMITS_PENDINGUPGRADESPERADDRESS="${HUB_LIMITS_PENDINGUPGRADESPERADDRESS:-1000000}" \
+        HUB_LIMITS_CONNECTIONSPERADDRESS="${HUB_LIMITS_CONNECTIONSPERADDRESS:-1000000}" \
+        HUB_LIMITS_CONNECTIONSTOTAL="${HUB_LIMITS_CONNECTIONSTOTAL:-1000000}"
     echo "bench-ingest: hub pid $hub_pid at $hub_url (store and log in $work)" >&2
     hub_wait_ready "$hub_url" "$work"
     extra=(--hub "$hub_url" --password-file "$work/store/admin-password")
