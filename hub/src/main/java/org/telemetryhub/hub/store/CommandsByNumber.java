@@ -7,9 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.migration.Context;
-import org.flywaydb.core.api.migration.JavaMigration;
 
 /**
  * Migration 11: a command is found by its number: its id is the number and a random token joined ({@code 41-<token>}), so every
@@ -19,26 +17,10 @@ import org.flywaydb.core.api.migration.JavaMigration;
  * every command the hub queued. Written in Java because the constraints' names differ between H2 and PostgreSQL.
  * The column that held the id keeps the token; commands stored before keep their old id as their token.
  */
-final class CommandsByNumber implements JavaMigration {
+final class CommandsByNumber extends CodedMigration {
 
-    @Override
-    public MigrationVersion getVersion() {
-        return MigrationVersion.fromVersion("11");
-    }
-
-    @Override
-    public String getDescription() {
-        return "commands by number";
-    }
-
-    @Override
-    public Integer getChecksum() {
-        return null;
-    }
-
-    @Override
-    public boolean canExecuteInTransaction() {
-        return true;
+    CommandsByNumber() {
+        super("11", "commands by number");
     }
 
     private static final String SQL_CONSTRAINTS = "SELECT constraint_name FROM information_schema.table_constraints "

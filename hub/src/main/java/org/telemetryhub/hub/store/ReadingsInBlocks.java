@@ -7,9 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.migration.Context;
-import org.flywaydb.core.api.migration.JavaMigration;
 
 /**
  * Migration 12: on H2 a device's readings are kept in blocks ({@link BlockTables}), one row per device per table
@@ -21,7 +19,7 @@ import org.flywaydb.core.api.migration.JavaMigration;
  * its row table: there the database hands out offsets to several hub nodes reading by row; this does nothing on it.
  * Written in Java because it is for one database only and moves rows through the block codec.
  */
-final class ReadingsInBlocks implements JavaMigration {
+final class ReadingsInBlocks extends CodedMigration {
 
     private static final String SQL_TABLE = "CREATE TABLE reading_blocks ("
             + "device_key BIGINT NOT NULL, last_offset BIGINT NOT NULL, first_offset BIGINT NOT NULL, "
@@ -35,24 +33,8 @@ final class ReadingsInBlocks implements JavaMigration {
     /** Rows moved per statement batch: whole blocks, so a device's run is cut only at a block's end. */
     private static final int BATCH = 20 * BlockTables.BLOCK_READINGS;
 
-    @Override
-    public MigrationVersion getVersion() {
-        return MigrationVersion.fromVersion("12");
-    }
-
-    @Override
-    public String getDescription() {
-        return "readings in blocks";
-    }
-
-    @Override
-    public Integer getChecksum() {
-        return null;
-    }
-
-    @Override
-    public boolean canExecuteInTransaction() {
-        return true;
+    ReadingsInBlocks() {
+        super("12", "readings in blocks");
     }
 
     @Override
