@@ -108,6 +108,7 @@ public final class Hub implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Hub.class);
     /** A WebSocket's read buffer, and the size each text message's builder starts at. */
     private static final int INPUT_BUFFER_BYTES = 1_024;
+    private static final long SHUTDOWN_IDLE_MS = 100;
 
     private final HubConfig config;
     private final Database database;
@@ -465,6 +466,9 @@ public final class Hub implements AutoCloseable {
         // between requests; a request head has a total deadline of the same length (HeadDeadline)
         connector.setIdleTimeout(config.limits().handshakeTimeoutMs());
         connector.setAcceptQueueSize(1024);
+        // on a stop, a connection with no request in progress closes after this long, not after Jetty's default
+        // second: every stop waited that second for the clients' idle keep-alive connections
+        connector.setShutdownIdleTimeout(SHUTDOWN_IDLE_MS);
         return connector;
     }
 
