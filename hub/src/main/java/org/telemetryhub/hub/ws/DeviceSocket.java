@@ -40,6 +40,12 @@ public final class DeviceSocket implements Session.Listener, DeviceConnections.L
     private final CommandDelivery delivery;
     private final DeviceConnections connections;
     private final DeviceConnections.Slot slot;
+    /**
+     * Frames all device sockets together may have waiting for their commits (each a few hundred bytes to a few KB in
+     * memory until then): 10,000 sockets of 16 each filled the 256 MB heap as soon as they all sent at once.
+     */
+    static final int PENDING_FRAMES_PER_HUB = 16_000;
+
     private final int maxPending;
     private final AtomicInteger pending = new AtomicInteger();
     private final Heartbeat heartbeat = new Heartbeat();
@@ -110,16 +116,25 @@ public final class DeviceSocket implements Session.Listener, DeviceConnections.L
                     verdicts.rejected().forEach(this::send);
                     verdicts.ackSeq().ifPresent(seq -> send(new HubMessage.Ack(seq)));
                 }
-                if (pending.decrementAndGet() < maxPending) {
+                if (pending.decrementAndGet() < window()) {
                     resume();
                 }
             });
         }
-        if (pending.get() < maxPending) {
+        if (pending.get() < window()) {
             demand();
         } else {
             pause();
         }
+    }
+
+    /**
+     * How many of this socket's frames may wait for their commits before it stops reading (TCP then holds the device
+     * back): {@code ingest.maxPendingPerConnection}, or its share of {@link #PENDING_FRAMES_PER_HUB} when many
+     * sockets are open, and always at least one.
+     */
+    private int window() {
+        return Math.max(1, Math.min(maxPending, PENDING_FRAMES_PER_HUB / Math.max(1, connections.open())));
     }
 
     @Override
