@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -67,15 +66,18 @@ class ReadingsInBlocksTest {
     /** Two devices with readings in the row table, as a store at version 11 holds them. */
     private static void storeRowsOfTheOldTable(HubConfig.Store config) throws SQLException {
         try (Connection connection = DriverManager.getConnection(config.url());
-             Statement statement = connection.createStatement()) {
-            for (String id : List.of("old-pump", "old-valve")) {
-                statement.execute("INSERT INTO devices (device_id, active_id, fleet, secret_hash, report_interval_ms, "
-                        + "created_at) VALUES ('" + id + "', '" + id + "', 'default', 'hash', 1000, 1)");
+             PreparedStatement device = connection.prepareStatement("INSERT INTO devices (device_id, active_id, "
+                     + "fleet, secret_hash, report_interval_ms, created_at, last_offset, max_seq, stored_count) "
+                     + "VALUES (?, ?, 'default', 'hash', 1000, 1, ?, ?, ?)")) {
+            List<Map.Entry<String, Integer>> devices = List.of(Map.entry("old-pump", STORED), Map.entry("old-valve", 2));
+            for (Map.Entry<String, Integer> stored : devices) {
+                device.setString(1, stored.getKey());
+                device.setString(2, stored.getKey());
+                device.setLong(3, stored.getValue());
+                device.setLong(4, stored.getValue());
+                device.setLong(5, stored.getValue());
+                device.executeUpdate();
             }
-            statement.execute("UPDATE devices SET last_offset = " + STORED + ", max_seq = " + STORED
-                    + ", stored_count = " + STORED + " WHERE device_id = 'old-pump'");
-            statement.execute("UPDATE devices SET last_offset = 2, max_seq = 2, stored_count = 2 "
-                    + "WHERE device_id = 'old-valve'");
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO readings (device_key, "
                     + "offset_no, seq, ts, metrics, stored_at) SELECT device_key, ?, ?, ?, ?, ? FROM devices "
                     + "WHERE device_id = ?")) {
