@@ -99,9 +99,9 @@ final class BlockTables {
     List<StoredReading> after(long deviceKey, long afterOffset, int limit) {
         List<StoredReading> out = new ArrayList<>();
         walk(SQL_PAGE, block -> {
-            for (StoredReading reading : ReadingBlock.decode(block.data())) {
+            for (LogEntry.Stored reading : ReadingBlock.entries(deviceKey, block.data())) {
                 if (reading.offset() > afterOffset && out.size() < limit) {
-                    out.add(reading);
+                    out.add(reading.decode());
                 }
             }
             return out.size() < limit;
@@ -118,10 +118,9 @@ final class BlockTables {
     List<StoredReading> between(long deviceKey, long from, long to, int limit) {
         List<StoredReading> out = new ArrayList<>();
         walk(SQL_BETWEEN, block -> {
-            for (StoredReading reading : ReadingBlock.decode(block.data())) {
-                long ts = reading.reading().ts();
-                if (ts >= from && ts < to && out.size() < limit) {
-                    out.add(reading);
+            for (LogEntry.Stored reading : ReadingBlock.entries(deviceKey, block.data())) {
+                if (reading.ts() >= from && reading.ts() < to && out.size() < limit) {
+                    out.add(reading.decode());
                 }
             }
             return out.size() < limit;
@@ -173,9 +172,9 @@ final class BlockTables {
                 Jdbc.bind(block, deviceKey, blocks.getLong(1));
                 try (ResultSet data = block.executeQuery()) {
                     if (data.next()) { // else retention removed it meanwhile
-                        for (StoredReading reading : ReadingBlock.decode(data.getBytes(1))) {
-                            if (reading.reading().ts() >= from && reading.reading().ts() < to) {
-                                held.add(reading);
+                        for (LogEntry.Stored reading : ReadingBlock.entries(deviceKey, data.getBytes(1))) {
+                            if (reading.ts() >= from && reading.ts() < to) {
+                                held.add(reading.decode());
                             }
                         }
                     }
@@ -192,9 +191,9 @@ final class BlockTables {
     /** The stored reading with this seq, or null. */
     StoredReading withSeq(long deviceKey, long seq) {
         for (byte[] block : jdbc.query(SQL_WITH_SEQ, rs -> rs.getBytes(1), deviceKey, seq, seq)) {
-            for (StoredReading reading : ReadingBlock.decode(block)) {
-                if (reading.reading().seq() == seq) {
-                    return reading;
+            for (LogEntry.Stored reading : ReadingBlock.entries(deviceKey, block)) {
+                if (reading.seq() == seq) {
+                    return reading.decode();
                 }
             }
         }
@@ -208,7 +207,7 @@ final class BlockTables {
      * rewritten without its expired readings. Returns how many readings went.
      */
     int deleteStoredBefore(long deviceKey, long cutoff) {
-        Expiry expiry = new Expiry(cutoff);
+        Expiry expiry = new Expiry(deviceKey, cutoff);
         walk(SQL_PAGE, expiry, deviceKey, 0);
         if (expiry.removed == 0) {
             return 0;
@@ -220,12 +219,11 @@ final class BlockTables {
                 }
             }
             if (expiry.cut != null) {
-                List<LogEntry.Stored> all = ReadingBlock.entries(deviceKey, expiry.cut.data());
-                List<LogEntry.Stored> kept = all.subList(expiry.cutAt, all.size());
+                List<LogEntry.Stored> kept = expiry.cut.subList(expiry.cutAt, expiry.cut.size());
                 Summary summary = Summary.of(kept);
                 try (PreparedStatement update = Jdbc.prepare(connection, SQL_REWRITE, summary.firstOffset(),
                         summary.minSeq(), summary.maxSeq(), summary.minTs(), summary.maxTs(), summary.count(),
-                        ReadingBlock.encode(kept), deviceKey, expiry.cut.lastOffset())) {
+                        ReadingBlock.encode(kept), deviceKey, summary.lastOffset())) {
                     update.executeUpdate();
                 }
             }
@@ -237,30 +235,32 @@ final class BlockTables {
     /** Where a cutoff falls in a device's blocks, from the oldest: the blocks wholly before it, the one it cuts. */
     private static final class Expiry implements Predicate<Block> {
 
+        private final long deviceKey;
         private final long cutoff;
         private long wholeUpTo;
         private int removed;
-        private Block cut;
+        private List<LogEntry.Stored> cut;
         private int cutAt;
 
-        Expiry(long cutoff) {
+        Expiry(long deviceKey, long cutoff) {
+            this.deviceKey = deviceKey;
             this.cutoff = cutoff;
         }
 
         @Override
         public boolean test(Block block) {
-            long[] storedAt = ReadingBlock.storedAt(block.data());
+            List<LogEntry.Stored> readings = ReadingBlock.entries(deviceKey, block.data());
             int expired = 0;
-            while (expired < storedAt.length && storedAt[expired] < cutoff) {
+            while (expired < readings.size() && readings.get(expired).storedAt() < cutoff) {
                 expired++;
             }
             removed += expired;
-            if (expired == storedAt.length) {
+            if (expired == readings.size()) {
                 wholeUpTo = block.lastOffset();
                 return true;
             }
             if (expired > 0) {
-                cut = block;
+                cut = readings;
                 cutAt = expired;
             }
             return false;

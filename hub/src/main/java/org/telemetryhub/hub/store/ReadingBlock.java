@@ -69,22 +69,6 @@ public final class ReadingBlock {
         return entries;
     }
 
-    /** The stored-at times of a block's readings, in offset order, without parsing their metrics. */
-    static long[] storedAt(byte[] block) {
-        In in = new In(block);
-        long[] times = new long[(int) in.varint()];
-        long storedAt = 0;
-        for (int i = 0; i < times.length; i++) {
-            in.varint();
-            in.signed();
-            in.signed();
-            storedAt += in.signed();
-            times[i] = storedAt;
-            in.skip((int) in.varint());
-        }
-        return times;
-    }
-
     private static final class Out {
         private byte[] bytes;
         private int size;

@@ -37,7 +37,8 @@ class ReadingBlockTest {
 
         assertEquals(readings.stream().map(LogEntry.Stored::decode).toList(), decoded);
         assertArrayEquals(new long[] {1_700_000_000_000L, 1_699_999_999_000L, 0, Long.MAX_VALUE},
-                ReadingBlock.storedAt(ReadingBlock.encode(readings)));
+                ReadingBlock.entries(5, ReadingBlock.encode(readings)).stream()
+                        .mapToLong(LogEntry.Stored::storedAt).toArray());
     }
 
     @Test
