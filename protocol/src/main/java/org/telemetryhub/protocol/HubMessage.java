@@ -20,7 +20,12 @@ import java.util.List;
 public sealed interface HubMessage {
 
     /** The reading with this seq (or, for a batch, every accepted one up to it) is durably stored. */
-    record Ack(long seq) implements HubMessage {}
+    record Ack(long seq) implements HubMessage, SelfEncoded {
+        @Override
+        public void writeJson(StringBuilder out) {
+            out.append("{\"type\":\"ack\",\"seq\":").append(seq).append('}');
+        }
+    }
 
     /** The reading with this seq is not stored, and why. */
     record Rejected(long seq, String error, String message) implements HubMessage {}

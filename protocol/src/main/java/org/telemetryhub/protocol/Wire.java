@@ -54,6 +54,11 @@ public final class Wire {
     }
 
     public static String encode(Object value) {
+        if (value instanceof SelfEncoded message) {
+            StringBuilder out = new StringBuilder(96);
+            message.writeJson(out);
+            return out.toString();
+        }
         try {
             return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {

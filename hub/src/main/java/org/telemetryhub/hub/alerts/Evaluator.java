@@ -4,11 +4,14 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.core.Alert;
@@ -53,6 +56,9 @@ public final class Evaluator implements AutoCloseable {
     private RuleIndex index = RuleIndex.EMPTY;
     private long revision = -1;
     private Feed.Registration registration;
+    /** Readings heard and not yet judged: the feed's thread adds, and wakes this thread once for all it adds. */
+    private final Queue<FeedEvent.ReadingCommitted> heard = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean judging = new AtomicBoolean();
 
     Evaluator(AlertStore store, ReadingStore readings, DeviceStore devices, Feed feed, Transitions transitions,
               Clock clock, long checkpointMs) {
@@ -111,7 +117,22 @@ public final class Evaluator implements AutoCloseable {
 
     private void heard(FeedEvent event) {
         if (event instanceof FeedEvent.ReadingCommitted committed) {
-            execute(() -> judge(committed.device(), committed.stored()));
+            heard.add(committed);
+            if (judging.compareAndSet(false, true)) {
+                execute(this::judgeHeard);
+            }
+        }
+    }
+
+    private void judgeHeard() {
+        judging.set(false);
+        FeedEvent.ReadingCommitted committed;
+        while ((committed = heard.poll()) != null) {
+            try {
+                judge(committed.device(), committed.stored());
+            } catch (RuntimeException e) {
+                failed(e);
+            }
         }
     }
 
@@ -271,8 +292,12 @@ public final class Evaluator implements AutoCloseable {
             try {
                 task.run();
             } catch (RuntimeException e) {
-                log.error("event=alerts_task_failed", e);
+                failed(e);
             }
         };
+    }
+
+    private static void failed(RuntimeException e) {
+        log.error("event=alerts_task_failed", e);
     }
 }

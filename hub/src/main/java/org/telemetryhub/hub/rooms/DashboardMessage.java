@@ -9,6 +9,8 @@ import org.telemetryhub.hub.core.Alert;
 import org.telemetryhub.hub.core.Command;
 import org.telemetryhub.hub.core.DeviceRef;
 import org.telemetryhub.hub.core.ReadingStore;
+import org.telemetryhub.protocol.JsonText;
+import org.telemetryhub.protocol.SelfEncoded;
 
 /** What the hub sends a dashboard; each record's {@code type} is its name on the wire. */
 public sealed interface DashboardMessage {
@@ -26,10 +28,21 @@ public sealed interface DashboardMessage {
     }
 
     record Reading(String type, String device, String namespace, long offset, long seq, long ts,
-                   Map<String, Double> metrics) implements DashboardMessage {
+                   Map<String, Double> metrics) implements DashboardMessage, SelfEncoded {
         static Reading of(DeviceRef device, ReadingStore.StoredReading stored) {
             return new Reading("reading", device.id(), device.namespace(), stored.offset(), stored.reading().seq(),
                     stored.reading().ts(), stored.reading().metrics());
+        }
+
+        @Override
+        public void writeJson(StringBuilder out) {
+            JsonText.string(JsonText.field(out.append('{'), "type"), type);
+            JsonText.string(JsonText.field(out.append(','), "device"), device);
+            JsonText.string(JsonText.field(out.append(','), "namespace"), namespace);
+            JsonText.field(out.append(','), "offset").append(offset);
+            JsonText.field(out.append(','), "seq").append(seq);
+            JsonText.field(out.append(','), "ts").append(ts);
+            JsonText.metrics(JsonText.field(out.append(','), "metrics"), metrics).append('}');
         }
     }
 
