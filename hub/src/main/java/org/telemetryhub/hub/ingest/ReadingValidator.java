@@ -1,5 +1,6 @@
 package org.telemetryhub.hub.ingest;
 
+import com.fasterxml.jackson.core.io.NumberInput;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -109,8 +110,9 @@ public final class ReadingValidator {
 
     /**
      * The number as the nearest double. The wire parser reads decimals exactly; a decimal of at most 15 digits and
-     * at most 22 after the point is one exact division of two doubles (so correctly rounded), which spares the
-     * general conversion (a string built and parsed again) for the numbers devices send.
+     * at most 22 after the point is one exact division of two doubles (so correctly rounded); a longer one goes through
+     * the codec's fast parser (also correctly rounded), which spares the JDK's big-integer conversion for the full
+     * precision numbers devices send.
      */
     static double asDouble(JsonNode number) {
         if (number.isBigDecimal()) {
@@ -118,6 +120,7 @@ public final class ReadingValidator {
             if (decimal.scale() >= 0 && decimal.scale() < POWERS_OF_TEN.length && decimal.precision() <= 15) {
                 return decimal.unscaledValue().longValue() / POWERS_OF_TEN[decimal.scale()];
             }
+            return NumberInput.parseDouble(decimal.toString(), true);
         }
         return number.doubleValue();
     }

@@ -42,4 +42,18 @@ class MetricValueTest {
             assertEquals(Double.parseDouble(number), parsed(number), number);
         }
     }
+
+    @Test
+    void asDouble_ofFullPrecisionDoubles_isWhatJavaParses() throws JsonProcessingException {
+        Random random = new Random(12);
+        for (int i = 0; i < 20_000; i++) {
+            double value = i % 2 == 0 ? random.nextDouble() * 100 : Double.longBitsToDouble(random.nextLong());
+            if (!Double.isFinite(value)) {
+                continue;
+            }
+            String number = i % 3 == 0 ? new java.math.BigDecimal(Double.toString(value)).toPlainString()
+                    : Double.toString(value);
+            assertEquals(Double.parseDouble(number), parsed(number), number);
+        }
+    }
 }
