@@ -54,6 +54,11 @@ public final class JsonText {
         return out.append(v);
     }
 
+    /** A reading's metrics as the codec writes them, for the store. */
+    public static String metrics(Map<String, Double> metrics) {
+        return metrics(new StringBuilder(16 + 24 * (metrics == null ? 0 : metrics.size())), metrics).toString();
+    }
+
     /** A map of metric names to values, in the map's order. */
     public static StringBuilder metrics(StringBuilder out, Map<String, Double> metrics) {
         if (metrics == null) {

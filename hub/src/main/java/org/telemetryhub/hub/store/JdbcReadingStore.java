@@ -19,8 +19,8 @@ import org.telemetryhub.hub.core.ReadingCursor;
 import org.telemetryhub.hub.core.ReadingStore;
 import org.telemetryhub.hub.core.RejectedSeq;
 import org.telemetryhub.hub.core.StoreException;
+import org.telemetryhub.protocol.JsonText;
 import org.telemetryhub.protocol.Reading;
-import org.telemetryhub.protocol.Wire;
 
 /**
  * The reading log in portable SQL. Each device row carries its cursor (last offset, highest seq, count); a write
@@ -186,7 +186,7 @@ public final class JdbcReadingStore implements ReadingStore {
                         insert.setLong(2, stored.offset());
                         insert.setLong(3, reading.seq());
                         insert.setLong(4, reading.ts());
-                        insert.setString(5, Wire.encode(reading.metrics()));
+                        insert.setString(5, JsonText.metrics(reading.metrics()));
                         insert.setLong(6, now);
                         insert.addBatch();
                         inserted++;

@@ -12,8 +12,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.telemetryhub.hub.core.ReadingStore.Rejection;
 import org.telemetryhub.hub.core.ReadingStore.StoredReading;
+import org.telemetryhub.protocol.JsonText;
 import org.telemetryhub.protocol.Reading;
-import org.telemetryhub.protocol.Wire;
 
 /**
  * What the reading log holds: a reading stored at its offset, a rejection recorded, or a change of the rejected-seq
@@ -33,7 +33,7 @@ sealed interface LogEntry {
 
         Stored(long deviceKey, StoredReading stored) {
             this(deviceKey, stored.offset(), stored.reading().seq(), stored.reading().ts(), stored.storedAt(),
-                    Wire.encode(stored.reading().metrics()));
+                    JsonText.metrics(stored.reading().metrics()));
         }
 
         /** The reading with its metrics parsed. */

@@ -168,7 +168,7 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
         long position = readingLog.append(encoded);
         // readers see the commit only once the log holds it, and the flush only once the tails do
         staged.values().forEach(Staged::apply);
-        flusher.appended(entries, position);
+        flusher.appended(entries, staged.keySet(), position);
         return outcomes;
     }
 

@@ -1,9 +1,12 @@
 package org.telemetryhub.hub.store;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +20,14 @@ final class TableFlusher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TableFlusher.class);
     private static final long RETRY_MS = 1_000;
+    /**
+     * A flush writes one block per device it touches, so it is due once its blocks would hold this many readings on
+     * average (and it holds at least {@link #MIN_FULL_FLUSH} entries): a thousand devices then flush every 50,000
+     * entries, two hundred every 10,000, and readings spend about a second in memory instead of five, short enough
+     * to die young in the heap rather than fill its old generation.
+     */
+    static final int FULL_BLOCK = 50;
+    static final int MIN_FULL_FLUSH = 5_000;
 
     private final TableFlush flush;
     private final TableSpace space;
@@ -26,6 +37,8 @@ final class TableFlusher implements AutoCloseable {
     private final LoggedReadingStore.FlushListener listener;
     private final Thread thread;
     private List<LogEntry> pending = new ArrayList<>();
+    /** The devices {@link #pending} touches. */
+    private Set<Long> pendingDevices = new HashSet<>();
     private long pendingPosition;
     /** The log position the tables hold up to, as of the last flush. */
     private long flushedPosition;
@@ -72,14 +85,15 @@ final class TableFlusher implements AutoCloseable {
         }
     }
 
-    /** Entries the log now holds up to {@code position}, already in the tails. */
-    synchronized void appended(List<LogEntry> entries, long position) {
+    /** Entries the log now holds up to {@code position}, already in the tails, of these devices. */
+    synchronized void appended(List<LogEntry> entries, Collection<Long> devices, long position) {
         if (pending.isEmpty()) {
             oldestAt = System.nanoTime();
         }
         pending.addAll(entries);
+        pendingDevices.addAll(devices);
         pendingPosition = position;
-        if (pending.size() >= settings.flushReadings()) {
+        if (due()) {
             notifyAll();
         }
     }
@@ -126,6 +140,7 @@ final class TableFlusher implements AutoCloseable {
     private void run() {
         while (true) {
             List<LogEntry> batch;
+            Set<Long> batchDevices;
             long position;
             synchronized (this) {
                 while (!closing && !urgent && !due()) {
@@ -143,9 +158,11 @@ final class TableFlusher implements AutoCloseable {
                     continue;
                 }
                 batch = pending;
+                batchDevices = pendingDevices;
                 inFlight = batch.size();
                 position = pendingPosition;
                 pending = new ArrayList<>();
+                pendingDevices = new HashSet<>();
                 flushing = true;
                 urgent = false;
             }
@@ -157,6 +174,8 @@ final class TableFlusher implements AutoCloseable {
                 } else {
                     batch.addAll(pending);
                     pending = batch;
+                    batchDevices.addAll(pendingDevices);
+                    pendingDevices = batchDevices;
                 }
                 notifyAll();
             }
@@ -171,6 +190,7 @@ final class TableFlusher implements AutoCloseable {
 
     private boolean due() {
         return !pending.isEmpty() && (pending.size() >= settings.flushReadings()
+                || pending.size() >= Math.max(MIN_FULL_FLUSH, (long) FULL_BLOCK * pendingDevices.size())
                 || System.nanoTime() - oldestAt >= settings.flushIntervalMs() * 1_000_000);
     }
 

@@ -1,9 +1,11 @@
 package org.telemetryhub.hub.store;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -264,6 +266,22 @@ class LoggedReadingStoreTest {
 
         assertEquals("314", scanned.toString());
         assertEquals(List.of(1L, 3L, 4L), offsets(store.between(device.key(), 0, 8_000, 10)));
+    }
+
+    @Test
+    void the_tables_take_the_log_once_its_blocks_would_be_full_enough_without_waiting_for_the_interval() {
+        int threshold = TableFlusher.MIN_FULL_FLUSH; // one device: its one block holds them all
+        Reading[] first = new Reading[threshold - 1];
+        for (int i = 0; i < first.length; i++) {
+            first[i] = reading(i + 1, i);
+        }
+        store.write(List.of(write(first)));
+        assertEquals(0, blocks().after(device.key(), 0, 10).size());
+
+        store.write(List.of(write(reading(threshold, 0))));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> tables().lastOffset(device.key()) == threshold);
+        assertEquals(threshold, store.lastOffset(device.key()));
     }
 
     private LoggedReadingStore start() {
