@@ -3,6 +3,7 @@ package org.telemetryhub.hub.ingest;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.local.SynchronizationStrategy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -21,6 +22,7 @@ public final class RateGate {
 
     private static final long EARLY_WINDOW_MS = 10_000;
     private static final int EARLY_LIMIT = 3;
+    private static final Admission ADMITTED = new Admission.Admitted();
 
     public sealed interface Admission {
         record Admitted() implements Admission {}
@@ -66,10 +68,12 @@ public final class RateGate {
                 .addLimit(b -> b.capacity(limits.deviceBurst())
                         .refillGreedy(limits.deviceReadingsPerSecond(), Duration.ofSeconds(1)))
                 .withCustomTimePrecision(meter)
+                // a device's frames come one at a time, so the lock is free; lock-free copies the state per frame
+                .withSynchronizationStrategy(SynchronizationStrategy.SYNCHRONIZED)
                 .build()));
         ConsumptionProbe probe = rate.bucket.tryConsumeAndReturnRemaining(readings);
         if (probe.isConsumed()) {
-            return new Admission.Admitted();
+            return ADMITTED;
         }
         long now = clock.millis();
         long retryAfterMs = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999) / 1_000_000);

@@ -181,7 +181,7 @@ public final class DashboardSession {
         }
         if (event instanceof FeedEvent.ReadingCommitted committed) {
             cursor.offer(committed.stored());
-            wake();
+            readingArrived();
         } else if (event instanceof FeedEvent.Rejected rejected) {
             submit(() -> {
                 if (outbox.room() > 0) {
@@ -229,6 +229,39 @@ public final class DashboardSession {
     private void wake() {
         drainWanted.set(true);
         schedule();
+    }
+
+    /**
+     * A live reading: when the session is idle with nothing queued, the feed's thread hands on what the cursors'
+     * buffers hold in order, as far as the outbox has room (writes to the transport that never block); whatever needs
+     * the store or a lag notice is left to the session's task. A caught-up dashboard so gets a reading without a
+     * hand-off to another thread.
+     */
+    private void readingArrived() {
+        drainWanted.set(true);
+        if (!tasks.isEmpty() || !running.compareAndSet(false, true)) {
+            schedule();
+            return;
+        }
+        try {
+            if (drainWanted.getAndSet(false) && !outbox.isClosed()) {
+                outbox.flushControl();
+                boolean left = false;
+                for (DeviceCursor cursor : cursors.values()) {
+                    left |= !cursor.drainBuffered();
+                }
+                if (left) {
+                    drainWanted.set(true);
+                }
+            }
+        } catch (RuntimeException e) {
+            listener.failed(this, e);
+        } finally {
+            running.set(false);
+            if (!tasks.isEmpty() || drainWanted.get()) {
+                schedule();
+            }
+        }
     }
 
     private void schedule() {

@@ -125,6 +125,22 @@ final class DeviceCursor {
         }
     }
 
+    /**
+     * Delivers what the buffer holds in order, as far as the outbox has room, and never reads the store; true when
+     * the cursor is caught up, false when the rest needs {@link #drain}.
+     */
+    boolean drainBuffered() {
+        StoredReading next;
+        while (!outbox.isClosed() && outbox.room() > 0 && (next = nextBuffered()) != null) {
+            deliver(next);
+        }
+        if (sent >= target()) {
+            lagging = false;
+            return true;
+        }
+        return false;
+    }
+
     private synchronized void raiseTarget(long offset) {
         target = Math.max(target, offset);
     }

@@ -22,11 +22,14 @@ final class Outbox {
     private final Map<String, DashboardMessage> pendingControl = new LinkedHashMap<>();
     private final AtomicInteger outstanding = new AtomicInteger();
     private volatile long lastProgressAt;
+    /** Someone found the outbox full and waits for {@code roomAgain}. */
+    private volatile boolean wanted;
     private volatile boolean closed;
 
     /**
-     * {@code sizes} hears the outbox's size each time it grows; {@code roomAgain} runs when it has drained to half,
-     * so a dashboard that lagged resumes in large steps instead of one message at a time.
+     * {@code sizes} hears the outbox's size each time it grows; {@code roomAgain} runs when it has drained to half
+     * after it was found full, so a dashboard that lagged resumes in large steps instead of one message at a time
+     * (and one that keeps up costs no wake per message sent).
      */
     Outbox(DashboardSession.Sink sink, int limit, Clock clock, IntConsumer sizes, Runnable roomAgain) {
         this.sink = sink;
@@ -41,8 +44,17 @@ final class Outbox {
         return outstanding.get();
     }
 
-    /** How many readings or rejections fit now, keeping the last place for a control message. */
+    /**
+     * How many readings or rejections fit now, keeping the last place for a control message. Finding none asks for
+     * {@code roomAgain} once the outbox has drained to half (marked before looking again, so no send completes
+     * unseen between the look and the mark).
+     */
     int room() {
+        int room = limit - 1 - outstanding.get();
+        if (room > 0) {
+            return room;
+        }
+        wanted = true;
         return limit - 1 - outstanding.get();
     }
 
@@ -59,7 +71,8 @@ final class Outbox {
         sizes.accept(outstanding.incrementAndGet());
         sink.send(message, () -> {
             lastProgressAt = clock.millis();
-            if (outstanding.decrementAndGet() <= limit / 2) {
+            if (outstanding.decrementAndGet() <= limit / 2 && wanted) {
+                wanted = false;
                 roomAgain.run();
             }
         });
@@ -71,13 +84,20 @@ final class Outbox {
             send(message);
         } else {
             pendingControl.put(message.coalescing(), message);
+            flushControl();
         }
     }
 
     /** Sends the control messages that waited, oldest first, as far as there is room. */
     void flushControl() {
         var it = pendingControl.values().iterator();
-        while (it.hasNext() && outstanding.get() < limit) {
+        while (it.hasNext()) {
+            if (outstanding.get() >= limit) {
+                wanted = true;
+                if (outstanding.get() >= limit) {
+                    return;
+                }
+            }
             send(it.next());
             it.remove();
         }
