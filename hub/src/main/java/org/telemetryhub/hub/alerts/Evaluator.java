@@ -41,6 +41,7 @@ public final class Evaluator implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Evaluator.class);
     private static final int PAGE = 1_000;
+    private static final long GATHER_MS = 1;
 
     private final AlertStore store;
     private final ReadingStore readings;
@@ -56,7 +57,10 @@ public final class Evaluator implements AutoCloseable {
     private RuleIndex index = RuleIndex.EMPTY;
     private long revision = -1;
     private Feed.Registration registration;
-    /** Readings heard and not yet judged: the feed's thread adds, and wakes this thread once for all it adds. */
+    /**
+     * Readings heard and not yet judged: the feed's thread adds, and wakes this thread once for all it adds within
+     * {@link #GATHER_MS} (a commit's readings are published one by one: waking for each cost a wake-up per reading).
+     */
     private final Queue<FeedEvent.ReadingCommitted> heard = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean judging = new AtomicBoolean();
 
@@ -106,7 +110,10 @@ public final class Evaluator implements AutoCloseable {
             registration.close();
         }
         try {
-            run(this::saveCheckpoints);
+            run(() -> {
+                judgeHeard();
+                saveCheckpoints();
+            });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RejectedExecutionException | IllegalStateException e) {
@@ -119,7 +126,7 @@ public final class Evaluator implements AutoCloseable {
         if (event instanceof FeedEvent.ReadingCommitted committed) {
             heard.add(committed);
             if (judging.compareAndSet(false, true)) {
-                execute(this::judgeHeard);
+                schedule(this::judgeHeard, GATHER_MS);
             }
         }
     }
@@ -271,8 +278,12 @@ public final class Evaluator implements AutoCloseable {
     }
 
     private void execute(Runnable task) {
+        schedule(task, 0);
+    }
+
+    private void schedule(Runnable task, long delayMs) {
         try {
-            thread.execute(guarded(task));
+            thread.schedule(guarded(task), delayMs, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             log.debug("event=alerts_stopped task_dropped=true");
         }

@@ -3,7 +3,6 @@ package org.telemetryhub.hub.ingest;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
-import io.github.bucket4j.local.SynchronizationStrategy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -68,8 +67,6 @@ public final class RateGate {
                 .addLimit(b -> b.capacity(limits.deviceBurst())
                         .refillGreedy(limits.deviceReadingsPerSecond(), Duration.ofSeconds(1)))
                 .withCustomTimePrecision(meter)
-                // a device's frames come one at a time, so the lock is free; lock-free copies the state per frame
-                .withSynchronizationStrategy(SynchronizationStrategy.SYNCHRONIZED)
                 .build()));
         ConsumptionProbe probe = rate.bucket.tryConsumeAndReturnRemaining(readings);
         if (probe.isConsumed()) {
