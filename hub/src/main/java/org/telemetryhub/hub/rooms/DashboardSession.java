@@ -243,43 +243,43 @@ public final class DashboardSession {
             schedule();
             return;
         }
-        try {
-            if (drainWanted.getAndSet(false) && !outbox.isClosed()) {
-                outbox.flushControl();
-                boolean left = false;
-                for (DeviceCursor cursor : cursors.values()) {
-                    left |= !cursor.drainBuffered();
-                }
-                if (left) {
-                    drainWanted.set(true);
-                }
+        turn(this::drainBuffered);
+    }
+
+    private void drainBuffered() {
+        if (drainWanted.getAndSet(false) && !outbox.isClosed()) {
+            outbox.flushControl();
+            boolean left = false;
+            for (DeviceCursor cursor : cursors.values()) {
+                left |= !cursor.drainBuffered();
             }
-        } catch (RuntimeException e) {
-            listener.failed(this, e);
-        } finally {
-            running.set(false);
-            if (!tasks.isEmpty() || drainWanted.get()) {
-                schedule();
+            if (left) {
+                drainWanted.set(true);
             }
         }
     }
 
     private void schedule() {
         if (running.compareAndSet(false, true)) {
-            executor.execute(this::run);
+            executor.execute(() -> turn(this::runTasks));
         }
     }
 
-    private void run() {
+    private void runTasks() {
+        Runnable task;
+        int ran = 0;
+        while (ran++ < 64 && (task = tasks.poll()) != null) {
+            task.run();
+        }
+        if (drainWanted.getAndSet(false) && !outbox.isClosed()) {
+            drain();
+        }
+    }
+
+    /** One turn of the session, by whoever holds {@code running}: then it lets go, and asks for the next if due. */
+    private void turn(Runnable body) {
         try {
-            Runnable task;
-            int ran = 0;
-            while (ran++ < 64 && (task = tasks.poll()) != null) {
-                task.run();
-            }
-            if (drainWanted.getAndSet(false) && !outbox.isClosed()) {
-                drain();
-            }
+            body.run();
         } catch (RuntimeException e) {
             listener.failed(this, e);
         } finally {
