@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.telemetryhub.protocol.Ids;
 import org.telemetryhub.protocol.Wire;
 
@@ -15,8 +16,19 @@ import org.telemetryhub.protocol.Wire;
  */
 public final class FrameParser {
 
-    /** A reading whose seq is valid; the rest of it is not checked yet. */
-    public record Candidate(long seq, JsonNode body) {}
+    /** A reading whose seq is valid; the rest of it is judged by the validator. */
+    public sealed interface Candidate {
+        long seq();
+
+        /** A reading as its JSON tree: nothing but its seq checked yet. */
+        record Tree(long seq, JsonNode body) implements Candidate {}
+
+        /**
+         * A reading of a plain frame, read without a tree: well-formed, its metrics (in the frame's order) finite and
+         * non-zero numbers under valid names; its ts, the number of its metrics and their ranges not checked yet.
+         */
+        record Plain(long seq, long ts, Map<String, Double> metrics) implements Candidate {}
+    }
 
     public sealed interface Parsed {
         record Readings(List<Candidate> candidates) implements Parsed {}
@@ -32,7 +44,14 @@ public final class FrameParser {
         this.maxBatch = maxBatch;
     }
 
+    /** The readings of a frame: a plain one read as it streams by, any other through its JSON tree. */
     public Parsed parse(String frame) {
+        List<Candidate> plain = PlainFrames.read(frame, maxBatch);
+        return plain != null ? new Parsed.Readings(plain) : parseTree(frame);
+    }
+
+    /** What {@link #parse} gives any frame, read through its JSON tree. */
+    Parsed parseTree(String frame) {
         JsonNode root;
         try {
             root = Wire.tree(frame);
@@ -94,7 +113,7 @@ public final class FrameParser {
         if (value < Ids.MIN_SEQ || value > Ids.MAX_SEQ) {
             return java.util.Optional.empty();
         }
-        return java.util.Optional.of(new Candidate(value, body));
+        return java.util.Optional.of(new Candidate.Tree(value, body));
     }
 
     private static String seqProblem(JsonNode seq, String where) {

@@ -42,25 +42,43 @@ public final class ReadingValidator {
     }
 
     public Result check(DeviceRef device, FrameParser.Candidate candidate) {
+        return candidate instanceof FrameParser.Candidate.Plain plain
+                ? checkPlain(device, plain) : checkTree(device, (FrameParser.Candidate.Tree) candidate);
+    }
+
+    /** A plain reading: its names and values are known good, so only its ts, metric count and ranges are left. */
+    private Result checkPlain(DeviceRef device, FrameParser.Candidate.Plain candidate) {
+        Result wrongTs = tsProblem(device, candidate, candidate.ts());
+        if (wrongTs != null) {
+            return wrongTs;
+        }
+        Map<String, Double> metrics = candidate.metrics();
+        if (metrics.size() > limits.maxMetrics()) {
+            return tooMany(device, candidate, metrics.size());
+        }
+        HubConfig.NamespaceRules rules = namespaces.get(device.namespace());
+        if (rules != null) {
+            for (Map.Entry<String, Double> metric : metrics.entrySet()) {
+                Result outOfRange = rangeProblem(device, candidate, rules, metric.getKey(), metric.getValue());
+                if (outOfRange != null) {
+                    return outOfRange;
+                }
+            }
+        }
+        return new Result.Valid(new Reading(candidate.seq(), candidate.ts(), metrics));
+    }
+
+    private Result checkTree(DeviceRef device, FrameParser.Candidate.Tree candidate) {
         JsonNode body = candidate.body();
         JsonNode ts = body.get("ts");
         if (ts == null || !ts.isIntegralNumber() || !ts.canConvertToLong()) {
             return invalid(ErrorCode.INVALID_TS, "reading.ts must be an integer of epoch milliseconds, but was "
                     + (ts == null ? "missing" : FrameParser.shown(ts)) + where(device, candidate));
         }
-        long now = clock.millis();
         long value = ts.longValue();
-        if (value < EARLIEST_TS) {
-            return invalid(ErrorCode.INVALID_TS, "reading.ts must not be before 2000-01-01 (" + EARLIEST_TS
-                    + "), but was " + value + where(device, candidate));
-        }
-        if (value > now + limits.maxFutureMs()) {
-            return invalid(ErrorCode.INVALID_TS, "reading.ts must be at most " + limits.maxFutureMs()
-                    + " ms ahead of the hub's clock, but was " + (value - now) + " ms ahead" + where(device, candidate));
-        }
-        if (value < now - limits.maxAgeMs()) {
-            return invalid(ErrorCode.INVALID_TS, "reading.ts must be at most " + limits.maxAgeMs()
-                    + " ms old, but was " + (now - value) + " ms old" + where(device, candidate));
+        Result wrongTs = tsProblem(device, candidate, value);
+        if (wrongTs != null) {
+            return wrongTs;
         }
         JsonNode metrics = body.get("metrics");
         if (metrics == null || !metrics.isObject() || metrics.isEmpty()) {
@@ -69,8 +87,7 @@ public final class ReadingValidator {
                     : FrameParser.kind(metrics)) + where(device, candidate));
         }
         if (metrics.size() > limits.maxMetrics()) {
-            return invalid(ErrorCode.TOO_MANY_METRICS, "reading.metrics must hold at most " + limits.maxMetrics()
-                    + " metrics, but held " + metrics.size() + where(device, candidate));
+            return tooMany(device, candidate, metrics.size());
         }
         HubConfig.NamespaceRules rules = namespaces.get(device.namespace());
         Map<String, Double> values = new LinkedHashMap<>();
@@ -92,15 +109,49 @@ public final class ReadingValidator {
                         + " must be 0 or at least " + Double.MIN_VALUE + " in magnitude (it would be stored as 0), "
                         + "but was " + FrameParser.shown(number) + where(device, candidate));
             }
-            HubConfig.Range range = rules == null ? null : rules.ranges().get(name);
-            if (range != null && (v < range.min() || v > range.max())) {
-                return invalid(ErrorCode.METRIC_OUT_OF_RANGE, "reading.metrics." + name + " must be in ["
-                        + range.min() + ", " + range.max() + "] in namespace " + device.namespace()
-                        + ", but was " + v + where(device, candidate));
+            Result outOfRange = rules == null ? null : rangeProblem(device, candidate, rules, name, v);
+            if (outOfRange != null) {
+                return outOfRange;
             }
             values.put(name, v);
         }
         return new Result.Valid(new Reading(candidate.seq(), value, values));
+    }
+
+    /** Why the reading's ts is refused, or null when the hub's clock allows it. */
+    private Result tsProblem(DeviceRef device, FrameParser.Candidate candidate, long value) {
+        long now = clock.millis();
+        if (value < EARLIEST_TS) {
+            return invalid(ErrorCode.INVALID_TS, "reading.ts must not be before 2000-01-01 (" + EARLIEST_TS
+                    + "), but was " + value + where(device, candidate));
+        }
+        if (value > now + limits.maxFutureMs()) {
+            return invalid(ErrorCode.INVALID_TS, "reading.ts must be at most " + limits.maxFutureMs()
+                    + " ms ahead of the hub's clock, but was " + (value - now) + " ms ahead"
+                    + where(device, candidate));
+        }
+        if (value < now - limits.maxAgeMs()) {
+            return invalid(ErrorCode.INVALID_TS, "reading.ts must be at most " + limits.maxAgeMs()
+                    + " ms old, but was " + (now - value) + " ms old" + where(device, candidate));
+        }
+        return null;
+    }
+
+    private Result tooMany(DeviceRef device, FrameParser.Candidate candidate, int count) {
+        return invalid(ErrorCode.TOO_MANY_METRICS, "reading.metrics must hold at most " + limits.maxMetrics()
+                + " metrics, but held " + count + where(device, candidate));
+    }
+
+    /** Why the namespace refuses this metric's value, or null when it is in range (or the metric has none). */
+    private static Result rangeProblem(DeviceRef device, FrameParser.Candidate candidate,
+                                       HubConfig.NamespaceRules rules, String name, double v) {
+        HubConfig.Range range = rules.ranges().get(name);
+        if (range != null && (v < range.min() || v > range.max())) {
+            return invalid(ErrorCode.METRIC_OUT_OF_RANGE, "reading.metrics." + name + " must be in ["
+                    + range.min() + ", " + range.max() + "] in namespace " + device.namespace()
+                    + ", but was " + v + where(device, candidate));
+        }
+        return null;
     }
 
     /** Where a verdict's sentence says the reading was; made only for a verdict. */
