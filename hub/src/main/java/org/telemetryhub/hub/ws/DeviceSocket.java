@@ -116,16 +116,11 @@ public final class DeviceSocket implements Session.Listener, DeviceConnections.L
                     verdicts.rejected().forEach(this::send);
                     verdicts.ackSeq().ifPresent(seq -> send(new HubMessage.Ack(seq)));
                 }
-                if (pending.decrementAndGet() < window()) {
-                    resume();
-                }
+                pending.decrementAndGet();
+                resume();
             });
         }
-        if (pending.get() < window()) {
-            demand();
-        } else {
-            pause();
-        }
+        demandOrPause();
     }
 
     /**
@@ -240,12 +235,22 @@ public final class DeviceSocket implements Session.Listener, DeviceConnections.L
         }
     }
 
-    private synchronized void pause() {
-        paused = true;
+    /**
+     * Reads on while fewer frames than the window wait for their commits, else pauses. Under the same lock as
+     * {@link #resume}, which runs after a commit took a frame off {@code pending}: a pause decided on a count that
+     * a commit lowered meanwhile is then always lifted (when the count was read outside the lock, a verdict between
+     * the read and the pause left the socket paused for good, and the hub cut it as silent 30 s later).
+     */
+    private synchronized void demandOrPause() {
+        if (pending.get() < window()) {
+            demand();
+        } else {
+            paused = true;
+        }
     }
 
     private synchronized void resume() {
-        if (paused) {
+        if (paused && pending.get() < window()) {
             paused = false;
             demand();
         }
