@@ -27,7 +27,7 @@ import org.telemetryhub.protocol.Reading;
  * advances it with a compare-and-set, so two writers of one device (two hub nodes) cannot hand out one offset twice.
  * The first attempt is optimistic (cached cursors, no locks); a write that loses a race rolls back and tries again
  * holding its devices' rows, locked in key order, so writers of one device take turns instead of failing each other.
- * Not thread-safe: one writer thread per instance.
+ * Not thread-safe: one writer at a time per instance (the group commit's).
  */
 public final class JdbcReadingStore implements ReadingStore {
 

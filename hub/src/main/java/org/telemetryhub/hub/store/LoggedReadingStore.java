@@ -28,7 +28,7 @@ import org.telemetryhub.protocol.Reading;
  * device's {@link DeviceTail} (what the log holds and the blocks not yet) to what the tables answer, so an acked
  * reading is seen at once. At start, whatever the log holds past the tables' checkpoint is moved into the tables
  * before anything is served, so the cursors start from the tables.
- * {@link #write} is called by one writer thread; reads come from any thread.
+ * {@link #write} is called by one thread at a time (the group commit's); reads come from any thread.
  */
 public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Live, AutoCloseable {
 

@@ -14,7 +14,7 @@ import org.telemetryhub.protocol.Reading;
 /**
  * What one commit of the {@link LoggedReadingStore} does to one device: readings placed at the next offsets against
  * the device's tail and tables, rejections, and the change of its rejected-seq set; applied to the tail only once
- * the log holds the commit. Used by the writer thread only.
+ * the log holds the commit. Used by the writer only (one thread at a time).
  */
 final class Staged implements RejectedSeqs.Lookup {
 
