@@ -76,13 +76,12 @@ public final class GroupCommitter implements AutoCloseable {
             queue.add(new Job(write, done));
         }
         if (committing.tryLock()) {
-            boolean more;
             try {
-                more = commitQueued(ROUNDS);
+                commitQueued(ROUNDS);
             } finally {
                 committing.unlock();
             }
-            if (more || queued() > 0) {
+            if (queued() > 0) {
                 LockSupport.unpark(writer);
             }
         }
@@ -104,8 +103,8 @@ public final class GroupCommitter implements AutoCloseable {
         }
     }
 
-    /** Commits queued batches, at most {@code rounds}; true when writes are left queued. Holds {@link #committing}. */
-    private boolean commitQueued(int rounds) {
+    /** Commits queued batches, at most {@code rounds}. Holds {@link #committing}. */
+    private void commitQueued(int rounds) {
         List<Job> batch = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
             int readings = 0;
@@ -117,12 +116,11 @@ public final class GroupCommitter implements AutoCloseable {
                 }
             }
             if (batch.isEmpty()) {
-                return false;
+                return;
             }
             commit(batch, readings);
             batch.clear();
         }
-        return queued() > 0;
     }
 
     private int queued() {
