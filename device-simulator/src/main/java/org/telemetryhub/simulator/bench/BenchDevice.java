@@ -2,25 +2,18 @@ package org.telemetryhub.simulator.bench;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import org.telemetryhub.client.link.TextMessages;
-import org.telemetryhub.client.link.TextSender;
-import org.telemetryhub.client.link.WsTransport;
 import org.telemetryhub.protocol.HubMessage;
 import org.telemetryhub.protocol.Wire;
 
 /**
- * One benchmark device on {@code /ws/device}: numbers its readings, sends batch frames (one send outstanding at a
- * time, as the JDK WebSocket requires; later frames wait in order), and matches the hub's acks, rejections and
- * errors to the frames in flight. Frames are keyed by their highest seq; an ack names the highest stored seq of one
+ * One benchmark device on {@code /ws/device}: numbers its readings, sends batch frames on a {@link BenchSocket}, and
+ * matches the hub's acks, rejections and errors to the frames in flight. Frames are keyed by their highest seq; an ack names the highest stored seq of one
  * frame, so the frame is the one whose seq range holds it.
  */
-final class BenchDevice implements WebSocket.Listener {
+final class BenchDevice implements BenchSocket.Listener {
 
     private static final class Frame {
         final long lowSeq;
@@ -47,8 +40,7 @@ final class BenchDevice implements WebSocket.Listener {
         void done(BenchDevice device, long delayMs);
     }
     private final TreeMap<Long, Frame> inFlight = new TreeMap<>();
-    private final TextSender sender = new TextSender(this::sendFailed);
-    private final TextMessages texts = new TextMessages();
+    private volatile BenchSocket socket;
     private long nextSeq;
     private boolean closed;
     private volatile boolean closing;
@@ -69,17 +61,20 @@ final class BenchDevice implements WebSocket.Listener {
 
     /** True from the open until the hub closes the socket, it fails, or the benchmark closes it. */
     boolean isOpen() {
-        WebSocket ws = sender.socket();
+        BenchSocket open = socket;
         synchronized (this) {
             if (closed || closing) {
                 return false;
             }
         }
-        return ws != null && !ws.isInputClosed();
+        return open != null && open.isOpen();
     }
 
-    CompletableFuture<WebSocket> connect(HttpClient http, URI uri, String ticket) {
-        return WsTransport.upgrade(http, uri, ticket, this);
+    CompletableFuture<BenchDevice> connect(BenchSockets sockets, URI uri, String ticket) {
+        return sockets.connect(uri, ticket, this).thenApply(open -> {
+            socket = open;
+            return this;
+        });
     }
 
     /**
@@ -99,27 +94,14 @@ final class BenchDevice implements WebSocket.Listener {
             nextSeq += batch;
             inFlight.put(first + batch - 1, new Frame(first, batch, sentNanos));
             stats.sent(batch, sentNanos);
-            sender.send(BatchFrames.frame(first, batch, System.currentTimeMillis()));
+            socket.send(BatchFrames.frame(first, batch, System.currentTimeMillis()));
         }
         return true;
     }
 
-    private void sendFailed(Throwable failure) {
-        if (!closing) {
-            lost("send failed: " + describe(failure));
-        }
-    }
-
     @Override
-    public void onOpen(WebSocket webSocket) {
-        sender.open(webSocket);
-        webSocket.request(1);
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        long now = System.nanoTime();
-        return texts.onText(webSocket, data, last, message -> handle(message, now));
+    public void onText(String message) {
+        handle(message, System.nanoTime());
     }
 
     void handle(String message, long now) {
@@ -189,15 +171,14 @@ final class BenchDevice implements WebSocket.Listener {
     }
 
     @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+    public void onClosed(int statusCode, String reason) {
         if (!closing) {
-            lost("closed by the hub: " + statusCode + (reason == null || reason.isEmpty() ? "" : " " + reason));
+            lost("closed by the hub: " + statusCode + (reason.isEmpty() ? "" : " " + reason));
         }
-        return null;
     }
 
     @Override
-    public void onError(WebSocket webSocket, Throwable error) {
+    public void onFailed(Throwable error) {
         if (!closing) {
             lost("socket error: " + describe(error));
         }
@@ -214,7 +195,6 @@ final class BenchDevice implements WebSocket.Listener {
             frames = inFlight.size();
             inFlight.clear();
         }
-        sender.end();
         stats.closed(why);
         for (int i = 0; i < frames; i++) {
             stats.endedWithoutAck();
@@ -225,24 +205,15 @@ final class BenchDevice implements WebSocket.Listener {
     /** Stops sending and closes the socket normally; completes when the close frame went out (or failed). */
     CompletableFuture<Void> close() {
         closing = true;
-        WebSocket ws = sender.socket();
-        if (ws == null || ws.isOutputClosed()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        try {
-            return ws.sendClose(WebSocket.NORMAL_CLOSURE, "benchmark done")
-                    .handle((w, failure) -> null);
-        } catch (RuntimeException e) {
-            ws.abort();
-            return CompletableFuture.completedFuture(null);
-        }
+        BenchSocket open = socket;
+        return open == null ? CompletableFuture.completedFuture(null) : open.close(1000, "benchmark done");
     }
 
     void abort() {
         closing = true;
-        WebSocket ws = sender.socket();
-        if (ws != null) {
-            ws.abort();
+        BenchSocket open = socket;
+        if (open != null) {
+            open.abort();
         }
     }
 

@@ -1,7 +1,6 @@
 package org.telemetryhub.simulator.bench;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +27,7 @@ final class ConnectionRamp {
     private static final int MAX_IN_FLIGHT = 100;
 
     private final HubApi api;
-    private final HttpClient http;
+    private final BenchSockets sockets;
     private final BenchStats stats;
     private final double perSecond;
     private final int concurrency;
@@ -43,10 +42,10 @@ final class ConnectionRamp {
     /**
      * @param onOpen called once per device whose socket opened, on a client thread: starts its readings
      */
-    ConnectionRamp(HubApi api, HttpClient http, BenchStats stats, double perSecond, int concurrency,
+    ConnectionRamp(HubApi api, BenchSockets sockets, BenchStats stats, double perSecond, int concurrency,
                    int maxFailuresInRow, Consumer<BenchDevice> onOpen) {
         this.api = api;
-        this.http = http;
+        this.sockets = sockets;
         this.stats = stats;
         this.perSecond = perSecond;
         this.concurrency = concurrency;
@@ -72,7 +71,7 @@ final class ConnectionRamp {
                     .thenCompose(ticket -> {
                         BenchDevice socket = new BenchDevice(device.id(), ticket.lastSeq() + 1, 1, MAX_IN_FLIGHT,
                                 stats, (d, delayMs) -> { });
-                        return socket.connect(http, socketUri, ticket.ticket()).thenApply(ws -> socket);
+                        return socket.connect(sockets, socketUri, ticket.ticket());
                     })
                     .whenComplete((socket, failure) -> {
                         if (failure != null) {

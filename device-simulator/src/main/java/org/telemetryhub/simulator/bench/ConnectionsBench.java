@@ -126,7 +126,8 @@ public final class ConnectionsBench implements Callable<Integer> {
                 Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("bench-cadence"));
         ScheduledExecutorService ticker =
                 Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("bench-progress"));
-        ConnectionRamp connections = new ConnectionRamp(api, http, stats, ramp, concurrency, maxFailures,
+        BenchSockets sockets = new BenchSockets();
+        ConnectionRamp connections = new ConnectionRamp(api, sockets, stats, ramp, concurrency, maxFailures,
                 device -> startReadings(device, cadence, timer));
         try {
             out.printf(Locale.ROOT, "Connections benchmark against %s: %,d devices, one reading every %,d ms "
@@ -188,6 +189,7 @@ public final class ConnectionsBench implements Callable<Integer> {
             sending = false;
             timer.shutdownNow();
             ticker.shutdownNow();
+            sockets.close();
         }
     }
 

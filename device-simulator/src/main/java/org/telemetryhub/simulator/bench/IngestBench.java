@@ -18,7 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.telemetryhub.client.HubException;
@@ -126,6 +125,7 @@ public final class IngestBench implements java.util.concurrent.Callable<Integer>
         BenchStats stats = new BenchStats();
         boolean rateMode = rate > 0;
         List<BenchDevice> fleet = new ArrayList<>();
+        BenchSockets sockets = new BenchSockets();
         try {
             out.printf(Locale.ROOT, "Ingest benchmark against %s: %d devices x %d readings/frame, %s%n", base,
                     devices, batch, rateMode ? String.format(Locale.ROOT, "offered %,.0f readings/s", rate)
@@ -133,7 +133,7 @@ public final class IngestBench implements java.util.concurrent.Callable<Integer>
             out.flush();
             hubOptions.signIn(api);
             long setupStarted = System.nanoTime();
-            fleet = connectFleet(api, http, stats, rateMode, setup, err);
+            fleet = connectFleet(api, sockets, stats, rateMode, setup, err);
             double setupSeconds = (System.nanoTime() - setupStarted) / 1e9;
             progress(err, String.format(Locale.ROOT, "provisioned and connected %d devices in %.1f s",
                     fleet.size(), setupSeconds));
@@ -151,6 +151,7 @@ public final class IngestBench implements java.util.concurrent.Callable<Integer>
         } finally {
             setup.shutdownNow();
             retries.shutdownNow();
+            sockets.close();
         }
     }
 
@@ -176,7 +177,7 @@ public final class IngestBench implements java.util.concurrent.Callable<Integer>
     }
 
     /** Provisions, tickets and connects every device, several at a time; fails on the first device that fails. */
-    private List<BenchDevice> connectFleet(HubApi api, HttpClient http, BenchStats stats, boolean rateMode,
+    private List<BenchDevice> connectFleet(HubApi api, BenchSockets sockets, BenchStats stats, boolean rateMode,
                                            ExecutorService setup, PrintWriter err) throws InterruptedException {
         FreshDeviceIds ids = FreshDeviceIds.forRun("bench");
         URI socketUri = api.deviceSocket();
@@ -190,11 +191,9 @@ public final class IngestBench implements java.util.concurrent.Callable<Integer>
                 BenchDevice device = new BenchDevice(id, ticket.lastSeq() + 1, batch, maxInFlight, stats,
                         this::frameDone);
                 try {
-                    device.connect(http, socketUri, ticket.ticket()).get(20, TimeUnit.SECONDS);
+                    device.connect(sockets, socketUri, ticket.ticket()).get();
                 } catch (ExecutionException e) {
                     throw SocketRefusals.describe(id, socketUri, e.getCause());
-                } catch (TimeoutException e) {
-                    throw new SimulatorException("connecting device " + id + " to " + socketUri + " timed out");
                 }
                 return device;
             }));

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
-import java.net.http.WebSocketHandshakeException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -26,11 +25,9 @@ final class SocketRefusals {
     /** The line naming the device, the endpoint and what the hub (or the network) said. */
     static SimulatorException describe(String id, URI uri, Throwable failure) {
         Throwable cause = unwrap(failure);
-        if (cause instanceof WebSocketHandshakeException handshake) {
-            int status = handshake.getResponse().statusCode();
-            Object body = handshake.getResponse().body();
-            return new SimulatorException("the hub refused the WebSocket of device " + id + " at " + uri + " with HTTP "
-                    + status + (body instanceof String s && !s.isBlank() ? ": " + s.strip() : ""));
+        if (cause instanceof BenchSocket.Refused refused) {
+            return new SimulatorException("the hub refused the WebSocket of device " + id + " at " + uri + " with "
+                    + refused.getMessage());
         }
         return new SimulatorException("connecting device " + id + " to " + uri + " failed: " + cause, cause);
     }
@@ -41,9 +38,8 @@ final class SocketRefusals {
      */
     static String code(Throwable failure) {
         Throwable cause = unwrap(failure);
-        if (cause instanceof WebSocketHandshakeException handshake) {
-            return "upgrade: HTTP " + handshake.getResponse().statusCode()
-                    + errorCode(handshake.getResponse().body());
+        if (cause instanceof BenchSocket.Refused refused) {
+            return "upgrade: HTTP " + refused.status() + errorCode(refused.body());
         }
         if (cause instanceof HubRefusedException refused) {
             return "ticket: HTTP " + refused.status() + (refused.error().isEmpty() ? "" : " " + refused.error());
@@ -65,10 +61,10 @@ final class SocketRefusals {
         return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + cause.getMessage());
     }
 
-    private static String errorCode(Object body) {
-        if (body instanceof String text && !text.isBlank()) {
+    private static String errorCode(String body) {
+        if (!body.isBlank()) {
             try {
-                JsonNode error = Wire.tree(text).get("error");
+                JsonNode error = Wire.tree(body).get("error");
                 if (error != null && error.isTextual()) {
                     return " " + error.asText();
                 }

@@ -25,7 +25,10 @@ class SocketRefusalsTest {
             URI socket = new HubApi(http, hub.base()).deviceSocket();
             BenchDevice device = new BenchDevice("dev-1", 1, 1, 1, new BenchStats(), (d, delayMs) -> { });
 
-            Throwable failure = failureOf(device.connect(http, socket, "ticket"));
+            Throwable failure;
+            try (BenchSockets sockets = new BenchSockets()) {
+                failure = failureOf(device.connect(sockets, socket, "ticket"));
+            }
 
             assertEquals("upgrade: HTTP 503 too_many_connections", SocketRefusals.code(failure));
             String line = SocketRefusals.describe("dev-1", socket, failure).getMessage();
