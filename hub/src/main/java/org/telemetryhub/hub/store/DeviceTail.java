@@ -16,14 +16,15 @@ import org.telemetryhub.hub.core.ReadingStore.Rejection;
 final class DeviceTail {
 
     private ReadingCursor cursor;
-    private final ArrayList<LogEntry.Stored> readings = new ArrayList<>();
+    private final UnflushedReadings readings;
     private final ArrayList<Rejection> rejections = new ArrayList<>();
     private final ArrayList<LogEntry.RejectedSet> rejectedSets = new ArrayList<>();
 
     private volatile boolean mayBeGone;
 
-    DeviceTail(ReadingCursor cursor) {
+    DeviceTail(long deviceKey, ReadingCursor cursor) {
         this.cursor = cursor;
+        this.readings = new UnflushedReadings(deviceKey);
     }
 
     /** The device was deleted or changed: the next write checks its row first. */
@@ -49,7 +50,7 @@ final class DeviceTail {
      */
     synchronized LogEntry.Stored withSeq(long seq) {
         for (int i = readings.size() - 1; i >= 0; i--) {
-            if (readings.get(i).seq() == seq) {
+            if (readings.seq(i) == seq) {
                 return readings.get(i);
             }
         }
@@ -60,7 +61,7 @@ final class DeviceTail {
     synchronized void append(ReadingCursor moved, List<LogEntry.Stored> stored, List<Rejection> rejected,
                              LogEntry.RejectedSet rejectedSet) {
         cursor = moved;
-        readings.addAll(stored);
+        stored.forEach(readings::add);
         rejections.addAll(rejected);
         if (rejectedSet != null) {
             rejectedSets.add(rejectedSet);
@@ -99,31 +100,29 @@ final class DeviceTail {
         return changes;
     }
 
+    /** The unflushed readings up to {@code offset}, unpacked: what a table flush moves of this device. */
+    synchronized List<LogEntry.Stored> readingsThrough(long offset) {
+        return readings.first(readings.countThrough(offset));
+    }
+
     /**
      * Forgets what the tables now hold: readings up to {@code offset}, the oldest {@code rejected} rejections and the
      * oldest {@code rejectedSets} set changes.
      */
     synchronized void flushed(long offset, int rejected, int rejectedSetChanges) {
-        int cut = 0;
-        while (cut < readings.size() && readings.get(cut).offset() <= offset) {
-            cut++;
-        }
-        readings.subList(0, cut).clear();
+        readings.dropFirst(readings.countThrough(offset));
         rejections.subList(0, Math.min(rejected, rejections.size())).clear();
         rejectedSets.subList(0, Math.min(rejectedSetChanges, rejectedSets.size())).clear();
-        if (readings.isEmpty()) {
-            readings.trimToSize();
-        }
     }
 
     /** A copy of what the tables do not hold yet. */
     synchronized Snapshot snapshot() {
-        long first = readings.isEmpty() ? cursor.lastOffset() + 1 : readings.get(0).offset();
-        return new Snapshot(first, List.copyOf(readings), List.copyOf(rejections));
+        long first = readings.isEmpty() ? cursor.lastOffset() + 1 : readings.offset(0);
+        return new Snapshot(first, readings.first(readings.size()), List.copyOf(rejections));
     }
 
     synchronized boolean holdsStoredBefore(long cutoff) {
-        return !readings.isEmpty() && readings.get(0).storedAt() < cutoff;
+        return !readings.isEmpty() && readings.storedAt(0) < cutoff;
     }
 
     /**

@@ -5,10 +5,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.telemetryhub.hub.core.StoreException;
 
 /**
@@ -53,35 +56,71 @@ final class TableFlush {
     }
 
     /**
-     * Writes the entries (in log order) and moves the checkpoint to {@code position}, all or nothing;
-     * {@code committing} runs just before the commit.
+     * What one flush moves: each device's readings, handed out one device at a time so that only one device's are
+     * unpacked at once, and the rejections and rejected-set changes in log order.
      */
-    void write(List<LogEntry> entries, long position, Runnable committing) {
-        List<LogEntry.Stored> readings = new ArrayList<>();
+    interface Batch {
+        /** The devices with readings to move. */
+        Collection<Long> devices();
+
+        /** A device's readings to move, in offset order. */
+        List<LogEntry.Stored> readings(long deviceKey);
+
+        /** The entries other than readings, in log order. */
+        List<LogEntry> others();
+
+        /** A batch of entries in log order, as the log's replay finds them. */
+        static Batch of(List<LogEntry> entries) {
+            Map<Long, List<LogEntry.Stored>> readings = new HashMap<>();
+            List<LogEntry> others = new ArrayList<>();
+            for (LogEntry entry : entries) {
+                if (entry instanceof LogEntry.Stored s) {
+                    readings.computeIfAbsent(s.deviceKey(), k -> new ArrayList<>()).add(s);
+                } else {
+                    others.add(entry);
+                }
+            }
+            readings.values().forEach(run -> run.sort(Comparator.comparingLong(LogEntry.Stored::offset)));
+            return new Batch() {
+                @Override
+                public Collection<Long> devices() {
+                    return readings.keySet();
+                }
+
+                @Override
+                public List<LogEntry.Stored> readings(long deviceKey) {
+                    return readings.getOrDefault(deviceKey, List.of());
+                }
+
+                @Override
+                public List<LogEntry> others() {
+                    return others;
+                }
+            };
+        }
+    }
+
+    /**
+     * Writes the batch and moves the checkpoint to {@code position}, all or nothing; {@code committing} runs just
+     * before the commit.
+     */
+    void write(Batch batch, long position, Runnable committing) {
         List<LogEntry.Rejected> rejections = new ArrayList<>();
         List<LogEntry.RejectedSet> rejectedSets = new ArrayList<>();
         Map<Long, Advance> advances = new TreeMap<>();
-        for (LogEntry entry : entries) {
-            Advance advance = advances.computeIfAbsent(entry.deviceKey(), k -> new Advance());
-            if (entry instanceof LogEntry.Stored s) {
-                readings.add(s);
-                advance.lastOffset = Math.max(advance.lastOffset, s.offset());
-                advance.maxSeq = Math.max(advance.maxSeq, s.seq());
-                advance.stored++;
-                advance.lastSeenAt = Math.max(advance.lastSeenAt, s.storedAt());
-            } else if (entry instanceof LogEntry.Rejected r) {
+        for (LogEntry entry : batch.others()) {
+            if (entry instanceof LogEntry.Rejected r) {
                 rejections.add(r);
+                Advance advance = advances.computeIfAbsent(entry.deviceKey(), k -> new Advance());
                 advance.lastSeenAt = Math.max(advance.lastSeenAt, r.rejection().at());
             } else if (entry instanceof LogEntry.RejectedSet r) {
                 rejectedSets.add(r);
             }
         }
-        readings.sort(Comparator.comparingLong(LogEntry.Stored::deviceKey)
-                .thenComparingLong(LogEntry.Stored::offset));
         try (Connection connection = database.connection()) {
             connection.setAutoCommit(false);
             try {
-                insertReadings(connection, readings);
+                insertReadings(connection, batch, advances);
                 insertRejections(connection, rejections);
                 advance(connection, advances);
                 changeRejectedSets(connection, rejectedSets);
@@ -100,17 +139,28 @@ final class TableFlush {
         }
     }
 
-    /** One block per device (split at {@link BlockTables#BLOCK_READINGS}): the readings are sorted by device. */
-    private static void insertReadings(Connection connection, List<LogEntry.Stored> readings) throws SQLException {
-        if (readings.isEmpty()) {
+    /**
+     * One block per device (split at {@link BlockTables#BLOCK_READINGS}), in device order; adds what each device's
+     * readings move its cursor row by to {@code advances}.
+     */
+    private static void insertReadings(Connection connection, Batch batch, Map<Long, Advance> advances)
+            throws SQLException {
+        if (batch.devices().isEmpty()) {
             return;
         }
         try (PreparedStatement insert = connection.prepareStatement(BlockTables.SQL_INSERT)) {
-            int start = 0;
-            for (int i = 1; i <= readings.size(); i++) {
-                if (i == readings.size() || readings.get(i).deviceKey() != readings.get(start).deviceKey()) {
-                    BlockTables.addBlocks(insert, readings.get(start).deviceKey(), readings.subList(start, i));
-                    start = i;
+            for (long deviceKey : new TreeSet<>(batch.devices())) {
+                List<LogEntry.Stored> readings = batch.readings(deviceKey);
+                if (readings.isEmpty()) {
+                    continue;
+                }
+                BlockTables.addBlocks(insert, deviceKey, readings);
+                Advance advance = advances.computeIfAbsent(deviceKey, k -> new Advance());
+                for (LogEntry.Stored s : readings) {
+                    advance.lastOffset = Math.max(advance.lastOffset, s.offset());
+                    advance.maxSeq = Math.max(advance.maxSeq, s.seq());
+                    advance.stored++;
+                    advance.lastSeenAt = Math.max(advance.lastSeenAt, s.storedAt());
                 }
             }
             insert.executeBatch();

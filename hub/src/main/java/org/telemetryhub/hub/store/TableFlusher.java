@@ -36,9 +36,7 @@ final class TableFlusher implements AutoCloseable {
     private final LoggedReadingStore.Settings settings;
     private final LoggedReadingStore.FlushListener listener;
     private final Thread thread;
-    private List<LogEntry> pending = new ArrayList<>();
-    /** The devices {@link #pending} touches. */
-    private Set<Long> pendingDevices = new HashSet<>();
+    private Pending pending = new Pending();
     private long pendingPosition;
     /** The log position the tables hold up to, as of the last flush. */
     private long flushedPosition;
@@ -90,8 +88,7 @@ final class TableFlusher implements AutoCloseable {
         if (pending.isEmpty()) {
             oldestAt = System.nanoTime();
         }
-        pending.addAll(entries);
-        pendingDevices.addAll(devices);
+        pending.add(entries, devices);
         pendingPosition = position;
         if (due()) {
             notifyAll();
@@ -139,8 +136,7 @@ final class TableFlusher implements AutoCloseable {
 
     private void run() {
         while (true) {
-            List<LogEntry> batch;
-            Set<Long> batchDevices;
+            Pending batch;
             long position;
             synchronized (this) {
                 while (!closing && !urgent && !due()) {
@@ -158,11 +154,9 @@ final class TableFlusher implements AutoCloseable {
                     continue;
                 }
                 batch = pending;
-                batchDevices = pendingDevices;
                 inFlight = batch.size();
                 position = pendingPosition;
-                pending = new ArrayList<>();
-                pendingDevices = new HashSet<>();
+                pending = new Pending();
                 flushing = true;
                 urgent = false;
             }
@@ -172,10 +166,8 @@ final class TableFlusher implements AutoCloseable {
                 if (done) {
                     flushedPosition = position;
                 } else {
-                    batch.addAll(pending);
+                    batch.absorb(pending);
                     pending = batch;
-                    batchDevices.addAll(pendingDevices);
-                    pendingDevices = batchDevices;
                 }
                 notifyAll();
             }
@@ -190,7 +182,7 @@ final class TableFlusher implements AutoCloseable {
 
     private boolean due() {
         return !pending.isEmpty() && (pending.size() >= settings.flushReadings()
-                || pending.size() >= Math.max(MIN_FULL_FLUSH, (long) FULL_BLOCK * pendingDevices.size())
+                || pending.size() >= Math.max(MIN_FULL_FLUSH, (long) FULL_BLOCK * pending.devices.size())
                 || System.nanoTime() - oldestAt >= settings.flushIntervalMs() * 1_000_000);
     }
 
@@ -200,12 +192,12 @@ final class TableFlusher implements AutoCloseable {
     }
 
     /** Writes one batch into the tables and takes it off the tails; false when the tables refused it. */
-    private boolean move(List<LogEntry> batch, long position) {
+    private boolean move(Pending batch, long position) {
         long started = System.nanoTime();
         long before = generation;
         try {
             readingLog.writeDelayed();
-            flush.write(batch, position, () -> generation++);
+            flush.write(batch.from(tails), position, () -> generation++);
         } catch (RuntimeException e) {
             if (generation != before) {
                 generation++;
@@ -214,11 +206,10 @@ final class TableFlusher implements AutoCloseable {
             return false;
         }
         Map<Long, long[]> flushed = new HashMap<>(); // device key -> highest offset, rejections, rejected-set changes
-        for (LogEntry entry : batch) {
+        batch.through.forEach((key, offset) -> flushed.computeIfAbsent(key, k -> new long[3])[0] = offset[0]);
+        for (LogEntry entry : batch.others) {
             long[] upTo = flushed.computeIfAbsent(entry.deviceKey(), k -> new long[3]);
-            if (entry instanceof LogEntry.Stored s) {
-                upTo[0] = Math.max(upTo[0], s.offset());
-            } else if (entry instanceof LogEntry.Rejected) {
+            if (entry instanceof LogEntry.Rejected) {
                 upTo[1]++;
             } else {
                 upTo[2]++;
@@ -256,6 +247,73 @@ final class TableFlusher implements AutoCloseable {
             thread.join(60_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The entries the log holds and the tables do not, as a flush takes them: the readings stay packed in their
+     * devices' tails and are counted here with the highest offset per device, so a flush can unpack one device at a
+     * time; rejections and rejected-set changes are few and wait here as they are.
+     */
+    private static final class Pending {
+        /** Device key to the highest offset of its readings waiting (a one-element array, updated in place). */
+        final Map<Long, long[]> through = new HashMap<>();
+        /** Rejections and rejected-set changes, in log order. */
+        final List<LogEntry> others = new ArrayList<>();
+        /** Every device with an entry waiting. */
+        final Set<Long> devices = new HashSet<>();
+        int readings;
+
+        void add(List<LogEntry> entries, Collection<Long> touched) {
+            for (LogEntry entry : entries) {
+                if (entry instanceof LogEntry.Stored s) {
+                    long[] offset = through.computeIfAbsent(s.deviceKey(), k -> new long[1]);
+                    offset[0] = Math.max(offset[0], s.offset());
+                    readings++;
+                } else {
+                    others.add(entry);
+                }
+            }
+            devices.addAll(touched);
+        }
+
+        /** Takes in what came after this batch, whose flush failed, so that both are flushed together. */
+        void absorb(Pending later) {
+            later.through.forEach((key, offset) ->
+                    through.merge(key, offset, (a, b) -> a[0] >= b[0] ? a : b));
+            others.addAll(later.others);
+            devices.addAll(later.devices);
+            readings += later.readings;
+        }
+
+        int size() {
+            return readings + others.size();
+        }
+
+        boolean isEmpty() {
+            return size() == 0;
+        }
+
+        /** The batch for the tables: each device's readings unpacked from its tail when the flush comes to it. */
+        TableFlush.Batch from(Map<Long, DeviceTail> tails) {
+            return new TableFlush.Batch() {
+                @Override
+                public Collection<Long> devices() {
+                    return through.keySet();
+                }
+
+                @Override
+                public List<LogEntry.Stored> readings(long deviceKey) {
+                    DeviceTail tail = tails.get(deviceKey);
+                    long[] offset = through.get(deviceKey);
+                    return tail == null || offset == null ? List.of() : tail.readingsThrough(offset[0]);
+                }
+
+                @Override
+                public List<LogEntry> others() {
+                    return others;
+                }
+            };
         }
     }
 }
