@@ -30,6 +30,12 @@ final class TableFlush {
     private static final String SQL_CHECKPOINT = "UPDATE log_checkpoint SET position = ? WHERE id = 1";
     private static final String SQL_READ_CHECKPOINT = "SELECT position FROM log_checkpoint WHERE id = 1";
 
+    /**
+     * Blocks go to the database this many devices at a time: a statement batch holds a copy of every block until it
+     * runs, and a flush's whole batch lived long enough for young collections to promote it.
+     */
+    private static final int DEVICES_PER_STATEMENT_BATCH = 64;
+
     private final Database database;
 
     TableFlush(Database database) {
@@ -101,10 +107,10 @@ final class TableFlush {
     }
 
     /**
-     * Writes the batch and moves the checkpoint to {@code position}, all or nothing; {@code committing} runs just
-     * before the commit.
+     * Writes the batch and moves the checkpoint to {@code position}, all or nothing; {@code between} runs after each
+     * statement batch of blocks (the flush may pause there), {@code committing} just before the commit.
      */
-    void write(Batch batch, long position, Runnable committing) {
+    void write(Batch batch, long position, Runnable between, Runnable committing) {
         List<LogEntry.Rejected> rejections = new ArrayList<>();
         List<LogEntry.RejectedSet> rejectedSets = new ArrayList<>();
         Map<Long, Advance> advances = new TreeMap<>();
@@ -120,7 +126,7 @@ final class TableFlush {
         try (Connection connection = database.connection()) {
             connection.setAutoCommit(false);
             try {
-                insertReadings(connection, batch, advances);
+                insertReadings(connection, batch, advances, between);
                 insertRejections(connection, rejections);
                 advance(connection, advances);
                 changeRejectedSets(connection, rejectedSets);
@@ -143,18 +149,23 @@ final class TableFlush {
      * One block per device (split at {@link BlockTables#BLOCK_READINGS}), in device order; adds what each device's
      * readings move its cursor row by to {@code advances}.
      */
-    private static void insertReadings(Connection connection, Batch batch, Map<Long, Advance> advances)
-            throws SQLException {
+    private static void insertReadings(Connection connection, Batch batch, Map<Long, Advance> advances,
+                                       Runnable between) throws SQLException {
         if (batch.devices().isEmpty()) {
             return;
         }
         try (PreparedStatement insert = connection.prepareStatement(BlockTables.SQL_INSERT)) {
+            int batched = 0;
             for (long deviceKey : new TreeSet<>(batch.devices())) {
                 List<LogEntry.Stored> readings = batch.readings(deviceKey);
                 if (readings.isEmpty()) {
                     continue;
                 }
                 BlockTables.addBlocks(insert, deviceKey, readings);
+                if (++batched % DEVICES_PER_STATEMENT_BATCH == 0) {
+                    insert.executeBatch();
+                    between.run();
+                }
                 Advance advance = advances.computeIfAbsent(deviceKey, k -> new Advance());
                 for (LogEntry.Stored s : readings) {
                     advance.lastOffset = Math.max(advance.lastOffset, s.offset());

@@ -111,7 +111,10 @@ final class UnflushedReadings {
         return n;
     }
 
-    /** Forgets the first {@code n} readings, and gives back an array that has grown far beyond what is left. */
+    /**
+     * Forgets the first {@code n} readings. The arrays keep their size from flush to flush, so that a device's
+     * readings do not grow them again each time; they shrink only when far larger than what they held.
+     */
     void dropFirst(int n) {
         if (n <= 0) {
             return;
@@ -119,12 +122,13 @@ final class UnflushedReadings {
         int cut = n < count ? starts[n] : length;
         int left = count - n;
         int leftBytes = length - cut;
-        byte[] keptBytes = bytes.length > MIN_BYTES && bytes.length > SHRINK_FACTOR * leftBytes
-                ? new byte[Math.max(MIN_BYTES, 2 * leftBytes)] : bytes;
+        // measured against what it held before this flush, the fill it will likely reach again before the next
+        byte[] keptBytes = bytes.length > MIN_BYTES && bytes.length > SHRINK_FACTOR * length
+                ? new byte[Math.max(MIN_BYTES, 2 * length)] : bytes;
         System.arraycopy(bytes, cut, keptBytes, 0, leftBytes);
         bytes = keptBytes;
-        int[] keptStarts = starts.length > MIN_READINGS * SHRINK_FACTOR && starts.length > SHRINK_FACTOR * left
-                ? new int[Math.max(MIN_READINGS, 2 * left)] : starts;
+        int[] keptStarts = starts.length > MIN_READINGS && starts.length > SHRINK_FACTOR * count
+                ? new int[Math.max(MIN_READINGS, 2 * count)] : starts;
         for (int i = 0; i < left; i++) {
             keptStarts[i] = starts[n + i] - cut;
         }
