@@ -6,6 +6,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -56,8 +57,12 @@ sealed interface LogEntry {
     byte REJECTED_SET = 3;
 
     static byte[] encode(LogEntry entry) {
-        if (entry instanceof Stored s && isAscii(s.metricsJson())) {
-            return encodeStored(s);
+        if (entry instanceof Stored s) {
+            byte[] metrics = s.metricsJson().getBytes(StandardCharsets.UTF_8);
+            if (metrics.length == s.metricsJson().length() && metrics.length <= 0xFFFF
+                    && s.metricsJson().indexOf('\0') < 0) {
+                return encodeStored(s, metrics); // ASCII without NUL: UTF-8 and writeUTF's modified UTF-8 agree
+            }
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(96);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -100,31 +105,13 @@ sealed interface LogEntry {
 
     /**
      * A stored reading written straight into an array of its size, in the form {@link DataOutputStream} gives it
-     * (metrics' JSON is ASCII, in which its modified UTF-8 is plain bytes): one per reading, so without the streams.
+     * ({@code metrics} is the JSON's ASCII bytes): one per reading, so without the streams.
      */
-    private static byte[] encodeStored(Stored s) {
-        String metrics = s.metricsJson();
-        ByteBuffer out = ByteBuffer.allocate(1 + 5 * Long.BYTES + 2 + metrics.length());
+    private static byte[] encodeStored(Stored s, byte[] metrics) {
+        ByteBuffer out = ByteBuffer.allocate(1 + 5 * Long.BYTES + 2 + metrics.length);
         out.put(STORED).putLong(s.deviceKey()).putLong(s.offset()).putLong(s.seq()).putLong(s.ts())
-                .putLong(s.storedAt()).putShort((short) metrics.length());
-        for (int i = 0; i < metrics.length(); i++) {
-            out.put((byte) metrics.charAt(i));
-        }
+                .putLong(s.storedAt()).putShort((short) metrics.length).put(metrics);
         return out.array();
-    }
-
-    /** Whether every character is ASCII and the string fits {@code writeUTF}'s two-byte length. */
-    private static boolean isAscii(String text) {
-        if (text.length() > 0xFFFF) {
-            return false;
-        }
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == 0 || c > 0x7F) {
-                return false;
-            }
-        }
-        return true;
     }
 
     static LogEntry decode(byte[] payload) {

@@ -50,9 +50,8 @@ final class UnflushedReadings {
     }
 
     void add(LogEntry.Stored reading) {
-        String metrics = reading.metricsJson();
-        byte[] utf8 = ascii(metrics) ? null : metrics.getBytes(StandardCharsets.UTF_8);
-        int metricsLength = utf8 == null ? metrics.length() : utf8.length;
+        byte[] metrics = reading.metricsJson().getBytes(StandardCharsets.UTF_8);
+        int metricsLength = metrics.length;
         int start = length;
         room(HEAD + metricsLength);
         LONG.set(bytes, start + OFFSET, reading.offset());
@@ -60,13 +59,7 @@ final class UnflushedReadings {
         LONG.set(bytes, start + TS, reading.ts());
         LONG.set(bytes, start + STORED_AT, reading.storedAt());
         INT.set(bytes, start + METRICS_LENGTH, metricsLength);
-        if (utf8 == null) {
-            for (int i = 0; i < metricsLength; i++) {
-                bytes[start + HEAD + i] = (byte) metrics.charAt(i);
-            }
-        } else {
-            System.arraycopy(utf8, 0, bytes, start + HEAD, metricsLength);
-        }
+        System.arraycopy(metrics, 0, bytes, start + HEAD, metricsLength);
         length = start + HEAD + metricsLength;
         if (count == starts.length) {
             starts = Arrays.copyOf(starts, Math.max(MIN_READINGS, count * 2));
@@ -141,14 +134,5 @@ final class UnflushedReadings {
         if (length + more > bytes.length) {
             bytes = Arrays.copyOf(bytes, Math.max(MIN_BYTES, Math.max(length + more, bytes.length * 2)));
         }
-    }
-
-    private static boolean ascii(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) > 0x7F) {
-                return false;
-            }
-        }
-        return true;
     }
 }
