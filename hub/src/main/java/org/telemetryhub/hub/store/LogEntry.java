@@ -25,9 +25,9 @@ sealed interface LogEntry {
     long deviceKey();
 
     /**
-     * A reading stored at its offset, in the compact form that waits in memory for the table flush (about 150 bytes,
-     * where the parsed reading with its map of boxed numbers took 600): {@code metricsJson} is the metrics as the
-     * tables keep them, encoded once for the log and the tables, and parsed again only when a read asks for them.
+     * A reading stored at its offset, as the log, the tables' blocks and the device tails (packed, see
+     * {@link UnflushedReadings}) hold it: {@code metricsJson} is the metrics as the tables keep them, encoded once,
+     * and parsed again only when a read asks for them.
      */
     record Stored(long deviceKey, long offset, long seq, long ts, long storedAt, String metricsJson)
             implements LogEntry {
