@@ -134,13 +134,7 @@ final class BenchSocket {
 
     /** Drops the connection without a close frame. */
     void abort() {
-        ended = true;
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // already gone
-        }
-        closed.complete(null);
+        finish();
     }
 
     // ---- selector thread ----
@@ -373,10 +367,9 @@ final class BenchSocket {
                     }
                 }
             } catch (IOException e) {
-                ended = true;
-                closeQuietly();
-                closed.complete(null);
-                listener.onFailed(e);
+                if (finish()) {
+                    listener.onFailed(e);
+                }
                 return;
             }
         }
@@ -417,41 +410,33 @@ final class BenchSocket {
     }
 
     private void fail(IOException failure) {
+        boolean first = finish();
         if (!open) {
-            ended = true;
-            closeQuietly();
             opened.completeExceptionally(failure);
-            closed.complete(null);
-            return;
-        }
-        boolean report;
-        synchronized (this) {
-            report = !ended;
-            ended = true;
-        }
-        closeQuietly();
-        closed.complete(null);
-        if (report) {
+        } else if (first) {
             listener.onFailed(failure);
         }
     }
 
     private void end(int code, String reason, boolean report) {
-        synchronized (this) {
-            ended = true;
-        }
-        closeQuietly();
-        closed.complete(null);
-        if (report) {
+        if (finish() && report) {
             listener.onClosed(code, reason);
         }
     }
 
-    private void closeQuietly() {
+    /** Marks the socket ended, drops the connection and completes {@link #closed}; true the first time only. */
+    private boolean finish() {
+        boolean first;
+        synchronized (this) {
+            first = !ended;
+            ended = true;
+        }
         try {
             channel.close();
         } catch (IOException e) {
             // already gone
         }
+        closed.complete(null);
+        return first;
     }
 }
