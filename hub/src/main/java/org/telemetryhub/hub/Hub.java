@@ -20,7 +20,8 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
+import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.alerts.Alerts;
@@ -106,7 +107,7 @@ import org.telemetryhub.hub.ws.DeviceEndpoint;
 public final class Hub implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Hub.class);
-    /** A WebSocket's read buffer, and the size each text message's builder starts at. */
+    /** A WebSocket's read buffer (a reading's frame is about 150 bytes; larger frames are gathered across reads). */
     private static final int INPUT_BUFFER_BYTES = 1_024;
     private static final long SHUTDOWN_IDLE_MS = 100;
 
@@ -257,16 +258,14 @@ public final class Hub implements AutoCloseable {
 
         DashboardEndpoint dashboardEndpoint = new DashboardEndpoint(gate, rooms, liveSessions,
                 config.dashboards().framesPerSecond(), clock);
-        WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, container -> {
-            container.addMapping(DeviceEndpoint.PATH, deviceEndpoint);
-            container.addMapping(DashboardEndpoint.PATH, dashboardEndpoint);
-            container.setMaxTextMessageSize(config.ingest().maxBodyBytes());
-            container.setMaxBinaryMessageSize(config.ingest().maxBodyBytes());
-            // each text message is gathered in a builder of this size (4 KB by default, 27 times a single reading):
-            // at 10,000 readings/s that was the hub's largest allocation
-            container.setInputBufferSize(INPUT_BUFFER_BYTES);
-            container.setIdleTimeout(Duration.ofMillis(config.wsPingIntervalMs() * 3));
-        });
+        WebSocketUpgradeHandler upgrades =
+                new WebSocketUpgradeHandler(WebSocketServerComponents.ensureWebSocketComponents(server));
+        upgrades.addMapping(DeviceEndpoint.PATH, deviceEndpoint);
+        upgrades.addMapping(DashboardEndpoint.PATH, dashboardEndpoint);
+        upgrades.getConfiguration().setMaxTextMessageSize(config.ingest().maxBodyBytes());
+        upgrades.getConfiguration().setMaxBinaryMessageSize(config.ingest().maxBodyBytes());
+        upgrades.getConfiguration().setInputBufferSize(INPUT_BUFFER_BYTES);
+        upgrades.getConfiguration().setIdleTimeout(Duration.ofMillis(config.wsPingIntervalMs() * 3));
         upgrades.setHandler(router);
         heads.setHandler(new HostGuard(origins, config.tls().enabled(), upgrades));
         server.setHandler(heads);

@@ -2,9 +2,10 @@ package org.telemetryhub.hub.ws;
 
 import java.time.Clock;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
-import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
-import org.eclipse.jetty.websocket.server.WebSocketCreator;
+import org.eclipse.jetty.websocket.core.FrameHandler;
+import org.eclipse.jetty.websocket.core.server.ServerUpgradeRequest;
+import org.eclipse.jetty.websocket.core.server.ServerUpgradeResponse;
+import org.eclipse.jetty.websocket.core.server.WebSocketNegotiator;
 import org.telemetryhub.hub.auth.LiveSessions;
 import org.telemetryhub.hub.http.ApiError;
 import org.telemetryhub.hub.http.HttpErrors;
@@ -16,7 +17,7 @@ import org.telemetryhub.hub.rooms.Rooms;
  * clients send a bearer token (and, if they send an Origin, it must be allowed too). Tokens in the URL are not
  * accepted. Every refusal is answered before the upgrade. Each socket lives as long as its session.
  */
-public final class DashboardEndpoint implements WebSocketCreator {
+public final class DashboardEndpoint implements WebSocketNegotiator {
 
     public static final String PATH = "/ws/dashboard";
 
@@ -36,7 +37,7 @@ public final class DashboardEndpoint implements WebSocketCreator {
     }
 
     @Override
-    public Object createWebSocket(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
+    public FrameHandler negotiate(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
         if (!Subprotocol.negotiate(request, response, callback)) {
             return null;
         }

@@ -3,9 +3,8 @@ package org.telemetryhub.hub.ws;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
-import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.api.Session;
-import org.eclipse.jetty.websocket.api.StatusCode;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.telemetryhub.hub.auth.LiveSessions;
 import org.telemetryhub.hub.auth.OperatorAuth;
 import org.telemetryhub.hub.core.Operator;
@@ -23,7 +22,7 @@ import org.telemetryhub.protocol.Wire;
  * its session ends (logout, expiry, a password, role or namespace change, the operator's deletion) it is told why in
  * an {@code error} frame {@code session_ended} and closed with {@value #SESSION_ENDED_CODE} {@code session_ended}.
  */
-public final class DashboardSocket implements Session.Listener.AutoDemanding, DashboardSession.Sink {
+public final class DashboardSocket extends TextSocket implements DashboardSession.Sink {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DashboardSocket.class);
     private static final int HOPELESS_SECONDS = 10;
@@ -36,9 +35,7 @@ public final class DashboardSocket implements Session.Listener.AutoDemanding, Da
     private final Operator operator;
     private final int framesPerSecond;
     private final Clock clock;
-    private final Heartbeat heartbeat = new Heartbeat();
     private final java.util.function.Consumer<DashboardSocket> onClosed;
-    private volatile Session session;
     private DashboardSession dashboard;
     private LiveSessions.Registration registration;
     private long windowStart;
@@ -58,15 +55,19 @@ public final class DashboardSocket implements Session.Listener.AutoDemanding, Da
     }
 
     @Override
-    public void onWebSocketOpen(Session session) {
-        this.session = session;
+    protected void opened() {
         this.dashboard = rooms.open(operator, this);
         this.registration = live.open(operatorSession, this::sessionEnded);
+        readMore();
     }
 
     @Override
-    public void onWebSocketText(String frame) {
-        heartbeat.heard();
+    protected void text(String frame) {
+        handle(frame);
+        readMore();
+    }
+
+    private void handle(String frame) {
         if (!admit()) {
             return;
         }
@@ -104,37 +105,12 @@ public final class DashboardSocket implements Session.Listener.AutoDemanding, Da
     }
 
     @Override
-    public void onWebSocketBinary(java.nio.ByteBuffer payload, Callback callback) {
-        callback.succeed();
-        close(StatusCode.BAD_DATA, "binary frames are not accepted; send JSON text frames");
-    }
-
-    @Override
-    public void onWebSocketPong(java.nio.ByteBuffer payload) {
-        heartbeat.heard();
-    }
-
-    @Override
-    public void onWebSocketPing(java.nio.ByteBuffer payload) {
-        heartbeat.heard();
-        Session s = session;
-        if (s != null) {
-            s.sendPong(payload, Callback.NOOP);
-        }
-    }
-
-    /** Pings, or cuts a dashboard that has been silent for two ping intervals. */
-    void keepAlive(long now, long intervalNanos) {
-        heartbeat.check(session, now, intervalNanos);
-    }
-
-    @Override
-    public void onWebSocketError(Throwable cause) {
+    protected void failed(Throwable cause) {
         log.debug("event=dashboard_socket_error operator={} error={}", operator.username(), cause.toString());
     }
 
     @Override
-    public void onWebSocketClose(int statusCode, String reason) {
+    protected void closed(int statusCode, String reason) {
         onClosed.accept(this);
         if (registration != null) {
             registration.close();
@@ -146,35 +122,23 @@ public final class DashboardSocket implements Session.Listener.AutoDemanding, Da
 
     @Override
     public void send(DashboardMessage message, Runnable done) {
-        Session s = session;
-        if (s == null || !s.isOpen()) {
+        if (!isOpen()) {
             done.run();
             return;
         }
-        s.sendText(Wire.encode(message), Callback.from(done, failure -> done.run()));
+        sendText(Wire.encode(message), Callback.from(done, failure -> done.run()));
     }
 
     @Override
     public void close(String reason) {
-        close(StatusCode.POLICY_VIOLATION, reason);
+        close(CloseStatus.POLICY_VIOLATION, reason);
     }
 
     /** Says why in a last frame, then closes; the frames go out in order. */
     private void sessionEnded(SessionEnd.Reason reason) {
-        Session s = session;
-        if (s == null) {
-            return;
-        }
         Runnable close = () -> close(SESSION_ENDED_CODE, "session_ended");
-        s.sendText(Wire.encode(DashboardMessage.Error.of("session_ended", reason.sentence(), null, null)),
+        sendText(Wire.encode(DashboardMessage.Error.of("session_ended", reason.sentence(), null, null)),
                 Callback.from(close, failure -> close.run()));
-    }
-
-    private void close(int code, String reason) {
-        Session s = session;
-        if (s != null) {
-            s.close(code, reason, Callback.NOOP);
-        }
     }
 
     /** Counts the frame against this second's allowance; false when it must be ignored. */
@@ -192,7 +156,7 @@ public final class DashboardSocket implements Session.Listener.AutoDemanding, Da
         if (!limitedThisWindow) {
             limitedThisWindow = true;
             if (++limitedSecondsInARow >= HOPELESS_SECONDS) {
-                close(StatusCode.POLICY_VIOLATION, "more than " + framesPerSecond + " frames a second for "
+                close(CloseStatus.POLICY_VIOLATION, "more than " + framesPerSecond + " frames a second for "
                         + HOPELESS_SECONDS + " seconds");
                 return false;
             }

@@ -5,9 +5,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
-import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
-import org.eclipse.jetty.websocket.server.WebSocketCreator;
+import org.eclipse.jetty.websocket.core.FrameHandler;
+import org.eclipse.jetty.websocket.core.server.ServerUpgradeRequest;
+import org.eclipse.jetty.websocket.core.server.ServerUpgradeResponse;
+import org.eclipse.jetty.websocket.core.server.WebSocketNegotiator;
 import org.telemetryhub.hub.auth.Tickets;
 import org.telemetryhub.hub.commands.CommandDelivery;
 import org.telemetryhub.hub.commands.ControlFrames;
@@ -21,7 +22,7 @@ import org.telemetryhub.protocol.ErrorCode;
  * refusal is a plain HTTP answer (400, 429, 503 or 401) and no socket opens without a fresh ticket. Keeps the open
  * sockets to ping them and to close them at shutdown.
  */
-public final class DeviceEndpoint implements WebSocketCreator {
+public final class DeviceEndpoint implements WebSocketNegotiator {
 
     public static final String PATH = "/ws/device";
 
@@ -44,7 +45,7 @@ public final class DeviceEndpoint implements WebSocketCreator {
     }
 
     @Override
-    public Object createWebSocket(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
+    public FrameHandler negotiate(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
         if (!Subprotocol.negotiate(request, response, callback)) {
             return null;
         }

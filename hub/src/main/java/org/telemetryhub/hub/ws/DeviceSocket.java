@@ -1,13 +1,11 @@
 package org.telemetryhub.hub.ws;
 
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.api.Session;
-import org.eclipse.jetty.websocket.api.StatusCode;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.commands.CommandDelivery;
@@ -30,7 +28,7 @@ import org.telemetryhub.protocol.Wire;
  * demand-driven: with too many frames waiting for their commit, the socket stops reading, so a
  * fast device is slowed by TCP instead of filling the hub's memory.
  */
-public final class DeviceSocket implements Session.Listener, DeviceConnections.Link, CommandDelivery.Link {
+public final class DeviceSocket extends TextSocket implements DeviceConnections.Link, CommandDelivery.Link {
 
     private static final Logger log = LoggerFactory.getLogger(DeviceSocket.class);
 
@@ -48,12 +46,9 @@ public final class DeviceSocket implements Session.Listener, DeviceConnections.L
 
     private final int maxPending;
     private final AtomicInteger pending = new AtomicInteger();
-    private final Heartbeat heartbeat = new Heartbeat();
     /** When the ticket that opened this socket was taken. */
     private final long grantedNanos = System.nanoTime();
     private final Consumer<DeviceSocket> onClosed;
-    private volatile Session session;
-    private boolean demanding;
     private boolean paused;
 
     DeviceSocket(DeviceRef device, IngestPipeline pipeline, ControlFrames control, CommandDelivery delivery,
@@ -80,29 +75,27 @@ public final class DeviceSocket implements Session.Listener, DeviceConnections.L
     }
 
     @Override
-    public void onWebSocketOpen(Session session) {
-        this.session = session;
+    protected void opened() {
         slot.opened();
         connections.opened(this, grantedNanos);
         log.debug("event=device_connected device={}", device.id());
         delivery.connected(this);
-        demand();
+        readMore();
     }
 
     @Override
-    public void onWebSocketText(String frame) {
-        eventArrived();
+    protected void text(String frame) {
         Optional<HubMessage> answered = control.answer(device, frame);
         if (answered.isPresent()) {
             send(answered.get());
-            demand();
+            readMore();
             return;
         }
         IngestPipeline.FrameResult result = pipeline.accept(device, frame);
         if (result instanceof Refused refused) {
             send(refused.error());
             if (refused.close()) {
-                close(StatusCode.POLICY_VIOLATION, "resent early three times while rate limited");
+                close(CloseStatus.POLICY_VIOLATION, "resent early three times while rate limited");
                 return;
             }
         } else if (result instanceof Accepted accepted) {
@@ -133,27 +126,7 @@ public final class DeviceSocket implements Session.Listener, DeviceConnections.L
     }
 
     @Override
-    public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
-        eventArrived();
-        callback.succeed();
-        close(StatusCode.BAD_DATA, "binary frames are not accepted; send JSON text frames");
-    }
-
-    @Override
-    public void onWebSocketPong(ByteBuffer payload) {
-        eventArrived();
-        demand();
-    }
-
-    @Override
-    public void onWebSocketPing(ByteBuffer payload) {
-        eventArrived();
-        session.sendPong(payload, Callback.NOOP);
-        demand();
-    }
-
-    @Override
-    public void onWebSocketClose(int statusCode, String reason) {
+    protected void closed(int statusCode, String reason) {
         onClosed.accept(this);
         delivery.disconnected(this);
         connections.closed(this);
@@ -162,22 +135,20 @@ public final class DeviceSocket implements Session.Listener, DeviceConnections.L
     }
 
     @Override
-    public void onWebSocketError(Throwable cause) {
+    protected void failed(Throwable cause) {
         log.debug("event=device_socket_error device={} error={}", device.id(), cause.toString());
     }
 
-    /** Pings, or cuts the device when it has been silent for two ping intervals (it then goes offline). */
-    void keepAlive(long now, long intervalNanos) {
-        if (!heartbeat.check(session, now, intervalNanos)) {
-            log.info("event=device_unresponsive device={}", device.id());
-        }
+    /** Silent for two ping intervals: the device goes offline. */
+    @Override
+    protected void cut() {
+        log.info("event=device_unresponsive device={}", device.id());
     }
 
     /** Writes each command as a frame, in order; they count as delivered once every write has succeeded. */
     @Override
     public boolean offer(List<Command> given, Runnable taken) {
-        Session s = session;
-        if (s == null || !s.isOpen()) {
+        if (!isOpen()) {
             return false;
         }
         AtomicInteger unwritten = new AtomicInteger(given.size());
@@ -186,7 +157,7 @@ public final class DeviceSocket implements Session.Listener, DeviceConnections.L
                 taken.run();
             }
         }, failure -> log.debug("event=command_write_failed device={} error={}", device.id(), failure.toString()));
-        given.forEach(command -> s.sendText(Wire.encode(command.message()), written));
+        given.forEach(command -> sendText(Wire.encode(command.message()), written));
         return true;
     }
 
@@ -202,36 +173,24 @@ public final class DeviceSocket implements Session.Listener, DeviceConnections.L
 
     @Override
     public void close(String reason) {
-        close(StatusCode.POLICY_VIOLATION, reason);
+        close(CloseStatus.POLICY_VIOLATION, reason);
     }
 
     void shutdown() {
-        close(StatusCode.SHUTDOWN, "hub shutting down");
-    }
-
-    private void close(int code, String reason) {
-        Session s = session;
-        if (s != null) {
-            s.close(code, reason, Callback.NOOP);
-        }
+        close(CloseStatus.SHUTDOWN, "hub shutting down");
     }
 
     private void send(HubMessage message) {
-        Session s = session;
-        if (s != null && s.isOpen()) {
-            s.sendText(Wire.encode(message), Callback.NOOP);
+        if (isOpen()) {
+            sendText(Wire.encode(message), Callback.NOOP);
         }
     }
 
-    private synchronized void eventArrived() {
-        heartbeat.heard();
-        demanding = false;
-    }
-
-    private synchronized void demand() {
-        if (!demanding && !paused && session != null) {
-            demanding = true;
-            session.demand();
+    /** Reads on unless too many frames wait for their commits. */
+    @Override
+    protected synchronized void readMore() {
+        if (!paused) {
+            super.readMore();
         }
     }
 
@@ -243,7 +202,7 @@ public final class DeviceSocket implements Session.Listener, DeviceConnections.L
      */
     private synchronized void demandOrPause() {
         if (pending.get() < window()) {
-            demand();
+            readMore();
         } else {
             paused = true;
         }
@@ -252,7 +211,7 @@ public final class DeviceSocket implements Session.Listener, DeviceConnections.L
     private synchronized void resume() {
         if (paused && pending.get() < window()) {
             paused = false;
-            demand();
+            readMore();
         }
     }
 }

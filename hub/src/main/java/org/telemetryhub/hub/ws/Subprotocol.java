@@ -2,8 +2,8 @@ package org.telemetryhub.hub.ws;
 
 import java.util.List;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
-import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
+import org.eclipse.jetty.websocket.core.server.ServerUpgradeRequest;
+import org.eclipse.jetty.websocket.core.server.ServerUpgradeResponse;
 import org.telemetryhub.hub.http.HttpErrors;
 import org.telemetryhub.protocol.ErrorCode;
 
