@@ -28,14 +28,18 @@ public final class DeviceStore {
     private static final String COLUMNS = "device_key, device_id, fleet, report_interval_ms";
     private static final String SQL_INSERT = "INSERT INTO devices (device_id, active_id, fleet, secret_hash, "
             + "report_interval_ms, created_at, units) VALUES (?, ?, ?, ?, ?, ?, ?)";
-    private static final String SQL_CREDENTIALS =
-            "SELECT " + COLUMNS + ", secret_hash, max_seq FROM devices WHERE active_id = ?";
+    private static final String SQL_INSERT_CURSOR = "INSERT INTO device_cursors (device_key) VALUES (?)";
+    /** A device row with its cursor row, columns named by table as both have {@code device_key}. */
+    private static final String WITH_CURSOR = "FROM devices d JOIN device_cursors c ON c.device_key = d.device_key ";
+    private static final String SQL_CREDENTIALS = "SELECT d.device_key, d.device_id, d.fleet, d.report_interval_ms, "
+            + "d.secret_hash, c.max_seq " + WITH_CURSOR + "WHERE d.active_id = ?";
     private static final String SQL_FIND = "SELECT " + COLUMNS + " FROM devices WHERE active_id = ?";
-    private static final String STATE = "SELECT " + COLUMNS + ", presence_state, presence_version, presence_at, "
-            + "units, last_offset, max_seq, stored_count, rejected_count, rejected_max, last_seen_at FROM devices ";
-    private static final String SQL_LIST = STATE + "WHERE active_id IS NOT NULL ORDER BY fleet, device_id";
-    private static final String SQL_PAGE = STATE + "WHERE active_id > ? ORDER BY active_id LIMIT ?";
-    private static final String SQL_STATE = STATE + "WHERE device_key = ? AND active_id IS NOT NULL";
+    private static final String STATE = "SELECT d.device_key, d.device_id, d.fleet, d.report_interval_ms, "
+            + "d.presence_state, d.presence_version, d.presence_at, d.units, c.last_offset, c.max_seq, "
+            + "c.stored_count, c.rejected_count, c.rejected_max, c.last_seen_at " + WITH_CURSOR;
+    private static final String SQL_LIST = STATE + "WHERE d.active_id IS NOT NULL ORDER BY d.fleet, d.device_id";
+    private static final String SQL_PAGE = STATE + "WHERE d.active_id > ? ORDER BY d.active_id LIMIT ?";
+    private static final String SQL_STATE = STATE + "WHERE d.device_key = ? AND d.active_id IS NOT NULL";
     private static final String SQL_PRESENCE = "UPDATE devices SET presence_state = ?, presence_at = ?, "
             + "presence_version = presence_version + 1 WHERE device_key = ?";
     private static final String SQL_PRESENCE_VERSION = "SELECT presence_version FROM devices WHERE device_key = ?";
@@ -66,21 +70,33 @@ public final class DeviceStore {
         this.live = live;
     }
 
+    /** The device row and its cursor row, in one transaction. */
     public DeviceRef create(String deviceId, String namespace, long reportIntervalMs, Map<String, String> units,
                             String secretHash, long now) throws DeviceExists {
-        try (Connection connection = database.connection();
-             PreparedStatement insert = connection.prepareStatement(SQL_INSERT, Statement.RETURN_GENERATED_KEYS)) {
-            insert.setString(1, deviceId);
-            insert.setString(2, deviceId);
-            insert.setString(3, namespace);
-            insert.setString(4, secretHash);
-            insert.setLong(5, reportIntervalMs);
-            insert.setLong(6, now);
-            insert.setString(7, Wire.encode(units));
-            insert.executeUpdate();
-            try (ResultSet keys = insert.getGeneratedKeys()) {
-                keys.next();
-                return new DeviceRef(keys.getLong(1), deviceId, namespace, reportIntervalMs);
+        try (Connection connection = database.connection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement insert = connection.prepareStatement(SQL_INSERT, Statement.RETURN_GENERATED_KEYS);
+                 PreparedStatement cursor = connection.prepareStatement(SQL_INSERT_CURSOR)) {
+                insert.setString(1, deviceId);
+                insert.setString(2, deviceId);
+                insert.setString(3, namespace);
+                insert.setString(4, secretHash);
+                insert.setLong(5, reportIntervalMs);
+                insert.setLong(6, now);
+                insert.setString(7, Wire.encode(units));
+                insert.executeUpdate();
+                long key;
+                try (ResultSet keys = insert.getGeneratedKeys()) {
+                    keys.next();
+                    key = keys.getLong(1);
+                }
+                cursor.setLong(1, key);
+                cursor.executeUpdate();
+                connection.commit();
+                return new DeviceRef(key, deviceId, namespace, reportIntervalMs);
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
             }
         } catch (SQLException e) {
             if (JdbcReadingStore.isUniqueViolation(e)) {

@@ -31,20 +31,22 @@ import org.telemetryhub.protocol.Reading;
  */
 public final class JdbcReadingStore implements ReadingStore {
 
+    /** A provisioned device's cursor row (none once the device is deleted). */
     static final String SQL_CURSOR = "SELECT last_offset, max_seq, stored_count, rejected_count, rejected_max, "
-            + "last_seen_at, rejected_version FROM devices WHERE device_key = ? AND active_id IS NOT NULL";
+            + "last_seen_at, rejected_version FROM device_cursors c WHERE device_key = ? AND EXISTS "
+            + "(SELECT 1 FROM devices d WHERE d.device_key = c.device_key AND d.active_id IS NOT NULL)";
     private static final String SQL_WITH_SEQ = "SELECT offset_no, seq, ts, metrics, stored_at FROM readings "
             + "WHERE device_key = ? AND seq = ?";
     private static final String SQL_INSERT =
             "INSERT INTO readings (device_key, offset_no, seq, ts, metrics, stored_at) VALUES (?, ?, ?, ?, ?, ?)";
-    private static final String SQL_ADVANCE = "UPDATE devices SET last_offset = ?, max_seq = ?, stored_count = ?, "
+    private static final String SQL_ADVANCE = "UPDATE device_cursors SET last_offset = ?, max_seq = ?, stored_count = ?, "
             + "last_seen_at = ?, rejected_count = ?, rejected_max = ?, rejected_version = ? "
             + "WHERE device_key = ? AND last_offset = ? AND rejected_version = ?";
     static final String SQL_REJECTION =
             "INSERT INTO rejections (device_key, seq, code, message, rejected_at) VALUES (?, ?, ?, ?, ?)";
     private static final String SQL_AFTER = "SELECT offset_no, seq, ts, metrics, stored_at FROM readings "
             + "WHERE device_key = ? AND offset_no > ? ORDER BY offset_no LIMIT ?";
-    private static final String SQL_LAST = "SELECT last_offset FROM devices WHERE device_key = ?";
+    private static final String SQL_LAST = "SELECT last_offset FROM device_cursors WHERE device_key = ?";
     private static final String SQL_FIRST = "SELECT MIN(offset_no) FROM readings WHERE device_key = ?";
     private static final String SQL_BETWEEN = "SELECT offset_no, seq, ts, metrics, stored_at FROM readings "
             + "WHERE device_key = ? AND ts >= ? AND ts < ? ORDER BY offset_no LIMIT ?";

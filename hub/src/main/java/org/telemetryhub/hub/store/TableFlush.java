@@ -22,11 +22,11 @@ import org.telemetryhub.hub.core.StoreException;
  */
 final class TableFlush {
 
-    private static final String SQL_ADVANCE = "UPDATE devices SET last_offset = GREATEST(last_offset, ?), "
+    private static final String SQL_ADVANCE = "UPDATE device_cursors SET last_offset = GREATEST(last_offset, ?), "
             + "max_seq = GREATEST(max_seq, ?), stored_count = stored_count + ?, "
             + "last_seen_at = GREATEST(COALESCE(last_seen_at, 0), ?) WHERE device_key = ?";
     private static final String SQL_REJECTED_COUNT =
-            "UPDATE devices SET rejected_count = ?, rejected_max = ? WHERE device_key = ?";
+            "UPDATE device_cursors SET rejected_count = ?, rejected_max = ? WHERE device_key = ?";
     private static final String SQL_CHECKPOINT = "UPDATE log_checkpoint SET position = ? WHERE id = 1";
     private static final String SQL_READ_CHECKPOINT = "SELECT position FROM log_checkpoint WHERE id = 1";
 

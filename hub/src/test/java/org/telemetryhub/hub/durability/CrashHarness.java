@@ -319,8 +319,9 @@ final class CrashHarness {
 
     /** device_key, last_offset, max_seq, stored_count of the active device with this id, or null. */
     private static long[] cursor(Connection db, String deviceId) throws SQLException {
-        try (PreparedStatement query = db.prepareStatement("SELECT device_key, last_offset, max_seq, stored_count "
-                + "FROM devices WHERE active_id = ?")) {
+        try (PreparedStatement query = db.prepareStatement("SELECT d.device_key, c.last_offset, c.max_seq, "
+                + "c.stored_count FROM devices d JOIN device_cursors c ON c.device_key = d.device_key "
+                + "WHERE d.active_id = ?")) {
             query.setString(1, deviceId);
             try (ResultSet rs = query.executeQuery()) {
                 return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)} : null;
