@@ -73,36 +73,30 @@ public final class DeviceStore {
     /** The device row and its cursor row, in one transaction. */
     public DeviceRef create(String deviceId, String namespace, long reportIntervalMs, Map<String, String> units,
                             String secretHash, long now) throws DeviceExists {
-        try (Connection connection = database.connection()) {
-            connection.setAutoCommit(false);
-            try (PreparedStatement insert = connection.prepareStatement(SQL_INSERT, Statement.RETURN_GENERATED_KEYS);
-                 PreparedStatement cursor = connection.prepareStatement(SQL_INSERT_CURSOR)) {
-                insert.setString(1, deviceId);
-                insert.setString(2, deviceId);
-                insert.setString(3, namespace);
-                insert.setString(4, secretHash);
-                insert.setLong(5, reportIntervalMs);
-                insert.setLong(6, now);
-                insert.setString(7, Wire.encode(units));
-                insert.executeUpdate();
-                long key;
-                try (ResultSet keys = insert.getGeneratedKeys()) {
-                    keys.next();
-                    key = keys.getLong(1);
+        try {
+            long key = jdbc.transaction("create device", connection -> {
+                long created;
+                try (PreparedStatement insert =
+                             connection.prepareStatement(SQL_INSERT, Statement.RETURN_GENERATED_KEYS)) {
+                    Jdbc.bind(insert, deviceId, deviceId, namespace, secretHash, reportIntervalMs, now,
+                            Wire.encode(units));
+                    insert.executeUpdate();
+                    try (ResultSet keys = insert.getGeneratedKeys()) {
+                        keys.next();
+                        created = keys.getLong(1);
+                    }
                 }
-                cursor.setLong(1, key);
-                cursor.executeUpdate();
-                connection.commit();
-                return new DeviceRef(key, deviceId, namespace, reportIntervalMs);
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            if (JdbcReadingStore.isUniqueViolation(e)) {
+                try (PreparedStatement cursor = Jdbc.prepare(connection, SQL_INSERT_CURSOR, created)) {
+                    cursor.executeUpdate();
+                }
+                return created;
+            });
+            return new DeviceRef(key, deviceId, namespace, reportIntervalMs);
+        } catch (StoreException e) {
+            if (e.getCause() instanceof SQLException sql && JdbcReadingStore.isUniqueViolation(sql)) {
                 throw new DeviceExists();
             }
-            throw new StoreException("create device", e);
+            throw e;
         }
     }
 
