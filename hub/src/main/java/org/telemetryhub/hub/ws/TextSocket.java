@@ -5,6 +5,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.eclipse.jetty.websocket.core.CoreSession;
@@ -81,7 +82,9 @@ abstract class TextSocket implements FrameHandler {
                     close(CloseStatus.BAD_DATA, "binary frames are not accepted; send JSON text frames");
                 }
                 case OpCode.PING -> {
-                    send(new Frame(OpCode.PONG).setPayload(copy(frame.getPayload())), Callback.NOOP);
+                    ByteBuffer payload = frame.getPayload(); // Jetty reuses it once the frame is done
+                    send(new Frame(OpCode.PONG).setPayload(payload == null ? BufferUtil.EMPTY_BUFFER
+                            : BufferUtil.copy(payload)), Callback.NOOP);
                     callback.succeeded();
                     readMore();
                 }
@@ -180,41 +183,46 @@ abstract class TextSocket implements FrameHandler {
         long max = session.getMaxTextMessageSize();
         long size = (long) gatheredLength + length;
         if (max > 0 && size > max) {
-            gathered = null;
-            gatheredLength = 0;
+            forgetGathered();
             callback.failed(new MessageTooLargeException(String.format("Text message too large: %,d > %,d", size,
                     max)));
             return;
         }
-        if (frame.isFin() && gathered == null) {
-            byte[] bytes = new byte[length];
+        byte[] message;
+        int messageLength;
+        if (frame.isFin() && gathered == null) { // the usual case: a whole message in one frame
+            message = new byte[length];
+            messageLength = length;
             if (length > 0) {
-                payload.get(payload.position(), bytes);
+                payload.get(payload.position(), message);
             }
-            text(decode(bytes, length));
-            callback.succeeded();
-            return;
+        } else {
+            if (gathered == null) {
+                gathered = new byte[Math.max(length * 2, 256)];
+            } else if (gathered.length < size) {
+                gathered = Arrays.copyOf(gathered, (int) Math.min(Math.max(size, 2L * gathered.length),
+                        Integer.MAX_VALUE - 8));
+            }
+            if (length > 0) {
+                payload.get(payload.position(), gathered, gatheredLength, length);
+            }
+            gatheredLength += length;
+            if (!frame.isFin()) {
+                callback.succeeded();
+                readMore();
+                return;
+            }
+            message = gathered;
+            messageLength = gatheredLength;
+            forgetGathered();
         }
-        if (gathered == null) {
-            gathered = new byte[Math.max(length * 2, 256)];
-        } else if (gathered.length < size) {
-            gathered = Arrays.copyOf(gathered, (int) Math.min(Math.max(size, 2L * gathered.length), Integer.MAX_VALUE - 8));
-        }
-        if (length > 0) {
-            payload.get(payload.position(), gathered, gatheredLength, length);
-        }
-        gatheredLength += length;
-        if (!frame.isFin()) {
-            callback.succeeded();
-            readMore();
-            return;
-        }
-        byte[] bytes = gathered;
-        int total = gatheredLength;
+        text(decode(message, messageLength));
+        callback.succeeded();
+    }
+
+    private void forgetGathered() {
         gathered = null;
         gatheredLength = 0;
-        text(decode(bytes, total));
-        callback.succeeded();
     }
 
     /**
@@ -232,14 +240,5 @@ abstract class TextSocket implements FrameHandler {
             }
         }
         return text;
-    }
-
-    private static ByteBuffer copy(ByteBuffer payload) {
-        if (payload == null || !payload.hasRemaining()) {
-            return ByteBuffer.allocate(0);
-        }
-        ByteBuffer copy = ByteBuffer.allocate(payload.remaining());
-        copy.put(payload.slice()).flip();
-        return copy;
     }
 }
