@@ -11,7 +11,10 @@ export class ApiError extends Error {
 
 let unauthorized = () => {};
 
-/** Called whenever the hub answers 401: the session ended (logout elsewhere, expiry). */
+/**
+ * Called with the refusal whenever the hub answers 401: the session ended (logout elsewhere, a new password, expiry);
+ * a refusal with the code session_ended says why.
+ */
 export function onUnauthorized(listener) {
   unauthorized = listener;
 }
@@ -31,11 +34,12 @@ export async function api(method, path, body) {
     data = {};
   }
   if (!response.ok) {
-    if (response.status === 401 && path !== "api/login") {
-      unauthorized();
-    }
-    throw new ApiError(response.status, data.error ?? `http_${response.status}`,
+    const error = new ApiError(response.status, data.error ?? `http_${response.status}`,
       data.message ?? `The hub answered ${response.status}.`);
+    if (response.status === 401 && path !== "api/login") {
+      unauthorized(error);
+    }
+    throw error;
   }
   return data;
 }

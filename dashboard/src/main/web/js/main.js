@@ -97,10 +97,10 @@ async function boot(attempt = 0) {
   }
 }
 
-onUnauthorized(() => {
+onUnauthorized((error) => {
   if (operator !== null) {
     forget();
-    showLogin(sentence("your session ended; sign in again"));
+    showLogin(sentence(error.code === "session_ended" ? error.message : "your session ended; sign in again"));
   }
 });
 signOutButton.addEventListener("click", async () => {

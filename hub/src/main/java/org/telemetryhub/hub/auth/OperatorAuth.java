@@ -119,13 +119,18 @@ public final class OperatorAuth implements AutoCloseable {
                 .map(s -> new Session(s.operator(), hash, s.expiresAt(), checked));
     }
 
+    /** Why a session that is no longer live ended, while it would not yet have expired or just has. */
+    public Optional<SessionEnd.Reason> whyEnded(String token) {
+        return operators.whyEnded(Secrets.hash(token), clock.millis());
+    }
+
     /** True while the store holds this session and it has not expired. */
     public boolean isLive(String tokenHash) {
         return operators.session(tokenHash, clock.millis()).isPresent();
     }
 
     public void logout(Session session) {
-        operators.closeSession(session.tokenHash());
+        operators.closeSession(session.tokenHash(), SessionEnd.Reason.SIGNED_OUT);
         ends.accept(SessionEnd.of(session.tokenHash(), SessionEnd.Reason.SIGNED_OUT));
     }
 
@@ -189,7 +194,7 @@ public final class OperatorAuth implements AutoCloseable {
     }
 
     private void endSessionsOf(String username, SessionEnd.Reason reason) {
-        operators.closeSessionsOf(username);
+        operators.closeSessionsOf(username, reason);
         ends.accept(SessionEnd.ofOperator(username, reason));
     }
 

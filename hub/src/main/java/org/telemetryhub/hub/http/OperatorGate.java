@@ -7,6 +7,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.telemetryhub.hub.auth.OperatorAuth;
 import org.telemetryhub.hub.core.Operator;
+import org.telemetryhub.protocol.ErrorCode;
 
 /**
  * Who is calling: a bearer token, or the session cookie. A cookie-authenticated POST, PUT or DELETE must come from an
@@ -48,17 +49,24 @@ public final class OperatorGate {
         }
         Optional<String> bearer = bearer(request);
         if (bearer.isPresent()) {
-            return auth.session(bearer.get()).map(Caller::new).orElseThrow(ApiError::unauthorized);
+            return caller(bearer.get());
         }
         Optional<String> cookie = cookie(request);
         if (cookie.isEmpty()) {
             throw ApiError.unauthorized();
         }
-        Caller caller = auth.session(cookie.get()).map(Caller::new).orElseThrow(ApiError::unauthorized);
+        Caller caller = caller(cookie.get());
         if (changes && origin == null) {
             throw ApiError.forbidden("a request signed in by cookie must send an allowed Origin header");
         }
         return caller;
+    }
+
+    /** The session's caller; a session that ended is refused with the reason it ended, so every answer tells why. */
+    private Caller caller(String token) {
+        return auth.session(token).map(Caller::new).orElseThrow(() -> auth.whyEnded(token)
+                .map(reason -> new ApiError(401, ErrorCode.SESSION_ENDED, reason.sentence()))
+                .orElseGet(ApiError::unauthorized));
     }
 
     public Operator requireAdmin(Exchange exchange) {

@@ -72,6 +72,13 @@ final class Jdbc {
         }
     }
 
+    /** An update on this connection, inside its transaction; the rows it changed. */
+    static int update(Connection connection, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, sql, parameters)) {
+            return statement.executeUpdate();
+        }
+    }
+
     /** The one number a query on this connection (inside its transaction) answers, such as a COUNT. */
     static long number(Connection connection, String sql, Object... parameters) {
         try (PreparedStatement statement = prepare(connection, sql, parameters);

@@ -134,7 +134,7 @@ class SessionEndTest {
     }
 
     @Test
-    void an_expired_session_closes_its_dashboard_within_a_second() {
+    void an_expired_session_closes_its_dashboard_within_a_second_and_its_calls_say_why() {
         try (TestHub expiring = TestHub.start(Map.of("sessions.ttlMs", "60000"))) {
             Api session = expiring.admin();
             try (DashboardClient dashboard = DashboardClient.connect(expiring.dashboardSocket(), session.token())) {
@@ -145,6 +145,7 @@ class SessionEndTest {
                 assertEquals("the session ended because it expired; sign in again",
                         dashboard.next("error").get("message").asText());
                 assertClosedWithinASecond(dashboard, started);
+                assertRefusedSaying(session.get("/api/devices"), "the session ended because it expired; sign in again");
             }
         }
     }
@@ -161,7 +162,8 @@ class SessionEndTest {
             assertEquals("the session ended because the operator's password was changed; sign in again",
                     dashboard.next("error").get("message").asText());
             assertClosedWithinASecond(dashboard, started);
-            assertEquals(401, viewer.get("/api/devices").status());
+            assertRefusedSaying(viewer.get("/api/devices"),
+                    "the session ended because the operator's password was changed; sign in again");
             assertEquals(200, Api.signedIn(hub.url(), "repassworded", "another-long-password").get("/api/devices")
                     .status());
         }
@@ -178,6 +180,7 @@ class SessionEndTest {
             assertEquals("the session ended because the operator was deleted",
                     dashboard.next("error").get("message").asText());
             assertClosedWithinASecond(dashboard, started);
+            assertRefusedSaying(viewer.get("/api/devices"), "the session ended because the operator was deleted");
             assertEquals(404, admin.delete("/api/operators/deleted").status());
         }
     }
@@ -198,6 +201,31 @@ class SessionEndTest {
     }
 
     @Test
+    void every_call_with_a_session_that_ended_is_refused_saying_why_until_it_would_have_expired() {
+        try (TestHub expiring = TestHub.start(Map.of("sessions.ttlMs", "60000"))) {
+            Api session = expiring.admin();
+            assertEquals(204, session.post("/api/logout", "").status());
+
+            assertRefusedSaying(session.get("/api/devices"),
+                    "the session ended because it was signed out; sign in again");
+            assertRefusedSaying(session.post("/api/logout", ""),
+                    "the session ended because it was signed out; sign in again");
+            expiring.clock.advance(60_000);
+            Api.Answer forgotten = session.get("/api/devices");
+            assertEquals(401, forgotten.status());
+            assertEquals("unauthorized", forgotten.error());
+        }
+    }
+
+    @Test
+    void a_bearer_token_never_issued_is_refused_401_unauthorized() {
+        Api.Answer answer = hub.anonymous().withBearer("never-issued").get("/api/devices");
+
+        assertEquals(401, answer.status());
+        assertEquals("unauthorized", answer.error());
+    }
+
+    @Test
     void a_new_password_must_have_twelve_characters() {
         viewer("short-changed");
 
@@ -214,6 +242,13 @@ class SessionEndTest {
 
         assertEquals(404, answer.status());
         assertEquals("unknown_operator", answer.error());
+    }
+
+    /** The call was refused 401 session_ended, saying why. */
+    static void assertRefusedSaying(Api.Answer answer, String why) {
+        assertEquals(401, answer.status());
+        assertEquals("session_ended", answer.error());
+        assertEquals(why, answer.body().get("message").asText());
     }
 
     /** The dashboard was closed with 4401 less than a second after {@code started}. */

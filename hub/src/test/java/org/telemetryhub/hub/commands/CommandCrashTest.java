@@ -64,14 +64,14 @@ class CommandCrashTest {
             Api admin = hub.admin();
             Api.Device device = admin.provision("crash-actuator");
             String commandId = queuedReboot(admin);
-            assertEquals(commandId, poll(admin.asDevice(admin.ticket(device))).get("commandId").asText());
+            assertEquals(commandId, poll(admin.withBearer(admin.ticket(device))).get("commandId").asText());
             assertEquals("delivered", status(admin, commandId));
 
             hub.kill();
             hub.start();
 
             Api restarted = hub.admin();
-            Api http = restarted.asDevice(restarted.ticket(device));
+            Api http = restarted.withBearer(restarted.ticket(device));
             JsonNode again = poll(http);
             String path = "/api/devices/crash-actuator/commands/" + commandId + "/result";
             Api.Answer stored = http.post(path, Map.of("ok", true, "result", Map.of("uptimeMs", 7)));

@@ -238,7 +238,7 @@ class CommandsTest {
             client.send(result(victims, true, "{}"));
             overSocket = client.next();
         }
-        overHttp = admin.asDevice(admin.ticket(mallory)).post("/api/devices/cmd-mallory/commands/" + victims
+        overHttp = admin.withBearer(admin.ticket(mallory)).post("/api/devices/cmd-mallory/commands/" + victims
                 + "/result", Map.of("ok", true));
 
         assertEquals("unknown_command", overSocket.get("error").asText());
@@ -250,7 +250,7 @@ class CommandsTest {
     @Test
     void an_http_device_long_polls_its_commands_and_posts_the_result() {
         Api.Device device = admin.provision("cmd-http");
-        Api http = admin.asDevice(admin.ticket(device));
+        Api http = admin.withBearer(admin.ticket(device));
         Api.Answer empty = http.get("/api/devices/cmd-http/commands/pending?waitMs=0");
         String commandId = id(send("cmd-http", Map.of("name", "reboot")).body());
 
@@ -271,7 +271,7 @@ class CommandsTest {
     @Test
     void a_waiting_poll_answers_as_soon_as_a_command_is_queued() {
         Api.Device device = admin.provision("cmd-waiting");
-        Api http = admin.asDevice(admin.ticket(device));
+        Api http = admin.withBearer(admin.ticket(device));
 
         CompletableFuture<Api.Answer> poll =
                 waitingPoll(http, "/api/devices/cmd-waiting/commands/pending?waitMs=20000");
@@ -284,7 +284,7 @@ class CommandsTest {
     @Test
     void a_waiting_poll_is_answered_with_no_commands_when_the_desired_state_changes() {
         Api.Device device = admin.provision("cmd-desired");
-        Api http = admin.asDevice(admin.ticket(device));
+        Api http = admin.withBearer(admin.ticket(device));
         CompletableFuture<Api.Answer> poll =
                 waitingPoll(http, "/api/devices/cmd-desired/commands/pending?waitMs=20000");
 
@@ -298,7 +298,7 @@ class CommandsTest {
     @Test
     void a_poll_naming_a_desired_version_that_is_no_longer_the_version_is_answered_at_once() {
         Api.Device device = admin.provision("cmd-stale");
-        Api http = admin.asDevice(admin.ticket(device));
+        Api http = admin.withBearer(admin.ticket(device));
         admin.put("/api/devices/cmd-stale/state/desired", Map.of("intervalMs", 500), Map.of("If-Match", "\"0\""));
 
         Api.Answer stale = http.get("/api/devices/cmd-stale/commands/pending?waitMs=20000&desiredVersion=0");
@@ -314,7 +314,7 @@ class CommandsTest {
     void a_waiting_poll_is_answered_with_no_commands_when_the_hub_stops() {
         TestHub stopping = TestHub.start();
         Api operator = stopping.admin();
-        Api http = operator.asDevice(operator.ticket(operator.provision("cmd-stopping")));
+        Api http = operator.withBearer(operator.ticket(operator.provision("cmd-stopping")));
         CompletableFuture<Api.Answer> poll =
                 waitingPoll(http, "/api/devices/cmd-stopping/commands/pending?waitMs=60000");
 

@@ -77,7 +77,7 @@ class DeviceStateTest extends OneHub {
     void an_http_device_reports_and_reads_its_state_with_its_ticket_only() {
         Api.Device device = admin.provision("state-http");
         admin.provision("state-other");
-        Api http = admin.asDevice(admin.ticket(device));
+        Api http = admin.withBearer(admin.ticket(device));
         admin.put("/api/devices/state-http/state/desired", Map.of("intervalMs", 1.0e3), Map.of("If-Match", "\"0\""));
 
         Api.Answer reported = http.put("/api/devices/state-http/state/reported", Map.of("intervalMs", 1000),

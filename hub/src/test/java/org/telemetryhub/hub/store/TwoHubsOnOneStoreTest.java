@@ -162,7 +162,7 @@ class TwoHubsOnOneStoreTest {
     }
 
     @Test
-    void a_logout_on_one_node_closes_the_sessions_dashboard_on_the_other_within_a_second() {
+    void a_logout_on_one_node_closes_the_sessions_dashboard_on_the_other_within_a_second_and_its_calls_say_why() {
         Api session = first.admin();
         try (DashboardClient dashboard = DashboardClient.connect(second.dashboardSocket(), session.token())) {
             long started = System.nanoTime();
@@ -172,6 +172,10 @@ class TwoHubsOnOneStoreTest {
             assertEquals("session_ended", dashboard.next("error").get("error").asText());
             assertEquals(4401, dashboard.awaitClose());
             assertTrue(System.nanoTime() - started < 1_000_000_000L, "closed within 1 s");
+            Api.Answer refused = second.anonymous().withBearer(session.token()).get("/api/devices");
+            assertEquals("session_ended", refused.error());
+            assertEquals("the session ended because it was signed out; sign in again",
+                    refused.body().get("message").asText());
         }
     }
 

@@ -103,9 +103,9 @@ public final class Api {
         return DeviceCredentials.of(base, device.id(), device.secret());
     }
 
-    /** The device API with a ticket as bearer. */
-    public Api asDevice(String ticket) {
-        return new Api(base, ticket);
+    /** The API with this bearer: a device's ticket or an operator's token. */
+    public Api withBearer(String token) {
+        return new Api(base, token);
     }
 
     /** Readings over HTTP with a ticket as bearer. */
