@@ -93,11 +93,11 @@ public final class LoggedReadingStore implements ReadingStore, ReadingCursor.Liv
                     batch.add(LogEntry.decode(payload));
                     replayed[0]++;
                     if (batch.size() >= REPLAY_BATCH) {
-                        flush.write(TableFlush.Batch.of(batch), end, () -> { }, () -> { });
+                        flush.write(TableFlush.Batch.of(batch), end, TableFlush.Progress.NONE);
                         batch.clear();
                     }
                 });
-        flush.write(TableFlush.Batch.of(batch), opened.position(), () -> { }, () -> { });
+        flush.write(TableFlush.Batch.of(batch), opened.position(), TableFlush.Progress.NONE);
         opened.trim(opened.position());
         if (replayed[0] > 0) {
             log.info("event=reading_log_replayed entries={}", replayed[0]);

@@ -30,8 +30,8 @@ final class TableFlusher implements AutoCloseable {
     static final int FULL_BLOCK = 50;
     static final int MIN_FULL_FLUSH = 5_000;
     /**
-     * The share of one core a flush may take while the tables keep up: it pauses between statement batches for
-     * three times as long as each took. A flush moves seconds of readings in a fraction of a second, and at full
+     * The share of one core a flush may take while the tables keep up: it pauses after each of its commits for
+     * three times as long as the part took. A flush moves seconds of readings in a fraction of a second, and at full
      * speed that burst took a core from the connections while the load was already near the machine's capacity: at
      * 20,000 readings/s, 0.2-0.6 s of flush every 2.5 s, and the ack p99 followed it (50-100 ms). Spread out, the
      * same work costs the connections little at any moment. A flush that falls behind (the writer waits for room,
@@ -57,9 +57,9 @@ final class TableFlusher implements AutoCloseable {
     private boolean urgent;
     private boolean closing;
     /**
-     * Odd from just before a flush commits until its entries are off the tails: only then may a read that adds a tail
-     * to the tables count an entry twice, so such a read waits or repeats (the long part of a flush, the inserts,
-     * runs while it is even).
+     * Odd from just before each of a flush's transactions commits until its entries are off the tails: only then may
+     * a read that adds a tail to the tables count an entry twice, so such a read waits or repeats (the long part of a
+     * flush, the inserts, runs while it is even).
      */
     private volatile long generation;
 
@@ -204,12 +204,29 @@ final class TableFlusher implements AutoCloseable {
     /** Writes one batch into the tables and takes it off the tails; false when the tables refused it. */
     private boolean move(Pending batch, long position) {
         long started = System.nanoTime();
-        long before = generation;
+        Pace pace = new Pace();
         try {
             readingLog.writeDelayed();
-            flush.write(batch.from(tails), position, new Pace()::pause, () -> generation++);
+            flush.write(batch.from(tails), position, new TableFlush.Progress() {
+                @Override
+                public void committing() {
+                    generation++;
+                }
+
+                @Override
+                public void committed(Map<Long, Long> through) {
+                    through.forEach((key, offset) -> {
+                        DeviceTail tail = tails.get(key);
+                        if (tail != null) {
+                            tail.flushed(offset, 0, 0);
+                        }
+                    });
+                    generation++;
+                    pace.pause();
+                }
+            });
         } catch (RuntimeException e) {
-            if (generation != before) {
+            if ((generation & 1) == 1) {
                 generation++;
             }
             log.error("event=table_flush_failed entries={} effect=\"kept in the log, retried\"", batch.size(), e);

@@ -3,9 +3,12 @@ package org.telemetryhub.hub.store;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -170,6 +173,43 @@ class LoggedReadingStoreTest {
         assertEquals(List.of(1L, 2L, 3L), stored.stream().map(s -> s.reading().seq()).toList());
         assertEquals(3, tables().cursor(device.key()).orElseThrow().storedCount());
         assertEquals(0, store.logBytes());
+    }
+
+    @Test
+    void a_flush_killed_between_its_commits_leaves_the_rest_to_the_log_and_every_reading_is_stored_once()
+            throws Exception {
+        DeviceRef other = new DeviceStore(database, ReadingCursor.Live.NONE).create("sensor-2", "plant", 1_000,
+                Map.of(), "hash", 0);
+        store.write(List.of(write(reading(1, 1.0), reading(2, 2.0)),
+                new ReadingStore.Write(other, List.of(reading(1, 1.0), reading(2, 2.0), reading(3, 3.0)), List.of())));
+        database.close(); // a kill: only the log holds the readings
+        database = Database.open(config);
+        // the flush after it commits the first device's blocks, one reading a commit, and dies before the second's
+        List<LogEntry> logged = new ArrayList<>();
+        LoggedReadingStore.Settings settings = LoggedReadingStore.Settings.of(config);
+        ReadingLog log = ReadingLog.open(settings.dir(), settings.sync(), settings.segmentBytes(), 0,
+                (payload, end) -> logged.add(LogEntry.decode(payload)));
+        IllegalStateException killed = new IllegalStateException("killed after the first commit");
+        assertSame(killed, assertThrows(IllegalStateException.class, () -> new TableFlush(database, 1).write(
+                TableFlush.Batch.of(logged), log.position(), new TableFlush.Progress() {
+                    @Override
+                    public void committing() {}
+
+                    @Override
+                    public void committed(Map<Long, Long> through) {
+                        throw killed;
+                    }
+                })));
+        log.close();
+        assertEquals(List.of(1L, 2L), offsets(blocks().after(device.key(), 0, 10)));
+        assertEquals(List.of(), blocks().after(other.key(), 0, 10));
+
+        store = start();
+
+        assertEquals(List.of(1L, 2L), offsets(blocks().after(device.key(), 0, 10)));
+        assertEquals(List.of(1L, 2L, 3L), offsets(blocks().after(other.key(), 0, 10)));
+        assertEquals(2, tables().cursor(device.key()).orElseThrow().storedCount());
+        assertEquals(3, tables().cursor(other.key()).orElseThrow().storedCount());
     }
 
     @Test
