@@ -1,5 +1,6 @@
 package org.telemetryhub.hub.http;
 
+import org.telemetryhub.hub.core.SessionEnd;
 import org.telemetryhub.protocol.ErrorCode;
 
 /** Ends a request with an error body; thrown by routes, answered by the {@link Router}. */
@@ -39,6 +40,11 @@ public final class ApiError extends RuntimeException {
     public static ApiError unauthorized() {
         return new ApiError(401, ErrorCode.UNAUTHORIZED, "sign in first: send the session cookie or "
                 + "Authorization: Bearer <token>");
+    }
+
+    /** A session that ended, with the sentence that says why: every answer to it, and its waiting long-poll. */
+    public static ApiError sessionEnded(SessionEnd.Reason reason) {
+        return new ApiError(401, ErrorCode.SESSION_ENDED, reason.sentence());
     }
 
     public static ApiError forbidden(String message) {

@@ -7,7 +7,6 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.telemetryhub.hub.auth.OperatorAuth;
 import org.telemetryhub.hub.core.Operator;
-import org.telemetryhub.protocol.ErrorCode;
 
 /**
  * Who is calling: a bearer token, or the session cookie. A cookie-authenticated POST, PUT or DELETE must come from an
@@ -65,8 +64,7 @@ public final class OperatorGate {
     /** The session's caller; a session that ended is refused with the reason it ended, so every answer tells why. */
     private Caller caller(String token) {
         return auth.session(token).map(Caller::new).orElseThrow(() -> auth.whyEnded(token)
-                .map(reason -> new ApiError(401, ErrorCode.SESSION_ENDED, reason.sentence()))
-                .orElseGet(ApiError::unauthorized));
+                .map(ApiError::sessionEnded).orElseGet(ApiError::unauthorized));
     }
 
     public Operator requireAdmin(Exchange exchange) {

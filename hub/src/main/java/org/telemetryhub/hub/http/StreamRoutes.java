@@ -23,7 +23,6 @@ import org.telemetryhub.hub.rooms.DashboardSession;
 import org.telemetryhub.hub.rooms.Feed;
 import org.telemetryhub.hub.rooms.FeedEvent;
 import org.telemetryhub.hub.rooms.Rooms;
-import org.telemetryhub.protocol.ErrorCode;
 import org.telemetryhub.protocol.Ids;
 import org.telemetryhub.protocol.Reading;
 
@@ -167,7 +166,7 @@ public final class StreamRoutes {
             return;
         }
         watch[0] = live.open(caller.session(), reason -> once.accept(() -> exchange.error(
-                new ApiError(401, ErrorCode.SESSION_ENDED, reason.sentence()))));
+                ApiError.sessionEnded(reason))));
         exchange.request().getConnectionMetaData().getConnection().getEndPoint().setIdleTimeout(waitMs + 10_000);
         timeout[0] = timers.schedule(answer, waitMs, TimeUnit.MILLISECONDS);
     }
