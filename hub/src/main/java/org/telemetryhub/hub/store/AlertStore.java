@@ -293,9 +293,7 @@ public final class AlertStore {
         Map<String, Object> body = new java.util.LinkedHashMap<>();
         body.put("event", event);
         body.put("alert", alert);
-        try (PreparedStatement insert = Jdbc.prepare(connection, SQL_ENQUEUE, Wire.encode(body), alert.namespace())) {
-            insert.executeUpdate();
-        }
+        Jdbc.update(connection, SQL_ENQUEUE, Wire.encode(body), alert.namespace());
     }
 
     private static List<Alert> alerts(Connection connection, String sql, Object... parameters) throws SQLException {
@@ -309,9 +307,7 @@ public final class AlertStore {
     }
 
     private static void bumpRevision(Connection connection) throws SQLException {
-        try (PreparedStatement bump = connection.prepareStatement(SQL_REVISION_BUMP)) {
-            bump.executeUpdate();
-        }
+        Jdbc.update(connection, SQL_REVISION_BUMP);
     }
 
     private static String activeKey(long ruleId, long deviceKey) {

@@ -214,18 +214,14 @@ final class BlockTables {
         }
         jdbc.transaction("expire readings", connection -> {
             if (expiry.wholeUpTo > 0) {
-                try (PreparedStatement delete = Jdbc.prepare(connection, SQL_EXPIRE, deviceKey, expiry.wholeUpTo)) {
-                    delete.executeUpdate();
-                }
+                Jdbc.update(connection, SQL_EXPIRE, deviceKey, expiry.wholeUpTo);
             }
             if (expiry.cut != null) {
                 List<LogEntry.Stored> kept = expiry.cut.subList(expiry.cutAt, expiry.cut.size());
                 Summary summary = Summary.of(kept);
-                try (PreparedStatement update = Jdbc.prepare(connection, SQL_REWRITE, summary.firstOffset(),
-                        summary.minSeq(), summary.maxSeq(), summary.minTs(), summary.maxTs(), summary.count(),
-                        ReadingBlock.encode(kept), deviceKey, summary.lastOffset())) {
-                    update.executeUpdate();
-                }
+                Jdbc.update(connection, SQL_REWRITE, summary.firstOffset(), summary.minSeq(), summary.maxSeq(),
+                        summary.minTs(), summary.maxTs(), summary.count(), ReadingBlock.encode(kept), deviceKey,
+                        summary.lastOffset());
             }
             return null;
         });

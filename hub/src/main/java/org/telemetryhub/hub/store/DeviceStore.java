@@ -86,9 +86,7 @@ public final class DeviceStore {
                         created = keys.getLong(1);
                     }
                 }
-                try (PreparedStatement cursor = Jdbc.prepare(connection, SQL_INSERT_CURSOR, created)) {
-                    cursor.executeUpdate();
-                }
+                Jdbc.update(connection, SQL_INSERT_CURSOR, created);
                 return created;
             });
             return new DeviceRef(key, deviceId, namespace, reportIntervalMs);

@@ -190,10 +190,7 @@ final class TableFlush {
                 insertRejections(connection, rejections);
                 advance(connection, seen);
                 changeRejectedSets(connection, rejectedSets);
-                try (PreparedStatement checkpoint = connection.prepareStatement(SQL_CHECKPOINT)) {
-                    checkpoint.setLong(1, position);
-                    checkpoint.executeUpdate();
-                }
+                Jdbc.update(connection, SQL_CHECKPOINT, position);
                 progress.committing();
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
