@@ -31,6 +31,8 @@ import org.telemetryhub.hub.config.Settings;
 public final class HubProcess implements AutoCloseable {
 
     public static final String ADMIN_PASSWORD = TestHub.ADMIN_PASSWORD;
+    private static final String START_MARK = "==== start ";
+    private static final String EXITED_MARK = ": exited before it was healthy, ";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
@@ -83,6 +85,7 @@ public final class HubProcess implements AutoCloseable {
                 awaitHealthy();
                 return;
             } catch (HubExited e) {
+                appendToLog(START_MARK + starts + EXITED_MARK + e.getMessage() + "\n");
                 if (attempt == 3) {
                     throw new IllegalStateException(e.getMessage() + "; see " + log.toAbsolutePath());
                 }
@@ -104,6 +107,29 @@ public final class HubProcess implements AutoCloseable {
 
     public Path log() {
         return log;
+    }
+
+    /**
+     * The lines of a hub log that contain {@code text}, from the starts that became healthy only: a start retried
+     * because its child died before it was healthy (a port taken between probe and bind) may have logged its first
+     * lines, and a test counting starts must not count it.
+     */
+    public static List<String> linesOfHealthyStarts(Path log, String text) {
+        List<List<String>> starts = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+                if (line.startsWith(START_MARK) && line.contains(EXITED_MARK)) {
+                    starts.remove(starts.size() - 1);
+                } else if (line.startsWith(START_MARK)) {
+                    starts.add(new ArrayList<>());
+                } else if (!starts.isEmpty() && line.contains(text)) {
+                    starts.get(starts.size() - 1).add(line);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return starts.stream().flatMap(List::stream).toList();
     }
 
     /** An operator API client signed in as admin with a bearer token. */
@@ -162,13 +188,20 @@ public final class HubProcess implements AutoCloseable {
         builder.environment().keySet().removeIf(name -> name.startsWith("HUB_"));
         values.forEach((key, value) -> builder.environment().put(Settings.envName(key), value));
         try {
-            Files.createDirectories(log.toAbsolutePath().getParent());
-            Files.writeString(log, "==== start " + starts + " at " + Instant.now() + " on port " + port + " with "
-                            + values.keySet() + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            appendToLog(START_MARK + starts + " at " + Instant.now() + " on port " + port + " with "
+                    + values.keySet() + "\n");
             builder.redirectErrorStream(true);
             builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             return builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void appendToLog(String text) {
+        try {
+            Files.createDirectories(log.toAbsolutePath().getParent());
+            Files.writeString(log, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
