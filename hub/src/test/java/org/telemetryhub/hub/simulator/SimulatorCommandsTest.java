@@ -14,6 +14,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.telemetryhub.hub.support.Api;
 import org.telemetryhub.hub.support.TestHub;
 
@@ -22,6 +25,8 @@ import org.telemetryhub.hub.support.TestHub;
  * {@code set_interval} changes how often they report, {@code reboot} answers and then reconnects, and
  * {@code desired.intervalMs} is applied and reported back.
  */
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(SimulatorRun.FLEET)
 class SimulatorCommandsTest {
 
     @TempDir

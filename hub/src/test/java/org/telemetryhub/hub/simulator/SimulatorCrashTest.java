@@ -17,6 +17,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.telemetryhub.hub.support.FreePort;
 import org.telemetryhub.hub.support.Api;
 import org.telemetryhub.hub.support.HubProcess;
@@ -29,6 +32,8 @@ import org.telemetryhub.hub.support.HubProcess;
  * proof that it can. Both runs provision their devices and restart the hub cleanly before the fleet starts, so a
  * kill can take readings and never the devices.
  */
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(SimulatorRun.FLEET)
 class SimulatorCrashTest {
 
     private static final int DEVICES = 50;

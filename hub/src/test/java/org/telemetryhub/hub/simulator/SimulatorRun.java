@@ -43,6 +43,12 @@ final class SimulatorRun {
         }
     }
 
+    /**
+     * The lock that the classes running fleets hold: they run beside the other test classes (a real-time fleet
+     * mostly waits), one at a time among themselves.
+     */
+    static final String FLEET = "device simulator fleet";
+
     private SimulatorRun() {}
 
     /** Runs {@code run --verify} against the hub at {@code hubUrl} with {@code options}; returns when it ends. */

@@ -11,6 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.telemetryhub.hub.support.TestHub;
 import org.telemetryhub.simulator.Main;
 import picocli.CommandLine;
@@ -20,6 +23,8 @@ import picocli.CommandLine;
  * simulator's own end-to-end check (store paged by offset, a dashboard and an SSE stream per device) must find
  * nothing lost, nothing duplicated and every invalid reading rejected, with and without connection trouble.
  */
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(SimulatorRun.FLEET)
 class SimulatorTest {
 
     private static final String[] MIXED_FLEET = {"--devices", "50", "--transport", "mixed", "--rate", "5",

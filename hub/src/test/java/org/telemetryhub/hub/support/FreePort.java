@@ -1,44 +1,56 @@
 package org.telemetryhub.hub.support;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.util.ArrayList;
-import java.util.List;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A TCP port no one listens on now, for a server a test starts (and may restart) on a port it knows; never one this
- * JVM handed out before. The system may give the port it just freed to the next probe, so a test that took one port
- * for the MQTT broker and then one for HTTP got the same twice, and the hub could not bind its second listener.
+ * JVM handed out before, and never one from the system's ephemeral range. The system gives ports of that range to
+ * every {@code bind} on port 0 and every outgoing connection: a hub a test had killed to restart on the same port
+ * lost that port, while it was free, to another test's broker listening on port 0. Below the range only this class
+ * hands ports out.
  */
 public final class FreePort {
 
+    private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+    /** Ports below the ephemeral range this class draws from. */
+    private static final int SPAN = 10_000;
     private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
 
     private FreePort() {}
 
     public static int any() {
-        List<ServerSocket> probes = new ArrayList<>();
-        try {
-            while (true) {
-                ServerSocket probe = new ServerSocket(0); // held until the end, so the next probe gets another port
-                probes.add(probe);
-                if (GIVEN.add(probe.getLocalPort())) {
-                    return probe.getLocalPort();
-                }
+        int end = ephemeralStart();
+        int start = Math.max(1_024, end - SPAN);
+        int first = ThreadLocalRandom.current().nextInt(start, end); // apart from another test JVM's choices
+        for (int i = 0; i < end - start; i++) {
+            int port = start + (first - start + i) % (end - start);
+            if (!GIVEN.contains(port) && free(port) && GIVEN.add(port)) {
+                return port;
             }
+        }
+        throw new IllegalStateException("no free TCP port in " + start + "-" + (end - 1));
+    }
+
+    private static boolean free(int port) {
+        try (ServerSocket probe = new ServerSocket(port)) {
+            return true;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            for (ServerSocket probe : probes) {
-                try {
-                    probe.close();
-                } catch (IOException e) {
-                    // a probe that will not close still frees its port when the JVM exits
-                }
-            }
+            return false;
+        }
+    }
+
+    /** The first port of the system's ephemeral range (Linux's default where the system does not say). */
+    private static int ephemeralStart() {
+        try {
+            return Integer.parseInt(Files.readString(EPHEMERAL_RANGE).trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
         }
     }
 }
