@@ -25,8 +25,8 @@ public final class FreePort {
     private FreePort() {}
 
     public static int any() {
-        int end = ephemeralStart();
-        int start = Math.max(1_024, end - SPAN);
+        int end = Math.max(1_024 + SPAN, ephemeralStart());
+        int start = end - SPAN;
         int first = ThreadLocalRandom.current().nextInt(start, end); // apart from another test JVM's choices
         for (int i = 0; i < end - start; i++) {
             int port = start + (first - start + i) % (end - start);
@@ -48,7 +48,8 @@ public final class FreePort {
     /** The first port of the system's ephemeral range (Linux's default where the system does not say). */
     private static int ephemeralStart() {
         try {
-            return Integer.parseInt(Files.readString(EPHEMERAL_RANGE).trim().split("\\s+")[0]);
+            // a line read, not the file's size: the system reports a size that is not its text's
+            return Integer.parseInt(Files.readAllLines(EPHEMERAL_RANGE).get(0).trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             return 32_768;
         }
