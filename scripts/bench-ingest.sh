@@ -17,7 +17,7 @@
 # stops the hub again. Any HUB_* variable set in the environment reaches that hub (e.g. HUB_INGEST_COMMITBATCHREADINGS).
 # Also read: BENCH_HUB_JVM_OPTS (JVM options for the hub, e.g. JFR), BENCH_JVM_OPTS (for the load generator),
 # BENCH_KEEP=1 (keep the temporary store and hub log). At the end it prints the hub's /metrics lines for
-# hub_commit_batch_readings, hub_commit_duration and hub_ack_latency.
+# hub_commit_batch_readings, hub_commit_duration, hub_ack_latency and hub_store_flush (entries and time a table flush).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -117,9 +117,9 @@ if [[ -n "$hub_cpu_start" ]]; then
     fi
 fi
 
-echo "--- hub /metrics (commit batches, commit time, ack latency) ---"
+echo "--- hub /metrics (commit batches, commit time, ack latency, table flushes) ---"
 if metrics="$(curl -fsS --max-time 10 "$hub_url/metrics")"; then
-    grep -E '^hub_(commit_batch_readings|commit_duration|ack_latency)' <<<"$metrics" || echo "(no such lines)"
+    grep -E '^hub_(commit_batch_readings|commit_duration|ack_latency|store_flush)' <<<"$metrics" || echo "(no such lines)"
 else
     echo "(could not read $hub_url/metrics)"
 fi
