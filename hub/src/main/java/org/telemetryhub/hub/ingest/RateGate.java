@@ -3,6 +3,7 @@ package org.telemetryhub.hub.ingest;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.local.SynchronizationStrategy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -67,6 +68,10 @@ public final class RateGate {
                 .addLimit(b -> b.capacity(limits.deviceBurst())
                         .refillGreedy(limits.deviceReadingsPerSecond(), Duration.ofSeconds(1)))
                 .withCustomTimePrecision(meter)
+                // in place under a lock: the default (lock-free) copies the bucket's state at each reading, and
+                // with thousands of devices each copy lived until the device's next reading, long enough to be
+                // promoted to the old generation
+                .withSynchronizationStrategy(SynchronizationStrategy.SYNCHRONIZED)
                 .build()));
         ConsumptionProbe probe = rate.bucket.tryConsumeAndReturnRemaining(readings);
         if (probe.isConsumed()) {
