@@ -209,7 +209,7 @@ final class TableFlusher implements AutoCloseable {
     /** Writes one batch into the tables and takes it off the tails; false when the tables refused it. */
     private boolean move(Pending batch, long position) {
         long started = System.nanoTime();
-        Pace pace = new Pace(batch.through.size());
+        Pace pace = new Pace(batch.through.size(), batch.size());
         try {
             readingLog.writeDelayed();
             flush.write(batch.from(tails), position, new TableFlush.Progress() {
@@ -352,8 +352,9 @@ final class TableFlusher implements AutoCloseable {
     /**
      * Spreads a flush over the time until the next batch is due: after each committed part it pauses for as long as
      * leaves the work still to do (estimated from the devices done and the time they took) a quarter of the time
-     * until the pending entries reach their due size (estimated from their arrival so far), never taking less than
-     * {@link #FLUSH_SHARE} of a core. With many devices a flush costs more per entry (a block per device): paced at
+     * until as many entries wait as this batch holds (estimated from their arrival so far; the due size of what waits
+     * is no guide early on, as it grows with the devices heard), never taking less than {@link #FLUSH_SHARE} of a
+     * core. With many devices a flush costs more per entry (a block per device): paced at
      * the least share alone it ended only after the next batch was due, and then ran the rest at full speed, a burst
      * that held the acks of thousands of connections back for 50-100 ms every few seconds. A flush that is behind
      * (the writer waits for room, a stop, or the next batch already due) does not pause.
@@ -362,12 +363,14 @@ final class TableFlusher implements AutoCloseable {
         private static final double SPARE = 0.25;
         private final long started = System.nanoTime();
         private final int devices;
+        private final int entries;
         private int devicesDone;
         private long worked;
         private long sliceStart = started;
 
-        Pace(int devices) {
+        Pace(int devices, int entries) {
             this.devices = devices;
+            this.entries = entries;
         }
 
         void pause(int devicesInPart) {
@@ -384,20 +387,15 @@ final class TableFlusher implements AutoCloseable {
 
         private double share(long now) {
             long waiting;
-            long dueAt;
             synchronized (TableFlusher.this) {
-                if (urgent || closing) {
+                waiting = pending.size();
+                if (urgent || closing || waiting >= dueSize() || waiting >= entries) {
                     return 1;
                 }
-                waiting = pending.size();
-                dueAt = dueSize();
-            }
-            if (waiting >= dueAt) {
-                return 1;
             }
             double done = Math.min(1, (double) devicesDone / devices);
             double workLeft = worked * (1 - done) / done;
-            double timeLeft = waiting == 0 ? Double.MAX_VALUE : (double) (now - started) * (dueAt - waiting) / waiting;
+            double timeLeft = waiting == 0 ? Double.MAX_VALUE : (double) (now - started) * (entries - waiting) / waiting;
             return Math.min(1, Math.max(FLUSH_SHARE, workLeft / ((1 - SPARE) * timeLeft)));
         }
     }
