@@ -30,12 +30,12 @@ final class TableFlusher implements AutoCloseable {
     static final int FULL_BLOCK = 50;
     static final int MIN_FULL_FLUSH = 5_000;
     /**
-     * The least share of one core a flush takes while the tables keep up: it pauses after each of its commits for up
-     * to three times as long as the part took. A flush moves seconds of readings in a fraction of a second, and at
-     * full speed that burst took a core from the connections while the load was already near the machine's capacity:
-     * at 20,000 readings/s, 0.2-0.6 s of flush every 2.5 s, and the ack p99 followed it (50-100 ms). Spread out, the
-     * same work costs the connections little at any moment. A flush takes more (up to all of a core) when at this
-     * share it would end after the next batch is due: see {@link Pace}.
+     * The share of one core a flush may take while the tables keep up: it pauses after each of its commits for
+     * three times as long as the part took. A flush moves seconds of readings in a fraction of a second, and at full
+     * speed that burst took a core from the connections while the load was already near the machine's capacity: at
+     * 20,000 readings/s, 0.2-0.6 s of flush every 2.5 s, and the ack p99 followed it (50-100 ms). Spread out, the
+     * same work costs the connections little at any moment. A flush that falls behind (the writer waits for room,
+     * or the hub stops) runs at full speed.
      */
     static final double FLUSH_SHARE = 0.25;
 
@@ -191,14 +191,9 @@ final class TableFlusher implements AutoCloseable {
     }
 
     private boolean due() {
-        return !pending.isEmpty() && (pending.size() >= dueSize()
+        return !pending.isEmpty() && (pending.size() >= settings.flushReadings()
+                || pending.size() >= Math.max(MIN_FULL_FLUSH, (long) FULL_BLOCK * pending.devices.size())
                 || System.nanoTime() - oldestAt >= settings.flushIntervalMs() * 1_000_000);
-    }
-
-    /** The entries at which the pending batch is due, whatever its age. */
-    private long dueSize() {
-        return Math.min(settings.flushReadings(),
-                Math.max(MIN_FULL_FLUSH, (long) FULL_BLOCK * pending.devices.size()));
     }
 
     /** How long until the oldest pending entry is due; at least a millisecond, as {@code wait(0)} waits for ever. */
@@ -209,7 +204,7 @@ final class TableFlusher implements AutoCloseable {
     /** Writes one batch into the tables and takes it off the tails; false when the tables refused it. */
     private boolean move(Pending batch, long position) {
         long started = System.nanoTime();
-        Pace pace = new Pace(batch.through.size(), batch.size());
+        Pace pace = new Pace();
         try {
             readingLog.writeDelayed();
             flush.write(batch.from(tails), position, new TableFlush.Progress() {
@@ -227,7 +222,7 @@ final class TableFlusher implements AutoCloseable {
                         }
                     });
                     generation++;
-                    pace.pause(through.size());
+                    pace.pause();
                 }
             });
         } catch (RuntimeException e) {
@@ -349,54 +344,20 @@ final class TableFlusher implements AutoCloseable {
         }
     }
 
-    /**
-     * Spreads a flush over the time until the next batch is due: after each committed part it pauses for as long as
-     * leaves the work still to do (estimated from the devices done and the time they took) a quarter of the time
-     * until as many entries wait as this batch holds (estimated from their arrival so far; the due size of what waits
-     * is no guide early on, as it grows with the devices heard), never taking less than {@link #FLUSH_SHARE} of a
-     * core. With many devices a flush costs more per entry (a block per device): paced at
-     * the least share alone it ended only after the next batch was due, and then ran the rest at full speed, a burst
-     * that held the acks of thousands of connections back for 50-100 ms every few seconds. A flush that is behind
-     * (the writer waits for room, a stop, or the next batch already due) does not pause.
-     */
+    /** Holds a flush to {@link #FLUSH_SHARE} of a core unless it is behind. */
     private final class Pace {
-        private static final double SPARE = 0.25;
-        private final long started = System.nanoTime();
-        private final int devices;
-        private final int entries;
-        private int devicesDone;
-        private long worked;
-        private long sliceStart = started;
+        private long sliceStart = System.nanoTime();
 
-        Pace(int devices, int entries) {
-            this.devices = devices;
-            this.entries = entries;
-        }
-
-        void pause(int devicesInPart) {
-            long now = System.nanoTime();
-            long slice = now - sliceStart;
-            worked += slice;
-            devicesDone += devicesInPart;
-            double share = share(now);
-            if (share < 1) {
-                LockSupport.parkNanos((long) (slice * (1 / share - 1)));
+        void pause() {
+            long worked = System.nanoTime() - sliceStart;
+            boolean behind;
+            synchronized (TableFlusher.this) {
+                behind = urgent || closing || pending.size() >= settings.flushReadings();
+            }
+            if (!behind) {
+                LockSupport.parkNanos((long) (worked * (1 / FLUSH_SHARE - 1)));
             }
             sliceStart = System.nanoTime();
-        }
-
-        private double share(long now) {
-            long waiting;
-            synchronized (TableFlusher.this) {
-                waiting = pending.size();
-                if (urgent || closing || waiting >= dueSize() || waiting >= entries) {
-                    return 1;
-                }
-            }
-            double done = Math.min(1, (double) devicesDone / devices);
-            double workLeft = worked * (1 - done) / done;
-            double timeLeft = waiting == 0 ? Double.MAX_VALUE : (double) (now - started) * (entries - waiting) / waiting;
-            return Math.min(1, Math.max(FLUSH_SHARE, workLeft / ((1 - SPARE) * timeLeft)));
         }
     }
 }
