@@ -15,18 +15,7 @@ import org.telemetryhub.hub.core.ReadingStore.Rejection;
  */
 final class DeviceTail {
 
-    /**
-     * The cursor's fields, not a cursor: a device's latest cursor lives until its next reading, and with thousands of
-     * devices sending every few seconds a record (and its boxed time) per reading lived long enough to be promoted
-     * to the old generation. A cursor is built when asked for and dies young.
-     */
-    private long lastOffset;
-    private long maxSeq;
-    private long storedCount;
-    private long rejectedCount;
-    private long rejectedMax;
-    private long lastSeenAt;
-    private boolean seen;
+    private ReadingCursor cursor;
     private final UnflushedReadings readings;
     private final ArrayList<Rejection> rejections = new ArrayList<>();
     private final ArrayList<LogEntry.RejectedSet> rejectedSets = new ArrayList<>();
@@ -34,7 +23,7 @@ final class DeviceTail {
     private volatile boolean mayBeGone;
 
     DeviceTail(long deviceKey, ReadingCursor cursor) {
-        move(cursor);
+        this.cursor = cursor;
         this.readings = new UnflushedReadings(deviceKey);
     }
 
@@ -52,17 +41,7 @@ final class DeviceTail {
     }
 
     synchronized ReadingCursor cursor() {
-        return new ReadingCursor(lastOffset, maxSeq, storedCount, rejectedCount, rejectedMax, seen ? lastSeenAt : null);
-    }
-
-    private void move(ReadingCursor cursor) {
-        lastOffset = cursor.lastOffset();
-        maxSeq = cursor.maxSeq();
-        storedCount = cursor.storedCount();
-        rejectedCount = cursor.rejected();
-        rejectedMax = cursor.rejectedMax();
-        seen = cursor.lastSeenAt() != null;
-        lastSeenAt = seen ? cursor.lastSeenAt() : 0;
+        return cursor;
     }
 
     /**
@@ -81,7 +60,7 @@ final class DeviceTail {
     /** Takes what a commit wrote to the log; {@code rejectedSet} is null when it left the set and its count alone. */
     synchronized void append(ReadingCursor moved, List<LogEntry.Stored> stored, List<Rejection> rejected,
                              LogEntry.RejectedSet rejectedSet) {
-        move(moved);
+        cursor = moved;
         stored.forEach(readings::add);
         rejections.addAll(rejected);
         if (rejectedSet != null) {
@@ -138,7 +117,7 @@ final class DeviceTail {
 
     /** A copy of what the tables do not hold yet. */
     synchronized Snapshot snapshot() {
-        long first = readings.isEmpty() ? lastOffset + 1 : readings.offset(0);
+        long first = readings.isEmpty() ? cursor.lastOffset() + 1 : readings.offset(0);
         return new Snapshot(first, readings.first(readings.size()), List.copyOf(rejections));
     }
 
