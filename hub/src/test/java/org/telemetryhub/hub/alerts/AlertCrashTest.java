@@ -62,7 +62,8 @@ class AlertCrashTest {
             assertEquals("opened", receiver.received().get(receiver.received().size() - 1).json().get("event")
                     .asText());
             assertEquals(List.of("replayed_readings=0", "replayed_readings=1"),
-                    HubProcess.linesOfHealthyStarts(hub.log(), "event=alerts_started").stream().map(line -> line.substring(line.indexOf("replayed_readings="))).toList());
+                    HubProcess.linesOfHealthyStarts(hub.log(), "event=alerts_started").stream()
+                            .map(line -> line.substring(line.indexOf("replayed_readings="))).toList());
         }
     }
 }

@@ -119,7 +119,7 @@ public final class HubProcess implements AutoCloseable {
         try {
             for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
                 if (line.startsWith(START_MARK) && line.contains(EXITED_MARK)) {
-                    starts.remove(starts.size() - 1);
+                    starts.remove(starts.size() - 1); // the start line before it, which this class wrote
                 } else if (line.startsWith(START_MARK)) {
                     starts.add(new ArrayList<>());
                 } else if (!starts.isEmpty() && line.contains(text)) {
