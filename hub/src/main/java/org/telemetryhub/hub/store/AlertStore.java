@@ -121,19 +121,15 @@ public final class AlertStore {
     public Optional<List<Alert>> deleteRule(long ruleId, long at) {
         return jdbc.transaction("delete alert rule", connection -> {
             List<Alert> active = alerts(connection, SQL_RULE_ACTIVE, ruleId);
-            try (PreparedStatement delete = Jdbc.prepare(connection, SQL_RULE_DELETE, ruleId)) {
-                if (delete.executeUpdate() == 0) {
-                    return Optional.<List<Alert>>empty();
-                }
+            if (Jdbc.update(connection, SQL_RULE_DELETE, ruleId) == 0) {
+                return Optional.<List<Alert>>empty();
             }
             List<Alert> cleared = new ArrayList<>();
             for (Alert alert : active) {
-                try (PreparedStatement clear = Jdbc.prepare(connection, SQL_CLEAR, at, null, alert.alertId())) {
-                    if (clear.executeUpdate() == 1) {
-                        Alert done = alerts(connection, SQL_ALERT, alert.alertId()).get(0);
-                        enqueue(connection, "cleared", done);
-                        cleared.add(done);
-                    }
+                if (Jdbc.update(connection, SQL_CLEAR, at, null, alert.alertId()) == 1) {
+                    Alert done = alerts(connection, SQL_ALERT, alert.alertId()).get(0);
+                    enqueue(connection, "cleared", done);
+                    cleared.add(done);
                 }
             }
             bumpRevision(connection);
@@ -277,10 +273,7 @@ public final class AlertStore {
     /** Runs one conditional update of an alert; when it changed the alert, queues the {@code event}'s deliveries. */
     private Change change(String event, String sql, long alertId, Object... parameters) {
         return jdbc.transaction(event + " alert", connection -> {
-            boolean changed;
-            try (PreparedStatement update = Jdbc.prepare(connection, sql, parameters)) {
-                changed = update.executeUpdate() == 1;
-            }
+            boolean changed = Jdbc.update(connection, sql, parameters) == 1;
             Alert alert = alerts(connection, SQL_ALERT, alertId).get(0);
             if (changed) {
                 enqueue(connection, event, alert);

@@ -199,10 +199,9 @@ public final class DeviceStore {
     private boolean inTransaction(DeviceRef device, String sql, Object value) {
         try (Connection connection = database.connection()) {
             connection.setAutoCommit(false);
-            try (PreparedStatement update = Jdbc.prepare(connection, sql, value, device.key());
-                 PreparedStatement tickets = Jdbc.prepare(connection, SQL_DROP_TICKETS, device.key())) {
-                boolean changed = update.executeUpdate() == 1;
-                tickets.executeUpdate();
+            try {
+                boolean changed = Jdbc.update(connection, sql, value, device.key()) == 1;
+                Jdbc.update(connection, SQL_DROP_TICKETS, device.key());
                 connection.commit();
                 return changed;
             } catch (SQLException e) {

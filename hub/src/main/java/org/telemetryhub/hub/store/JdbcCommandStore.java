@@ -160,10 +160,8 @@ public final class JdbcCommandStore implements CommandStore {
 
     private static Jdbc.Work<Optional<Command>> move(long number, String sql, Object... parameters) {
         return connection -> {
-            try (PreparedStatement update = Jdbc.prepare(connection, sql, parameters)) {
-                if (update.executeUpdate() != 1) {
-                    return Optional.empty();
-                }
+            if (Jdbc.update(connection, sql, parameters) != 1) {
+                return Optional.empty();
             }
             return Jdbc.one(connection, SQL_NUMBERED, JdbcCommandStore::command, number);
         };

@@ -72,11 +72,9 @@ public final class JdbcStateStore implements StateStore {
 
     private static void write(Connection connection, boolean exists, long deviceKey, DeviceShadow shadow)
             throws SQLException {
-        try (PreparedStatement statement = Jdbc.prepare(connection, exists ? SQL_UPDATE : SQL_INSERT,
-                Wire.encode(shadow.desired()), shadow.desiredVersion(), Wire.encode(shadow.reported()),
-                shadow.reportedVersion(), shadow.updatedAt(), deviceKey)) {
-            statement.executeUpdate();
-        }
+        Jdbc.update(connection, exists ? SQL_UPDATE : SQL_INSERT, Wire.encode(shadow.desired()),
+                shadow.desiredVersion(), Wire.encode(shadow.reported()), shadow.reportedVersion(), shadow.updatedAt(),
+                deviceKey);
     }
 
     private static DeviceShadow shadow(ResultSet rs) throws SQLException {

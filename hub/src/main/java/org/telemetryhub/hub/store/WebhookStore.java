@@ -78,10 +78,9 @@ public final class WebhookStore {
     public boolean delete(long webhookId) {
         try (Connection connection = database.connection()) {
             connection.setAutoCommit(false);
-            try (PreparedStatement deliveries = Jdbc.prepare(connection, SQL_DELETE_DELIVERIES, webhookId);
-                 PreparedStatement webhook = Jdbc.prepare(connection, SQL_DELETE, webhookId)) {
-                deliveries.executeUpdate();
-                boolean deleted = webhook.executeUpdate() == 1;
+            try {
+                Jdbc.update(connection, SQL_DELETE_DELIVERIES, webhookId);
+                boolean deleted = Jdbc.update(connection, SQL_DELETE, webhookId) == 1;
                 connection.commit();
                 return deleted;
             } catch (SQLException e) {
