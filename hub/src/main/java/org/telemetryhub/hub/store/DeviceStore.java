@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -59,13 +58,11 @@ public final class DeviceStore {
     private static final ObjectReader UNITS_READER = new ObjectMapper()
             .readerFor(new TypeReference<TreeMap<String, String>>() {});
 
-    private final Database database;
     private final Jdbc jdbc;
     private final ReadingCursor.Live live;
 
     /** {@code live}: cursors the reading store knows ahead of the {@code devices} rows, which they override. */
     public DeviceStore(Database database, ReadingCursor.Live live) {
-        this.database = database;
         this.jdbc = new Jdbc(database);
         this.live = live;
     }
@@ -153,24 +150,10 @@ public final class DeviceStore {
 
     /** Records a presence change and returns its version, one higher than any before it for this device. */
     public long recordPresence(long deviceKey, String state, long at) {
-        try (Connection connection = database.connection()) {
-            connection.setAutoCommit(false);
-            try (PreparedStatement update = Jdbc.prepare(connection, SQL_PRESENCE, state, at, deviceKey);
-                 PreparedStatement version = Jdbc.prepare(connection, SQL_PRESENCE_VERSION, deviceKey)) {
-                update.executeUpdate();
-                long next;
-                try (ResultSet rs = version.executeQuery()) {
-                    next = rs.next() ? rs.getLong(1) : 0;
-                }
-                connection.commit();
-                return next;
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new StoreException("record presence", e);
-        }
+        return jdbc.transaction("record presence", connection -> {
+            Jdbc.update(connection, SQL_PRESENCE, state, at, deviceKey);
+            return Jdbc.one(connection, SQL_PRESENCE_VERSION, rs -> rs.getLong(1), deviceKey).orElse(0L);
+        });
     }
 
     /**
@@ -197,20 +180,11 @@ public final class DeviceStore {
     }
 
     private boolean inTransaction(DeviceRef device, String sql, Object value) {
-        try (Connection connection = database.connection()) {
-            connection.setAutoCommit(false);
-            try {
-                boolean changed = Jdbc.update(connection, sql, value, device.key()) == 1;
-                Jdbc.update(connection, SQL_DROP_TICKETS, device.key());
-                connection.commit();
-                return changed;
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new StoreException("update device", e);
-        }
+        return jdbc.transaction("update device", connection -> {
+            boolean changed = Jdbc.update(connection, sql, value, device.key()) == 1;
+            Jdbc.update(connection, SQL_DROP_TICKETS, device.key());
+            return changed;
+        });
     }
 
     static DeviceRef ref(ResultSet rs) throws SQLException {

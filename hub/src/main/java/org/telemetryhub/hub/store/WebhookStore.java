@@ -76,20 +76,10 @@ public final class WebhookStore {
 
     /** Deletes a webhook with its pending deliveries and dead letters; false when there is none. */
     public boolean delete(long webhookId) {
-        try (Connection connection = database.connection()) {
-            connection.setAutoCommit(false);
-            try {
-                Jdbc.update(connection, SQL_DELETE_DELIVERIES, webhookId);
-                boolean deleted = Jdbc.update(connection, SQL_DELETE, webhookId) == 1;
-                connection.commit();
-                return deleted;
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new StoreException("delete webhook", e);
-        }
+        return jdbc.transaction("delete webhook", connection -> {
+            Jdbc.update(connection, SQL_DELETE_DELIVERIES, webhookId);
+            return Jdbc.update(connection, SQL_DELETE, webhookId) == 1;
+        });
     }
 
     /** Up to {@code limit} deliveries due at {@code now}, the longest waiting first. */
